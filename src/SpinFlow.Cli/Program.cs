@@ -1,3 +1,1 @@
-var l = new SpinFlow.Lattice.SquareLattice(4);
-Console.WriteLine(l.Sites);
-return 0;
+return SpinFlow.Cli.SpinFlowCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected && !Console.IsErrorRedirected);

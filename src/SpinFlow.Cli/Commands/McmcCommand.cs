@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using SpinFlow.IO;
+using SpinFlow.MonteCarlo;
+
+namespace SpinFlow.Cli.Commands;
+
+/// <summary><c>spinflow mcmc</c>: reference Monte Carlo in spin space with the observables table.</summary>
+public static class McmcCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext cli)
+    {
+        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 16 };
+        var temperature = new Option<string>("--temperature", "-T")
+        {
+            Description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'",
+            DefaultValueFactory = _ => "tc",
+        };
+        var algorithm = new Option<string>("--algorithm", "-a") { Description = "metropolis | sw | wolff", DefaultValueFactory = _ => "sw" };
+        var sweeps = new Option<int>("--sweeps", "-n") { Description = "Measured sweeps (a Wolff sweep flips ≥ N spins)", DefaultValueFactory = _ => 20000 };
+        var thermalize = new Option<int?>("--thermalize") { Description = "Sweeps discarded first (default: 10% of --sweeps, at least 100)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random stream", DefaultValueFactory = _ => 1UL };
+        var measureEvery = new Option<int>("--measure-every") { Description = "Measure every k-th sweep", DefaultValueFactory = _ => 1 };
+        var saveConfigs = new Option<string?>("--save-configs") { Description = "Save measured configurations to this HDF5 file (dataset 'configs', int8 [n, L, L])" };
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file" };
+
+        var command = new Command("mcmc", "Reference Monte Carlo (Metropolis, Swendsen–Wang, Wolff) with error bars and autocorrelation times")
+        {
+            size, temperature, algorithm, sweeps, thermalize, seed, measureEvery, saveConfigs, json,
+        };
+        command.SetAction(parse =>
+        {
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            SpinAlgorithm alg = SpinSamplers.Parse(parse.GetValue(algorithm)!);
+            int n = parse.GetValue(sweeps);
+            int therm = parse.GetValue(thermalize) ?? Math.Max(100, n / 10);
+            var options = temperatures
+                .Select(t => new McmcOptions(parse.GetValue(size), t, alg, n, therm, parse.GetValue(measureEvery), parse.GetValue(seed)))
+                .ToArray();
+            string? configsPath = parse.GetValue(saveConfigs);
+            string? jsonPath = parse.GetValue(json);
+            var configPaths = options.Select(o => configsPath is null ? null : ConfigPath(configsPath, o.Temperature, options.Length)).ToArray();
+            foreach (var p in configPaths) if (p is not null) AtomicFile.CheckWritable(p);
+            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            if (configsPath is not null)
+            {
+                long bytes = (long)options[0].Measurements * options[0].Size * options[0].Size;
+                if (bytes > int.MaxValue) throw new UsageException($"--save-configs would hold {bytes / (1 << 20)} MiB per temperature; raise --measure-every");
+            }
+
+            var results = new List<McmcResult>();
+            for (int i = 0; i < options.Length; i++)
+            {
+                var o = options[i];
+                sbyte[]? store = configPaths[i] is null ? null : new sbyte[(long)o.Measurements * o.Size * o.Size];
+                int saved = 0;
+                Action<ReadOnlySpan<sbyte>>? save = store is null ? null : spins =>
+                {
+                    spins.CopyTo(store.AsSpan(saved * spins.Length));
+                    saved++;
+                };
+                if (!cli.Interactive && options.Length > 1)
+                    cli.Error.WriteLine($"mcmc: L = {o.Size}, T = {Format.Number(o.Temperature)} ({i + 1}/{options.Length})");
+                var r = cli.WithProgress($"{SpinSamplers.Name(alg)} L={o.Size} T={Format.Number(o.Temperature, "G5")}",
+                    progress => MarkovChainRun.Run(o, progress, save));
+                results.Add(r);
+                if (store is not null)
+                    SpinConfigurationFile.Write(configPaths[i]!, store, saved,
+                        new SpinConfigurationMetadata(o.Size, o.Temperature, SpinSamplers.Name(alg), o.Seed, o.MeasureEvery));
+            }
+
+            if (results.Count == 1) PrintSingle(cli, results[0]);
+            else PrintScan(cli, results);
+            if (jsonPath is not null)
+            {
+                JsonNode node = results.Count == 1 ? ResultJson.Mcmc(results[0]) : new JsonArray(results.Select(r => (JsonNode)ResultJson.Mcmc(r)).ToArray());
+                ResultJson.Save(jsonPath, node);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>With several temperatures each gets its own file: name-T2.2692.h5.</summary>
+    private static string ConfigPath(string path, double t, int count)
+    {
+        if (count == 1) return path;
+        string ext = Path.GetExtension(path);
+        return Path.ChangeExtension(path, null) + $"-T{Format.Number(t, "F4")}" + (ext.Length > 0 ? ext : ".h5");
+    }
+
+    private static void PrintSingle(CliContext cli, McmcResult r)
+    {
+        var o = r.Options;
+        var obs = r.Observables;
+        var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}");
+        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned()).AddColumn(new TableColumn("τ_int (sweeps)").RightAligned());
+        void Row(string name, Statistics.Estimate e) => table.AddRow(Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"));
+        Row("⟨e⟩", obs.Energy);
+        Row("c", obs.SpecificHeat);
+        Row("⟨m²⟩", obs.M2);
+        Row("⟨|m|⟩", obs.AbsM);
+        Row("χ", obs.Susceptibility);
+        Row("U₄", obs.Binder);
+        cli.Console.Write(table);
+        cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
+    }
+
+    private static void PrintScan(CliContext cli, IReadOnlyList<McmcResult> results)
+    {
+        var o = results[0].Options;
+        var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, {o.Sweeps} sweeps per temperature, seed {o.Seed}");
+        table.AddColumn("T");
+        foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "τ(e)", "τ(m²)", "spins/ns" })
+            table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        foreach (var r in results)
+        {
+            var b = r.Observables;
+            table.AddRow(Format.Number(r.Options.Temperature, "F4"), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
+                Format.WithError(b.M2), Format.WithError(b.AbsM), Format.WithError(b.Susceptibility), Format.WithError(b.Binder),
+                Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"));
+        }
+        cli.Console.Write(table);
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using SpinFlow.Cli.Commands;
+
+namespace SpinFlow.Cli;
+
+/// <summary>The <c>spinflow</c> command line: parses, dispatches to the commands, maps bad input to exit code 2.</summary>
+public static class SpinFlowCli
+{
+    /// <summary>Exit code for bad input (usage errors, unreadable or unwritable files, invalid values).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Runs the CLI with the given arguments and streams; returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    {
+        var context = new CliContext(stdout, stderr, interactive);
+        var root = new RootCommand("SpinFlow: exact sampling of the 2D Ising model by flow-based super-resolution, with reference Monte Carlo and exact results.")
+        {
+            McmcCommand.Create(context),
+            //ExactCommand.Create(context),
+        };
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"spinflow: error: {parse.Errors[0].Message} (see 'spinflow --help')");
+            return BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            stderr.WriteLine($"spinflow: error: {OneLine(e.Message)}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("spinflow: interrupted");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"spinflow: internal error: {OneLine(e.GetType().Name + ": " + e.Message)}");
+            return 1;
+        }
+    }
+
+    private static bool IsBadInput(Exception e) =>
+        e is UsageException or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException;
+
+    // ArgumentException appends "(Parameter 'x')" and actual values on new lines; users need the first sentence.
+    private static string OneLine(string message)
+    {
+        int nl = message.IndexOfAny(['\r', '\n']);
+        if (nl >= 0) message = message[..nl];
+        int p = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return p >= 0 ? message[..p] : message;
+    }
+}
