@@ -46,7 +46,7 @@ public abstract record FlowArchitecture
         {
             return kind switch
             {
-                NnrgFlowOptions.KindName => new NnrgFlowOptions(bijector, Json.Int(o, "repeat")),
+                NnrgFlowOptions.KindName => new NnrgFlowOptions(bijector, Json.Int(o, "repeat"), o["depth"] is null ? null : Json.Int(o, "depth")),
                 SuperResolutionFlowOptions.KindName => new SuperResolutionFlowOptions(bijector, Json.Int(o, "fine_layers"), Json.Int(o, "coarse_layers")),
                 _ => throw new InvalidDataException($"architecture: unknown kind '{kind}' (expected nnrg or superres)"),
             };
@@ -64,7 +64,8 @@ public abstract record FlowArchitecture
 /// </summary>
 /// <remarks>
 /// DESIGN.md says "each repeated n_repeat times"; the pairs are interleaved (dis, dec, dis, dec, …) as in Li &amp; Wang's
-/// reference MERA. With n_repeat = 1 both readings coincide.
+/// reference MERA. With n_repeat = 1 both readings coincide. An optional depth keeps only the first levels (finest
+/// first); then the parameter count no longer depends on L.
 /// </remarks>
 public sealed record NnrgFlowOptions : FlowArchitecture
 {
@@ -74,11 +75,16 @@ public sealed record NnrgFlowOptions : FlowArchitecture
     /// <summary>Repetitions n_repeat ≥ 1 of the (disentangler, decimator) pair per level.</summary>
     public int Repeat { get; }
 
+    /// <summary>Number of MERA levels; null means all, log₂L.</summary>
+    public int? Depth { get; }
+
     /// <summary>Validates and stores the options.</summary>
-    public NnrgFlowOptions(RealNvpOptions bijector, int repeat = 1) : base(bijector)
+    public NnrgFlowOptions(RealNvpOptions bijector, int repeat = 1, int? depth = null) : base(bijector)
     {
         if (repeat < 1 || repeat > 64) throw new ArgumentOutOfRangeException(nameof(repeat), repeat, "n_repeat must be between 1 and 64");
+        if (depth is < 1 or > 14) throw new ArgumentOutOfRangeException(nameof(depth), depth, "depth must be between 1 and 14 levels");
         Repeat = repeat;
+        Depth = depth;
     }
 
     /// <summary>The paper's comparison: n_c = 10, h = 10, n_mlp = 3, n_repeat = 1 (63 200 parameters at 32×32).</summary>
@@ -87,14 +93,16 @@ public sealed record NnrgFlowOptions : FlowArchitecture
     /// <inheritdoc/>
     public override string Name => KindName;
 
-    /// <summary>Number of MERA levels, log₂L.</summary>
-    public static int Levels(int size) => System.Numerics.BitOperations.Log2((uint)size);
+    /// <summary>Number of MERA levels used at lattice size L: the depth, or log₂L.</summary>
+    public int Levels(int size) => Depth ?? System.Numerics.BitOperations.Log2((uint)size);
 
     /// <inheritdoc/>
     public override void ValidateSize(int size)
     {
         if (size < 2 || !SquareLattice.IsPowerOfTwo(size) || size > 16384)
             throw new ArgumentOutOfRangeException(nameof(size), size, "the NNRG flow needs a lattice size that is a power of two between 2 and 16384");
+        if (Depth is int d && (1 << d) > size)
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"an NNRG flow of depth {d} needs a lattice of at least {1 << d}×{1 << d}");
     }
 
     /// <inheritdoc/>
@@ -122,12 +130,17 @@ public sealed record NnrgFlowOptions : FlowArchitecture
     }
 
     /// <inheritdoc/>
-    public override JsonObject ToJson() => new()
+    public override JsonObject ToJson()
     {
-        ["kind"] = KindName,
-        ["bijector"] = Bijector.ToJson(),
-        ["repeat"] = Repeat,
-    };
+        var o = new JsonObject
+        {
+            ["kind"] = KindName,
+            ["bijector"] = Bijector.ToJson(),
+            ["repeat"] = Repeat,
+        };
+        if (Depth is int d) o["depth"] = d;
+        return o;
+    }
 }
 
 /// <summary>
