@@ -21,7 +21,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     /// <summary>Plaquettes per block (a multiple of 4 vectors for both float and double).</summary>
     public const int P = 64;
 
-    private static readonly int V = Vector256<T>.Count;
+    private static int V { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<T>.Count; }
 
     private readonly T[] _scratch;
     private readonly T* _base;
@@ -64,6 +64,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     // ───────────────────────────── gather / scatter ─────────────────────────────
 
     /// <summary>Fills <see cref="Offsets"/> and <see cref="Samples"/> for global plaquettes [start, start + count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Locate(int[] sites, int plaquettes, int sitesPerSample, long start, int count)
     {
         for (int p = 0; p < count; p++)
@@ -77,6 +78,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(T* lattice, int count, bool gradient)
     {
         T* dst = gradient ? _g : _y;
@@ -89,6 +91,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scatter(T* lattice, int count, bool gradient)
     {
         T* src = gradient ? _g : _y;
@@ -103,12 +106,14 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     public void ClearLogDet() => new Span<T>(_ld, P).Clear();
 
     /// <summary>Adds the block's per-plaquette log-dets (float or double) to the per-sample double sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AccumulateLogDet(int count)
     {
         for (int p = 0; p < count; p++) LogDet[Samples[p]] += double.CreateTruncating(_ld[p]);
     }
 
     /// <summary>Sets each plaquette's upstream log-det gradient from its sample's; padding lanes get 0 so they add nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LoadLogDetGradient(ReadOnlySpan<double> gradLogDet, int count)
     {
         for (int p = 0; p < count; p++) _gld[p] = T.CreateTruncating(gradLogDet[Samples[p]]);
@@ -118,6 +123,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     // ───────────────────────────── bijector passes ─────────────────────────────
 
     /// <summary>Generation direction through all couplings of the bijector for the gathered block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(RealNvpOptions o, T* packed)
     {
         int pcs = RealNvpBijector.PackedCouplingSize(o);
@@ -125,12 +131,14 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Inference direction (inverse) through all couplings, last to first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Inverse(RealNvpOptions o, T* packed)
     {
         int pcs = RealNvpBijector.PackedCouplingSize(o);
         for (int j = o.Couplings - 1; j >= 0; j--) Coupling(o, packed + j * pcs, j, inverse: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Coupling(RealNvpOptions o, T* w, int j, bool inverse)
     {
         var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
@@ -166,6 +174,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     /// S and T nets on the conditioner rows; results in _out[0] (S pre-tanh) and _out[1] (T), activations kept in
     /// _act[0..1] (and the negated copies in _act[2..3] for the equivariant option) for a following backward step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateNets(RealNvpOptions o, T* w, int c0, int c1)
     {
         int pns = RealNvpBijector.PackedNetSize(o);
@@ -197,6 +206,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     /// gradient with respect to the input. Parameter gradients go to the lane accumulators when
     /// <paramref name="parameterGradients"/> is set.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(RealNvpOptions o, T* packed, bool parameterGradients)
     {
         int pcs = RealNvpBijector.PackedCouplingSize(o);
@@ -247,66 +257,120 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     }
 
     // ───────────────────────────── MLP kernels ─────────────────────────────
+    //
+    // Activations are rows of P values (one row per unit). The matrix kernels hold a 2-row × 4-vector tile of
+    // accumulators in registers so that each broadcast weight and each loaded input vector feeds several FMAs;
+    // ELU runs as a separate streaming pass, which keeps the exp constants in registers instead of spilling the tile.
 
     /// <summary>4 → h → (h → h)×(n−1) → 4 net on the two active inputs and the two active outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NetForward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* output)
     {
         int h = o.Hidden, n = o.MlpLayers;
-        T* b0 = w + 2 * h;
-        for (int i = 0; i < h; i++)
-        {
-            var w0 = Vector256.Create(w[2 * i]);
-            var w1 = Vector256.Create(w[2 * i + 1]);
-            var b = Vector256.Create(b0[i]);
-            T* dst = act + i * P;
-            for (int c = 0; c < P; c += V)
-            {
-                var u = VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b));
-                Vector256.Store(VectorMath<T>.Elu(u), dst + c);
-            }
-        }
+        FirstLayer(w, w + 2 * h, h, in0, in1, act);
+        EluRows(act, h);
         T* prev = act;
         T* wl = w + 3 * h;
         for (int l = 1; l < n; l++)
         {
-            Dense(wl, wl + h * h, h, h, prev, prev + h * P, elu: true);
+            MatMul(wl, h, 1, wl + h * h, h, h, prev, prev + h * P);
+            EluRows(prev + h * P, h);
             prev += h * P;
             wl += h * h + h;
         }
-        Dense(wl, wl + 2 * h, h, 2, prev, output, elu: false);
+        MatMul(wl, h, 1, wl + 2 * h, h, 2, prev, output);
     }
 
-    /// <summary>output[i] = act(b[i] + Σ_j W[i, j]·input[j]) on rows of P values; W is nOut×nIn row-major.</summary>
-    private static void Dense(T* weights, T* bias, int nIn, int nOut, T* input, T* output, bool elu)
+    /// <summary>Pre-activations of the first layer: act[i] = W[i,0]·in0 + W[i,1]·in1 + b[i].</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FirstLayer(T* w, T* bias, int h, T* in0, T* in1, T* act)
     {
-        for (int i = 0; i < nOut; i++)
+        for (int i = 0; i < h; i++)
         {
-            T* wi = weights + i * nIn;
+            var w0 = Vector256.Create(w[2 * i]);
+            var w1 = Vector256.Create(w[2 * i + 1]);
             var b = Vector256.Create(bias[i]);
-            T* dst = output + i * P;
+            T* dst = act + i * P;
+            for (int c = 0; c < P; c += V)
+                Vector256.Store(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b)), dst + c);
+        }
+    }
+
+    /// <summary>
+    /// output[r] = bias[r] + Σ_k W(r, k)·input[k] for r &lt; nOut, with W(r, k) = w[r·rs + k·ks] (so a transposed
+    /// matrix is just other strides); bias may be null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MatMul(T* w, int rs, int ks, T* bias, int nIn, int nOut, T* input, T* output)
+    {
+        int r = 0;
+        for (; r + 2 <= nOut; r += 2)
+        {
+            T* wr0 = w + r * rs, wr1 = wr0 + rs;
+            var b0 = bias != null ? Vector256.Create(bias[r]) : Vector256<T>.Zero;
+            var b1 = bias != null ? Vector256.Create(bias[r + 1]) : Vector256<T>.Zero;
+            T* d0 = output + r * P, d1 = d0 + P;
+            for (int c = 0; c < P; c += 4 * V)
+            {
+                var a00 = b0; var a01 = b0; var a02 = b0; var a03 = b0;
+                var a10 = b1; var a11 = b1; var a12 = b1; var a13 = b1;
+                T* src = input + c;
+                for (int k = 0; k < nIn; k++, src += P)
+                {
+                    var x0 = Vector256.Load(src);
+                    var x1 = Vector256.Load(src + V);
+                    var x2 = Vector256.Load(src + 2 * V);
+                    var x3 = Vector256.Load(src + 3 * V);
+                    var u = Vector256.Create(wr0[k * ks]);
+                    var v = Vector256.Create(wr1[k * ks]);
+                    a00 = VectorMath<T>.Fma(u, x0, a00); a01 = VectorMath<T>.Fma(u, x1, a01);
+                    a02 = VectorMath<T>.Fma(u, x2, a02); a03 = VectorMath<T>.Fma(u, x3, a03);
+                    a10 = VectorMath<T>.Fma(v, x0, a10); a11 = VectorMath<T>.Fma(v, x1, a11);
+                    a12 = VectorMath<T>.Fma(v, x2, a12); a13 = VectorMath<T>.Fma(v, x3, a13);
+                }
+                Vector256.Store(a00, d0 + c); Vector256.Store(a01, d0 + c + V);
+                Vector256.Store(a02, d0 + c + 2 * V); Vector256.Store(a03, d0 + c + 3 * V);
+                Vector256.Store(a10, d1 + c); Vector256.Store(a11, d1 + c + V);
+                Vector256.Store(a12, d1 + c + 2 * V); Vector256.Store(a13, d1 + c + 3 * V);
+            }
+        }
+        for (; r < nOut; r++)
+        {
+            T* wr = w + r * rs;
+            var b = bias != null ? Vector256.Create(bias[r]) : Vector256<T>.Zero;
+            T* d = output + r * P;
             for (int c = 0; c < P; c += 4 * V)
             {
                 var a0 = b; var a1 = b; var a2 = b; var a3 = b;
                 T* src = input + c;
-                for (int j = 0; j < nIn; j++, src += P)
+                for (int k = 0; k < nIn; k++, src += P)
                 {
-                    var wv = Vector256.Create(wi[j]);
-                    a0 = VectorMath<T>.Fma(wv, Vector256.Load(src), a0);
-                    a1 = VectorMath<T>.Fma(wv, Vector256.Load(src + V), a1);
-                    a2 = VectorMath<T>.Fma(wv, Vector256.Load(src + 2 * V), a2);
-                    a3 = VectorMath<T>.Fma(wv, Vector256.Load(src + 3 * V), a3);
+                    var u = Vector256.Create(wr[k * ks]);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(src), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(src + V), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(src + 2 * V), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(src + 3 * V), a3);
                 }
-                if (elu)
-                {
-                    a0 = VectorMath<T>.Elu(a0); a1 = VectorMath<T>.Elu(a1);
-                    a2 = VectorMath<T>.Elu(a2); a3 = VectorMath<T>.Elu(a3);
-                }
-                Vector256.Store(a0, dst + c);
-                Vector256.Store(a1, dst + c + V);
-                Vector256.Store(a2, dst + c + 2 * V);
-                Vector256.Store(a3, dst + c + 3 * V);
+                Vector256.Store(a0, d + c); Vector256.Store(a1, d + c + V);
+                Vector256.Store(a2, d + c + 2 * V); Vector256.Store(a3, d + c + 3 * V);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EluRows(T* rows, int count)
+    {
+        T* end = rows + count * P;
+        for (T* p = rows; p < end; p += V) Vector256.Store(VectorMath<T>.Elu(Vector256.Load(p)), p);
+    }
+
+    /// <summary>g[k] ·= ELU′ at the layer whose outputs are v[k].</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EluBackwardRows(T* g, T* v, int count)
+    {
+        int n = count * P;
+        for (int i = 0; i < n; i += V)
+            Vector256.Store(Vector256.Load(g + i) * VectorMath<T>.EluDerivative(Vector256.Load(v + i)), g + i);
     }
 
     /// <summary>
@@ -314,62 +378,36 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     /// evaluated on (in0, in1) with activations <paramref name="act"/>; adds inSign·∂/∂input to g0, g1 and, when
     /// <paramref name="lanes"/> is set, the parameter gradients (packed net layout) to the lane accumulators.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NetBackward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* gout, T outSign, T inSign, T* g0, T* g1, Vector256<T>* lanes)
     {
         int h = o.Hidden, n = o.MlpLayers;
         int outOffset = 3 * h + (n - 1) * (h * h + h);
         T* wout = w + outOffset;
         T* last = act + (n - 1) * h * P;
-        T* go = _gtmp;
-        var sign = Vector256.Create(outSign);
-        for (int c = 0; c < 2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
-
-        if (lanes != null) WeightGradient(lanes + outOffset, lanes + outOffset + 2 * h, go, last, h, 2);
-
-        // Gradient at the last hidden layer's output, then through its ELU.
-        T* gh = _gh0, gOther = _gh1;
-        for (int jj = 0; jj < h; jj++)
+        T* go = gout;
+        if (outSign != T.One)
         {
-            var w0 = Vector256.Create(wout[jj]);
-            var w1 = Vector256.Create(wout[h + jj]);
-            T* hj = last + jj * P;
-            T* dst = gh + jj * P;
-            for (int c = 0; c < P; c += V)
-            {
-                var v = VectorMath<T>.Fma(w0, Vector256.Load(go + c), w1 * Vector256.Load(go + P + c));
-                Vector256.Store(v * VectorMath<T>.EluDerivative(Vector256.Load(hj + c)), dst + c);
-            }
+            go = _gtmp;
+            var sign = Vector256.Create(outSign);
+            for (int c = 0; c < 2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
         }
+
+        if (lanes != null) OuterAccumulate(lanes + outOffset, lanes + outOffset + 2 * h, go, last, h, 2);
+
+        // Gradient at the last hidden layer's output (Wᵀ·go), then through its ELU.
+        T* gh = _gh0, gOther = _gh1;
+        MatMul(wout, 1, h, null, 2, h, go, gh);
+        EluBackwardRows(gh, last, h);
 
         for (int l = n - 1; l >= 1; l--)
         {
             int off = 3 * h + (l - 1) * (h * h + h);
             T* wl = w + off;
             T* hin = act + (l - 1) * h * P;
-            if (lanes != null) WeightGradient(lanes + off, lanes + off + h * h, gh, hin, h, h);
-            // gOther[j] = ELU′(hin[j]) · Σ_i W[i, j] gh[i]
-            for (int jj = 0; jj < h; jj++)
-            {
-                T* dst = gOther + jj * P;
-                T* hj = hin + jj * P;
-                for (int c = 0; c < P; c += 4 * V)
-                {
-                    var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
-                    T* src = gh + c;
-                    for (int i = 0; i < h; i++, src += P)
-                    {
-                        var wv = Vector256.Create(wl[i * h + jj]);
-                        a0 = VectorMath<T>.Fma(wv, Vector256.Load(src), a0);
-                        a1 = VectorMath<T>.Fma(wv, Vector256.Load(src + V), a1);
-                        a2 = VectorMath<T>.Fma(wv, Vector256.Load(src + 2 * V), a2);
-                        a3 = VectorMath<T>.Fma(wv, Vector256.Load(src + 3 * V), a3);
-                    }
-                    Vector256.Store(a0 * VectorMath<T>.EluDerivative(Vector256.Load(hj + c)), dst + c);
-                    Vector256.Store(a1 * VectorMath<T>.EluDerivative(Vector256.Load(hj + c + V)), dst + c + V);
-                    Vector256.Store(a2 * VectorMath<T>.EluDerivative(Vector256.Load(hj + c + 2 * V)), dst + c + 2 * V);
-                    Vector256.Store(a3 * VectorMath<T>.EluDerivative(Vector256.Load(hj + c + 3 * V)), dst + c + 3 * V);
-                }
-            }
+            if (lanes != null) OuterAccumulate(lanes + off, lanes + off + h * h, gh, hin, h, h);
+            MatMul(wl, 1, h, null, h, h, gh, gOther);
+            EluBackwardRows(gOther, hin, h);
             T* swap = gh; gh = gOther; gOther = swap;
         }
 
@@ -407,25 +445,69 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         }
     }
 
-    /// <summary>lanes_W[i·nIn + j] += Σ_c gOut[i]·input[j], lanes_b[i] += Σ_c gOut[i] (lane-wise partial sums).</summary>
-    private static void WeightGradient(Vector256<T>* lanesW, Vector256<T>* lanesB, T* gOut, T* input, int nIn, int nOut)
+    /// <summary>
+    /// lanesW[r·nIn + k] += Σ_c g[r]·x[k] and lanesB[r] += Σ_c g[r] as lane-wise partial sums (2 × 4 register tiles).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterAccumulate(Vector256<T>* lanesW, Vector256<T>* lanesB, T* g, T* x, int nIn, int nOut)
     {
-        for (int i = 0; i < nOut; i++)
+        for (int r = 0; r < nOut; r++)
         {
-            T* gi = gOut + i * P;
+            T* gr = g + r * P;
             var sb = Vector256<T>.Zero;
-            for (int c = 0; c < P; c += V) sb += Vector256.Load(gi + c);
-            lanesB[i] += sb;
-            for (int jj = 0; jj < nIn; jj++)
+            for (int c = 0; c < P; c += V) sb += Vector256.Load(gr + c);
+            lanesB[r] += sb;
+        }
+        int r2 = 0;
+        for (; r2 + 2 <= nOut; r2 += 2)
+        {
+            T* g0 = g + r2 * P, g1 = g0 + P;
+            int k = 0;
+            for (; k + 4 <= nIn; k += 4)
             {
-                T* xj = input + jj * P;
-                var s0 = Vector256<T>.Zero; var s1 = s0;
-                for (int c = 0; c < P; c += 2 * V)
+                T* x0 = x + k * P;
+                var a00 = Vector256<T>.Zero; var a01 = a00; var a02 = a00; var a03 = a00;
+                var a10 = a00; var a11 = a00; var a12 = a00; var a13 = a00;
+                for (int c = 0; c < P; c += V)
                 {
-                    s0 = VectorMath<T>.Fma(Vector256.Load(gi + c), Vector256.Load(xj + c), s0);
-                    s1 = VectorMath<T>.Fma(Vector256.Load(gi + c + V), Vector256.Load(xj + c + V), s1);
+                    var u = Vector256.Load(g0 + c);
+                    var v = Vector256.Load(g1 + c);
+                    var y0 = Vector256.Load(x0 + c);
+                    var y1 = Vector256.Load(x0 + P + c);
+                    var y2 = Vector256.Load(x0 + 2 * P + c);
+                    var y3 = Vector256.Load(x0 + 3 * P + c);
+                    a00 = VectorMath<T>.Fma(u, y0, a00); a01 = VectorMath<T>.Fma(u, y1, a01);
+                    a02 = VectorMath<T>.Fma(u, y2, a02); a03 = VectorMath<T>.Fma(u, y3, a03);
+                    a10 = VectorMath<T>.Fma(v, y0, a10); a11 = VectorMath<T>.Fma(v, y1, a11);
+                    a12 = VectorMath<T>.Fma(v, y2, a12); a13 = VectorMath<T>.Fma(v, y3, a13);
                 }
-                lanesW[i * nIn + jj] += s0 + s1;
+                Vector256<T>* l0 = lanesW + r2 * nIn + k, l1 = l0 + nIn;
+                l0[0] += a00; l0[1] += a01; l0[2] += a02; l0[3] += a03;
+                l1[0] += a10; l1[1] += a11; l1[2] += a12; l1[3] += a13;
+            }
+            for (; k < nIn; k++)
+            {
+                T* xk = x + k * P;
+                var a0 = Vector256<T>.Zero; var a1 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var y = Vector256.Load(xk + c);
+                    a0 = VectorMath<T>.Fma(Vector256.Load(g0 + c), y, a0);
+                    a1 = VectorMath<T>.Fma(Vector256.Load(g1 + c), y, a1);
+                }
+                lanesW[r2 * nIn + k] += a0;
+                lanesW[(r2 + 1) * nIn + k] += a1;
+            }
+        }
+        for (; r2 < nOut; r2++)
+        {
+            T* gr = g + r2 * P;
+            for (int k = 0; k < nIn; k++)
+            {
+                T* xk = x + k * P;
+                var a = Vector256<T>.Zero;
+                for (int c = 0; c < P; c += V) a = VectorMath<T>.Fma(Vector256.Load(gr + c), Vector256.Load(xk + c), a);
+                lanesW[r2 * nIn + k] += a;
             }
         }
     }
@@ -442,6 +524,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>Moves the lane partial sums into the double gradient (bounds float round-off over many blocks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FlushLanes(RealNvpOptions o)
     {
         int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);

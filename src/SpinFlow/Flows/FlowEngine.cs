@@ -154,6 +154,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
 
     private enum Pass { Generate, Infer, Backward }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void RunLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null)
     {
         layer.Pack();
@@ -168,6 +169,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         bool wantParams = pass == Pass.Backward && paramGrad is not null;
         nint latticePtr = (nint)lattice, gradPtr = (nint)grad;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         void Body(int w)
         {
             var worker = Worker(w);

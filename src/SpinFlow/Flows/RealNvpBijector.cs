@@ -17,16 +17,15 @@ namespace SpinFlow.Flows;
 /// </remarks>
 public static class RealNvpBijector
 {
-    // Conditioner pairs of the three partitions; the complementary pair is transformed.
-    private static readonly int[][] Partitions = [[0, 1], [0, 2], [0, 3]];
+    // (conditioner pair, transformed pair) of the three partitions: rows, columns, diagonals.
+    private static readonly (int, int, int, int)[] Partitions = [(0, 1, 2, 3), (0, 2, 1, 3), (0, 3, 1, 2)];
 
     /// <summary>The two conditioner entries (kept) and the two transformed entries of coupling <paramref name="j"/>.</summary>
     public static (int C0, int C1, int T0, int T1) Mask(int j)
     {
         if (j < 0) throw new ArgumentOutOfRangeException(nameof(j), j, "coupling index must be non-negative");
-        int[] cond = Partitions[(j / 2) % 3];
-        int[] trans = [.. Enumerable.Range(0, 4).Where(k => k != cond[0] && k != cond[1])];
-        return (j & 1) == 0 ? (cond[0], cond[1], trans[0], trans[1]) : (trans[0], trans[1], cond[0], cond[1]);
+        var (a, b, c, d) = Partitions[(j / 2) % 3];
+        return (j & 1) == 0 ? (a, b, c, d) : (c, d, a, b);
     }
 
     /// <summary>Size of one net in the kernels' packed layout (active columns and rows only).</summary>
