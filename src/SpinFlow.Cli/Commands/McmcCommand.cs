@@ -12,7 +12,7 @@ public static class McmcCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 16 };
+        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 32 };
         var temperature = new Option<string>("--temperature", "-T")
         {
             Description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'",
