@@ -23,7 +23,7 @@ public static class Jackknife
         int blocks = n / blockLength;
         if (blocks > DefaultBlocks) blocks = DefaultBlocks;
         var (value, err) = Blocked(series, f, blocks);
-        var (_, err1) = Blocked(series, f, Math.Min(n, 1024));
+        var (_, err1) = Blocked(series, f, n);
         double tau = err1 > 0 ? 0.5 * (err / err1) * (err / err1) : 0.5;
         return new Estimate(value, err, tau);
     }
