@@ -25,11 +25,11 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
 
     private readonly T[] _scratch;
     private readonly T* _base;
-    private readonly Vector256<T>[] _lanesArray;
-    private readonly Vector256<T>* _lanes;
+    // Parameter-gradient partial sums (packed layout), small enough to stay in L1; flushed to double regularly.
+    private readonly T* _acc;
 
     // Rows of P values.
-    private readonly T* _y, _g, _ld, _gld, _neg, _gs, _gt, _gtmp, _gh0, _gh1;
+    private readonly T* _y, _g, _ld, _gld, _neg, _gs, _gt, _gtmp, _pair, _gh0, _gh1;
     private readonly T*[] _act = new T*[4];
     private readonly T*[] _out = new T*[4];
 
@@ -41,23 +41,22 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     public readonly double[] Gradient;
     /// <summary>Per-sample log-det contributions of this worker during one layer pass.</summary>
     public double[] LogDet = [];
-    private int _lanesPending;
+    private int _pending;
 
     public BlockWorker(int maxHidden, int maxLayers, int maxPackedBijector)
     {
         int act = maxLayers * maxHidden * P;
-        int total = 4 * P + 4 * P + P + P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * maxHidden * P + 4 * act + 4 * 2 * P;
+        int total = 4 * P + 4 * P + P + P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * maxHidden * P + 4 * act + 4 * 2 * P + maxPackedBijector;
         _scratch = GC.AllocateArray<T>(total, pinned: true);
         _base = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scratch));
         T* p = _base;
         T* Take(int n) { T* r = p; p += n; return r; }
         _y = Take(4 * P); _g = Take(4 * P); _ld = Take(P); _gld = Take(P);
-        _neg = Take(2 * P); _gs = Take(2 * P); _gt = Take(2 * P); _gtmp = Take(2 * P);
+        _neg = Take(2 * P); _gs = Take(2 * P); _gt = Take(2 * P); _gtmp = Take(2 * P); _pair = Take(2 * P);
         _gh0 = Take(maxHidden * P); _gh1 = Take(maxHidden * P);
         for (int i = 0; i < 4; i++) _act[i] = Take(act);
         for (int i = 0; i < 4; i++) _out[i] = Take(2 * P);
-        _lanesArray = GC.AllocateArray<Vector256<T>>(maxPackedBijector, pinned: true);
-        _lanes = (Vector256<T>*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_lanesArray));
+        _acc = Take(maxPackedBijector);
         Gradient = new double[maxPackedBijector];
     }
 
@@ -214,7 +213,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         for (int j = o.Couplings - 1; j >= 0; j--)
         {
             T* w = packed + j * pcs;
-            Vector256<T>* lanes = parameterGradients ? _lanes + j * pcs : null;
+            T* acc = parameterGradients ? _acc + j * pcs : null;
             var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
             EvaluateNets(o, w, c0, c1);
             for (int oi = 0; oi < 2; oi++)
@@ -239,21 +238,27 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                     Vector256.Store(gy * VectorMath<T>.Exp(s), g + c);
                     Vector256.Store(diff * VectorMath<T>.Exp(-s), y + c);
                 }
-                if (lanes != null) lanes[2 * pns + oi] += aGrad;
+                if (acc != null) acc[2 * pns + oi] += VectorMath<T>.Sum(aGrad);
             }
             T* in0 = _y + c0 * P, in1 = _y + c1 * P;
             T* g0 = _g + c0 * P, g1 = _g + c1 * P;
             T one = T.One;
-            NetBackward(o, w + pns, in0, in1, _act[1], _gt, one, one, g0, g1, lanes == null ? null : lanes + pns);
-            NetBackward(o, w, in0, in1, _act[0], _gs, one, one, g0, g1, lanes);
+            // The first layer's weight gradient wants its two inputs as adjacent rows.
+            if (acc != null)
+            {
+                new ReadOnlySpan<T>(in0, P).CopyTo(new Span<T>(_pair, P));
+                new ReadOnlySpan<T>(in1, P).CopyTo(new Span<T>(_pair + P, P));
+            }
+            NetBackward(o, w + pns, _pair, _act[1], _gt, one, one, g0, g1, acc == null ? null : acc + pns);
+            NetBackward(o, w, _pair, _act[0], _gs, one, one, g0, g1, acc);
             if (o.Equivariant)
             {
                 // The copies see −y: their input gradients enter with a minus sign; T(y) − T(−y) flips the T copy's output gradient.
-                NetBackward(o, w + pns, _neg, _neg + P, _act[3], _gt, -one, -one, g0, g1, lanes == null ? null : lanes + pns);
-                NetBackward(o, w, _neg, _neg + P, _act[2], _gs, one, -one, g0, g1, lanes);
+                NetBackward(o, w + pns, _neg, _act[3], _gt, -one, -one, g0, g1, acc == null ? null : acc + pns);
+                NetBackward(o, w, _neg, _act[2], _gs, one, -one, g0, g1, acc);
             }
         }
-        if (parameterGradients && ++_lanesPending >= 64) FlushLanes(o);
+        if (parameterGradients && ++_pending >= 64) FlushLanes(o);
     }
 
     // ───────────────────────────── MLP kernels ─────────────────────────────
@@ -268,20 +273,18 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     {
         int h = o.Hidden, n = o.MlpLayers;
         FirstLayer(w, w + 2 * h, h, in0, in1, act);
-        EluRows(act, h);
         T* prev = act;
         T* wl = w + 3 * h;
         for (int l = 1; l < n; l++)
         {
-            MatMul(wl, h, 1, wl + h * h, h, h, prev, prev + h * P);
-            EluRows(prev + h * P, h);
+            MatMul(wl, h, 1, wl + h * h, h, h, prev, prev + h * P, Epilogue.Elu);
             prev += h * P;
             wl += h * h + h;
         }
         MatMul(wl, h, 1, wl + 2 * h, h, 2, prev, output);
     }
 
-    /// <summary>Pre-activations of the first layer: act[i] = W[i,0]·in0 + W[i,1]·in1 + b[i].</summary>
+    /// <summary>First layer: act[i] = ELU(W[i,0]·in0 + W[i,1]·in1 + b[i]).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void FirstLayer(T* w, T* bias, int h, T* in0, T* in1, T* act)
     {
@@ -292,94 +295,79 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             var b = Vector256.Create(bias[i]);
             T* dst = act + i * P;
             for (int c = 0; c < P; c += V)
-                Vector256.Store(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b)), dst + c);
+                Vector256.Store(VectorMath<T>.Elu(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b))), dst + c);
         }
     }
 
+    /// <summary>What a matrix kernel applies to its results before storing them.</summary>
+    private enum Epilogue { None, Elu, EluDerivative }
+
     /// <summary>
-    /// output[r] = bias[r] + Σ_k W(r, k)·input[k] for r &lt; nOut, with W(r, k) = w[r·rs + k·ks] (so a transposed
-    /// matrix is just other strides); bias may be null.
+    /// output[r] = ep(bias[r] + Σ_k W(r, k)·input[k]) for r &lt; nOut, with W(r, k) = w[r·rs + k·ks] (so a transposed
+    /// matrix is just other strides); bias may be null. The epilogue is ELU, or a product with ELU′ at the layer whose
+    /// outputs are <paramref name="eluOut"/> (back-propagation through the activation).
     /// </summary>
+    /// <remarks>
+    /// One output row of 8 vectors per tile: each broadcast weight feeds 8 FMAs whose input operand is read straight
+    /// from memory (folded into the FMA), about 1.6 instructions per FMA; the epilogue then works on 8 independent
+    /// vectors, which keeps the out-of-order core busy through the long exp dependency chains.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MatMul(T* w, int rs, int ks, T* bias, int nIn, int nOut, T* input, T* output)
+    private static void MatMul(T* w, int rs, int ks, T* bias, int nIn, int nOut, T* input, T* output, Epilogue ep = Epilogue.None, T* eluOut = null)
     {
-        int r = 0;
-        for (; r + 2 <= nOut; r += 2)
+        for (int r = 0; r < nOut; r++)
         {
-            T* wr0 = w + r * rs, wr1 = wr0 + rs;
-            var b0 = bias != null ? Vector256.Create(bias[r]) : Vector256<T>.Zero;
-            var b1 = bias != null ? Vector256.Create(bias[r + 1]) : Vector256<T>.Zero;
-            T* d0 = output + r * P, d1 = d0 + P;
-            for (int c = 0; c < P; c += 4 * V)
-            {
-                var a00 = b0; var a01 = b0; var a02 = b0; var a03 = b0;
-                var a10 = b1; var a11 = b1; var a12 = b1; var a13 = b1;
-                T* src = input + c;
-                for (int k = 0; k < nIn; k++, src += P)
-                {
-                    var x0 = Vector256.Load(src);
-                    var x1 = Vector256.Load(src + V);
-                    var x2 = Vector256.Load(src + 2 * V);
-                    var x3 = Vector256.Load(src + 3 * V);
-                    var u = Vector256.Create(wr0[k * ks]);
-                    var v = Vector256.Create(wr1[k * ks]);
-                    a00 = VectorMath<T>.Fma(u, x0, a00); a01 = VectorMath<T>.Fma(u, x1, a01);
-                    a02 = VectorMath<T>.Fma(u, x2, a02); a03 = VectorMath<T>.Fma(u, x3, a03);
-                    a10 = VectorMath<T>.Fma(v, x0, a10); a11 = VectorMath<T>.Fma(v, x1, a11);
-                    a12 = VectorMath<T>.Fma(v, x2, a12); a13 = VectorMath<T>.Fma(v, x3, a13);
-                }
-                Vector256.Store(a00, d0 + c); Vector256.Store(a01, d0 + c + V);
-                Vector256.Store(a02, d0 + c + 2 * V); Vector256.Store(a03, d0 + c + 3 * V);
-                Vector256.Store(a10, d1 + c); Vector256.Store(a11, d1 + c + V);
-                Vector256.Store(a12, d1 + c + 2 * V); Vector256.Store(a13, d1 + c + 3 * V);
-            }
-        }
-        for (; r < nOut; r++)
-        {
-            T* wr = w + r * rs;
             var b = bias != null ? Vector256.Create(bias[r]) : Vector256<T>.Zero;
             T* d = output + r * P;
-            for (int c = 0; c < P; c += 4 * V)
+            for (int c = 0; c < P; c += 8 * V)
             {
-                var a0 = b; var a1 = b; var a2 = b; var a3 = b;
+                var a0 = b; var a1 = b; var a2 = b; var a3 = b; var a4 = b; var a5 = b; var a6 = b; var a7 = b;
                 T* src = input + c;
-                for (int k = 0; k < nIn; k++, src += P)
+                T* wk = w + r * rs;
+                T* end = src + nIn * P;
+                for (; src < end; src += P, wk += ks)
                 {
-                    var u = Vector256.Create(wr[k * ks]);
+                    var u = Vector256.Create(*wk);
                     a0 = VectorMath<T>.Fma(u, Vector256.Load(src), a0);
                     a1 = VectorMath<T>.Fma(u, Vector256.Load(src + V), a1);
                     a2 = VectorMath<T>.Fma(u, Vector256.Load(src + 2 * V), a2);
                     a3 = VectorMath<T>.Fma(u, Vector256.Load(src + 3 * V), a3);
+                    a4 = VectorMath<T>.Fma(u, Vector256.Load(src + 4 * V), a4);
+                    a5 = VectorMath<T>.Fma(u, Vector256.Load(src + 5 * V), a5);
+                    a6 = VectorMath<T>.Fma(u, Vector256.Load(src + 6 * V), a6);
+                    a7 = VectorMath<T>.Fma(u, Vector256.Load(src + 7 * V), a7);
                 }
-                Vector256.Store(a0, d + c); Vector256.Store(a1, d + c + V);
-                Vector256.Store(a2, d + c + 2 * V); Vector256.Store(a3, d + c + 3 * V);
+                T* dc = d + c;
+                if (ep == Epilogue.Elu)
+                {
+                    a0 = VectorMath<T>.Elu(a0); a1 = VectorMath<T>.Elu(a1); a2 = VectorMath<T>.Elu(a2); a3 = VectorMath<T>.Elu(a3);
+                    a4 = VectorMath<T>.Elu(a4); a5 = VectorMath<T>.Elu(a5); a6 = VectorMath<T>.Elu(a6); a7 = VectorMath<T>.Elu(a7);
+                }
+                else if (ep == Epilogue.EluDerivative)
+                {
+                    T* v = eluOut + r * P + c;
+                    a0 *= VectorMath<T>.EluDerivative(Vector256.Load(v));
+                    a1 *= VectorMath<T>.EluDerivative(Vector256.Load(v + V));
+                    a2 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 2 * V));
+                    a3 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 3 * V));
+                    a4 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 4 * V));
+                    a5 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 5 * V));
+                    a6 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 6 * V));
+                    a7 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 7 * V));
+                }
+                Vector256.Store(a0, dc); Vector256.Store(a1, dc + V); Vector256.Store(a2, dc + 2 * V); Vector256.Store(a3, dc + 3 * V);
+                Vector256.Store(a4, dc + 4 * V); Vector256.Store(a5, dc + 5 * V); Vector256.Store(a6, dc + 6 * V); Vector256.Store(a7, dc + 7 * V);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void EluRows(T* rows, int count)
-    {
-        T* end = rows + count * P;
-        for (T* p = rows; p < end; p += V) Vector256.Store(VectorMath<T>.Elu(Vector256.Load(p)), p);
-    }
-
-    /// <summary>g[k] ·= ELU′ at the layer whose outputs are v[k].</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void EluBackwardRows(T* g, T* v, int count)
-    {
-        int n = count * P;
-        for (int i = 0; i < n; i += V)
-            Vector256.Store(Vector256.Load(g + i) * VectorMath<T>.EluDerivative(Vector256.Load(v + i)), g + i);
-    }
-
     /// <summary>
     /// Back-propagates the output gradient <paramref name="gout"/>·<paramref name="outSign"/> (2 rows) through one net
-    /// evaluated on (in0, in1) with activations <paramref name="act"/>; adds inSign·∂/∂input to g0, g1 and, when
-    /// <paramref name="lanes"/> is set, the parameter gradients (packed net layout) to the lane accumulators.
+    /// evaluated on the two adjacent input rows <paramref name="input"/> with activations <paramref name="act"/>; adds
+    /// inSign·∂/∂input to g0, g1 and, when <paramref name="acc"/> is set, the parameter gradients (packed net layout).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void NetBackward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* gout, T outSign, T inSign, T* g0, T* g1, Vector256<T>* lanes)
+    private void NetBackward(RealNvpOptions o, T* w, T* input, T* act, T* gout, T outSign, T inSign, T* g0, T* g1, T* acc)
     {
         int h = o.Hidden, n = o.MlpLayers;
         int outOffset = 3 * h + (n - 1) * (h * h + h);
@@ -393,146 +381,173 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             for (int c = 0; c < 2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
         }
 
-        if (lanes != null) OuterAccumulate(lanes + outOffset, lanes + outOffset + 2 * h, go, last, h, 2);
+        if (acc != null) OuterAccumulate(acc + outOffset, acc + outOffset + 2 * h, go, last, h, 2);
 
         // Gradient at the last hidden layer's output (Wᵀ·go), then through its ELU.
         T* gh = _gh0, gOther = _gh1;
-        MatMul(wout, 1, h, null, 2, h, go, gh);
-        EluBackwardRows(gh, last, h);
+        MatMul(wout, 1, h, null, 2, h, go, gh, Epilogue.EluDerivative, last);
 
         for (int l = n - 1; l >= 1; l--)
         {
             int off = 3 * h + (l - 1) * (h * h + h);
             T* wl = w + off;
             T* hin = act + (l - 1) * h * P;
-            if (lanes != null) OuterAccumulate(lanes + off, lanes + off + h * h, gh, hin, h, h);
-            MatMul(wl, 1, h, null, h, h, gh, gOther);
-            EluBackwardRows(gOther, hin, h);
+            if (acc != null) OuterAccumulate(acc + off, acc + off + h * h, gh, hin, h, h);
+            MatMul(wl, 1, h, null, h, h, gh, gOther, Epilogue.EluDerivative, hin);
             T* swap = gh; gh = gOther; gOther = swap;
         }
 
-        // First layer: inputs (in0, in1), weights h×2.
-        if (lanes != null)
-        {
-            for (int i = 0; i < h; i++)
-            {
-                T* gi = gh + i * P;
-                var s0 = Vector256<T>.Zero; var s1 = s0; var sb = s0;
-                for (int c = 0; c < P; c += V)
-                {
-                    var gv = Vector256.Load(gi + c);
-                    s0 = VectorMath<T>.Fma(gv, Vector256.Load(in0 + c), s0);
-                    s1 = VectorMath<T>.Fma(gv, Vector256.Load(in1 + c), s1);
-                    sb += gv;
-                }
-                lanes[2 * i] += s0;
-                lanes[2 * i + 1] += s1;
-                lanes[2 * h + i] += sb;
-            }
-        }
+        // First layer: weights h×2 on the input rows; input gradient W₁ᵀ·gh into two scratch rows, then added with its sign.
+        if (acc != null) OuterAccumulate(acc, acc + 2 * h, gh, input, 2, h);
+        T* gin = _gtmp;
+        MatMul(w, 1, 2, null, h, 2, gh, gin);
         var sg = Vector256.Create(inSign);
         for (int c = 0; c < P; c += V)
         {
-            var a0 = Vector256<T>.Zero; var a1 = a0;
-            for (int i = 0; i < h; i++)
-            {
-                var gv = Vector256.Load(gh + i * P + c);
-                a0 = VectorMath<T>.Fma(Vector256.Create(w[2 * i]), gv, a0);
-                a1 = VectorMath<T>.Fma(Vector256.Create(w[2 * i + 1]), gv, a1);
-            }
-            Vector256.Store(VectorMath<T>.Fma(sg, a0, Vector256.Load(g0 + c)), g0 + c);
-            Vector256.Store(VectorMath<T>.Fma(sg, a1, Vector256.Load(g1 + c)), g1 + c);
+            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + c), Vector256.Load(g0 + c)), g0 + c);
+            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + P + c), Vector256.Load(g1 + c)), g1 + c);
         }
     }
 
     /// <summary>
-    /// lanesW[r·nIn + k] += Σ_c g[r]·x[k] and lanesB[r] += Σ_c g[r] as lane-wise partial sums (2 × 4 register tiles).
+    /// accW[r·nIn + k] += Σ_c g[r]·x[k] and accB[r] += Σ_c g[r]: 2 × 4 register tiles over the block, each reduced
+    /// horizontally once per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OuterAccumulate(Vector256<T>* lanesW, Vector256<T>* lanesB, T* g, T* x, int nIn, int nOut)
+    private static void OuterAccumulate(T* accW, T* accB, T* g, T* x, int nIn, int nOut)
     {
-        for (int r = 0; r < nOut; r++)
+        int rb = 0;
+        for (; rb + 8 <= nOut; rb += 8)
         {
-            T* gr = g + r * P;
+            T* gr = g + rb * P;
+            var s0 = Vector256<T>.Zero; var s1 = s0; var s2 = s0; var s3 = s0; var s4 = s0; var s5 = s0; var s6 = s0; var s7 = s0;
+            for (int c = 0; c < P; c += V)
+            {
+                s0 += Vector256.Load(gr + c); s1 += Vector256.Load(gr + P + c);
+                s2 += Vector256.Load(gr + 2 * P + c); s3 += Vector256.Load(gr + 3 * P + c);
+                s4 += Vector256.Load(gr + 4 * P + c); s5 += Vector256.Load(gr + 5 * P + c);
+                s6 += Vector256.Load(gr + 6 * P + c); s7 += Vector256.Load(gr + 7 * P + c);
+            }
+            VectorMath<T>.AddSums(accB + rb, accB + rb + 4, s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+        for (; rb < nOut; rb++)
+        {
+            T* gr = g + rb * P;
             var sb = Vector256<T>.Zero;
             for (int c = 0; c < P; c += V) sb += Vector256.Load(gr + c);
-            lanesB[r] += sb;
+            accB[rb] += VectorMath<T>.Sum(sb);
         }
-        int r2 = 0;
-        for (; r2 + 2 <= nOut; r2 += 2)
+        if (nIn == 2)
         {
-            T* g0 = g + r2 * P, g1 = g0 + P;
-            int k = 0;
-            for (; k + 4 <= nIn; k += 4)
+            // First layer: a 4-row × 2-column tile covers 8 consecutive packed weights.
+            int r4 = 0;
+            for (; r4 + 4 <= nOut; r4 += 4)
             {
-                T* x0 = x + k * P;
-                var a00 = Vector256<T>.Zero; var a01 = a00; var a02 = a00; var a03 = a00;
-                var a10 = a00; var a11 = a00; var a12 = a00; var a13 = a00;
+                T* gr = g + r4 * P;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
                 for (int c = 0; c < P; c += V)
                 {
-                    var u = Vector256.Load(g0 + c);
-                    var v = Vector256.Load(g1 + c);
-                    var y0 = Vector256.Load(x0 + c);
-                    var y1 = Vector256.Load(x0 + P + c);
-                    var y2 = Vector256.Load(x0 + 2 * P + c);
-                    var y3 = Vector256.Load(x0 + 3 * P + c);
-                    a00 = VectorMath<T>.Fma(u, y0, a00); a01 = VectorMath<T>.Fma(u, y1, a01);
-                    a02 = VectorMath<T>.Fma(u, y2, a02); a03 = VectorMath<T>.Fma(u, y3, a03);
-                    a10 = VectorMath<T>.Fma(v, y0, a10); a11 = VectorMath<T>.Fma(v, y1, a11);
-                    a12 = VectorMath<T>.Fma(v, y2, a12); a13 = VectorMath<T>.Fma(v, y3, a13);
+                    var y0 = Vector256.Load(x + c);
+                    var y1 = Vector256.Load(x + P + c);
+                    var u0 = Vector256.Load(gr + c);
+                    var u1 = Vector256.Load(gr + P + c);
+                    var u2 = Vector256.Load(gr + 2 * P + c);
+                    var u3 = Vector256.Load(gr + 3 * P + c);
+                    a0 = VectorMath<T>.Fma(u0, y0, a0); a1 = VectorMath<T>.Fma(u0, y1, a1);
+                    a2 = VectorMath<T>.Fma(u1, y0, a2); a3 = VectorMath<T>.Fma(u1, y1, a3);
+                    a4 = VectorMath<T>.Fma(u2, y0, a4); a5 = VectorMath<T>.Fma(u2, y1, a5);
+                    a6 = VectorMath<T>.Fma(u3, y0, a6); a7 = VectorMath<T>.Fma(u3, y1, a7);
                 }
-                Vector256<T>* l0 = lanesW + r2 * nIn + k, l1 = l0 + nIn;
-                l0[0] += a00; l0[1] += a01; l0[2] += a02; l0[3] += a03;
-                l1[0] += a10; l1[1] += a11; l1[2] += a12; l1[3] += a13;
+                VectorMath<T>.AddSums(accW + 2 * r4, accW + 2 * r4 + 4, a0, a1, a2, a3, a4, a5, a6, a7);
             }
-            for (; k < nIn; k++)
+            for (; r4 < nOut; r4++)
             {
-                T* xk = x + k * P;
+                T* gr = g + r4 * P;
                 var a0 = Vector256<T>.Zero; var a1 = a0;
                 for (int c = 0; c < P; c += V)
                 {
-                    var y = Vector256.Load(xk + c);
-                    a0 = VectorMath<T>.Fma(Vector256.Load(g0 + c), y, a0);
-                    a1 = VectorMath<T>.Fma(Vector256.Load(g1 + c), y, a1);
+                    var u = Vector256.Load(gr + c);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(x + c), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(x + P + c), a1);
                 }
-                lanesW[r2 * nIn + k] += a0;
-                lanesW[(r2 + 1) * nIn + k] += a1;
+                accW[2 * r4] += VectorMath<T>.Sum(a0);
+                accW[2 * r4 + 1] += VectorMath<T>.Sum(a1);
             }
+            return;
         }
-        for (; r2 < nOut; r2++)
+        // Weights: one gradient row against 8 (then 4) input rows per tile; each input vector is an FMA memory operand.
+        for (int r = 0; r < nOut; r++)
         {
-            T* gr = g + r2 * P;
-            for (int k = 0; k < nIn; k++)
+            T* gr = g + r * P;
+            T* dst = accW + r * nIn;
+            int k = 0;
+            for (; k + 8 <= nIn; k += 8)
             {
                 T* xk = x + k * P;
-                var a = Vector256<T>.Zero;
-                for (int c = 0; c < P; c += V) a = VectorMath<T>.Fma(Vector256.Load(gr + c), Vector256.Load(xk + c), a);
-                lanesW[r2 * nIn + k] += a;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var u = Vector256.Load(gr + c);
+                    T* xc = xk + c;
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(xc), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(xc + P), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(xc + 2 * P), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(xc + 3 * P), a3);
+                    a4 = VectorMath<T>.Fma(u, Vector256.Load(xc + 4 * P), a4);
+                    a5 = VectorMath<T>.Fma(u, Vector256.Load(xc + 5 * P), a5);
+                    a6 = VectorMath<T>.Fma(u, Vector256.Load(xc + 6 * P), a6);
+                    a7 = VectorMath<T>.Fma(u, Vector256.Load(xc + 7 * P), a7);
+                }
+                VectorMath<T>.AddSums(dst + k, dst + k + 4, a0, a1, a2, a3, a4, a5, a6, a7);
+            }
+            for (; k < nIn; k += 4)
+            {
+                // 1–4 columns; rows past the end read the first row of the tile again and their sums are dropped.
+                int m = Math.Min(4, nIn - k);
+                T* x0 = x + k * P;
+                T* x1 = m > 1 ? x0 + P : x0;
+                T* x2 = m > 2 ? x0 + 2 * P : x0;
+                T* x3 = m > 3 ? x0 + 3 * P : x0;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var u = Vector256.Load(gr + c);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(x0 + c), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(x1 + c), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(x2 + c), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(x3 + c), a3);
+                }
+                if (m == 4) VectorMath<T>.AddSums4(dst + k, a0, a1, a2, a3);
+                else
+                {
+                    dst[k] += VectorMath<T>.Sum(a0);
+                    if (m > 1) dst[k + 1] += VectorMath<T>.Sum(a1);
+                    if (m > 2) dst[k + 2] += VectorMath<T>.Sum(a2);
+                }
             }
         }
     }
 
     // ───────────────────────────── parameter gradients ─────────────────────────────
 
-    /// <summary>Zeroes the lane accumulators and the double gradient for a new layer pass.</summary>
+    /// <summary>Zeroes the partial sums and the double gradient for a new layer pass.</summary>
     public void BeginGradient(RealNvpOptions o)
     {
         int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
-        new Span<Vector256<T>>(_lanes, n).Clear();
+        new Span<T>(_acc, n).Clear();
         Array.Clear(Gradient, 0, n);
-        _lanesPending = 0;
+        _pending = 0;
     }
 
-    /// <summary>Moves the lane partial sums into the double gradient (bounds float round-off over many blocks).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Moves the partial sums into the double gradient (bounds float round-off over many blocks).</summary>
     public void FlushLanes(RealNvpOptions o)
     {
         int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
         for (int q = 0; q < n; q++)
         {
-            Gradient[q] += double.CreateTruncating(VectorMath<T>.Sum(_lanes[q]));
-            _lanes[q] = Vector256<T>.Zero;
+            Gradient[q] += double.CreateTruncating(_acc[q]);
+            _acc[q] = T.Zero;
         }
-        _lanesPending = 0;
+        _pending = 0;
     }
 }

@@ -39,9 +39,10 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Elu(Vector256<T> u)
     {
-        var neg = Vector256.Min(u, Vector256<T>.Zero);
+        // MinNative/MaxNative are single vminps/vmaxps; the IEEE-754 Min/Max add NaN and signed-zero fix-ups.
+        var neg = Vector256.MinNative(u, Vector256<T>.Zero);
         Vector256<T> e = typeof(T) == typeof(float) && Avx2.IsSupported ? ExpNonPositive(neg.AsSingle()).As<float, T>() : Exp(neg);
-        return Vector256.Max(u, Vector256<T>.Zero) + (e - Vector256<T>.One);
+        return Vector256.MaxNative(u, Vector256<T>.Zero) + (e - Vector256<T>.One);
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
-        x = Vector256.Max(x, Vector256.Create(-87f));
+        x = Vector256.MaxNative(x, Vector256.Create(-87f));
         var magic = Vector256.Create(12582912f);
         var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.442695041f), magic);
         var n = t - magic;
@@ -68,8 +69,7 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>ELU′ expressed through the ELU output v: 1 for v &gt; 0, v + 1 (= e^u) otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> EluDerivative(Vector256<T> v) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<T>.Zero), Vector256<T>.One, v + Vector256<T>.One);
+    public static Vector256<T> EluDerivative(Vector256<T> v) => Vector256.MinNative(v, Vector256<T>.Zero) + Vector256<T>.One;
 
     /// <summary>tanh x = sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}): no overflow, absolute error at the working precision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -79,6 +79,40 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
         var e = typeof(T) == typeof(float) && Avx2.IsSupported ? ExpNonPositive(m.AsSingle()).As<float, T>() : Exp(m);
         var t = (Vector256<T>.One - e) / (Vector256<T>.One + e);
         return Vector256.CopySign(t, x);
+    }
+
+    /// <summary>d0[0..3] += horizontal sums of a0..a3 and d1[0..3] += those of b0..b3 (float: one hadd tree for all eight).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void AddSums(T* d0, T* d1, Vector256<T> a0, Vector256<T> a1, Vector256<T> a2, Vector256<T> a3,
+        Vector256<T> b0, Vector256<T> b1, Vector256<T> b2, Vector256<T> b3)
+    {
+        if (typeof(T) == typeof(float) && Avx.IsSupported)
+        {
+            var q0 = Avx.HorizontalAdd(Avx.HorizontalAdd(a0.AsSingle(), a1.AsSingle()), Avx.HorizontalAdd(a2.AsSingle(), a3.AsSingle()));
+            var q1 = Avx.HorizontalAdd(Avx.HorizontalAdd(b0.AsSingle(), b1.AsSingle()), Avx.HorizontalAdd(b2.AsSingle(), b3.AsSingle()));
+            // q0 = [a-sums of lanes 0–3 | a-sums of lanes 4–7], likewise q1; add the halves.
+            var s = Avx.Permute2x128(q0, q1, 0x20) + Avx.Permute2x128(q0, q1, 0x31);
+            float* f0 = (float*)d0, f1 = (float*)d1;
+            Vector128.Store(Vector128.Load(f0) + s.GetLower(), f0);
+            Vector128.Store(Vector128.Load(f1) + s.GetUpper(), f1);
+            return;
+        }
+        d0[0] += Vector256.Sum(a0); d0[1] += Vector256.Sum(a1); d0[2] += Vector256.Sum(a2); d0[3] += Vector256.Sum(a3);
+        d1[0] += Vector256.Sum(b0); d1[1] += Vector256.Sum(b1); d1[2] += Vector256.Sum(b2); d1[3] += Vector256.Sum(b3);
+    }
+
+    /// <summary>d[0..3] += horizontal sums of a0..a3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void AddSums4(T* d, Vector256<T> a0, Vector256<T> a1, Vector256<T> a2, Vector256<T> a3)
+    {
+        if (typeof(T) == typeof(float) && Avx.IsSupported)
+        {
+            var q = Avx.HorizontalAdd(Avx.HorizontalAdd(a0.AsSingle(), a1.AsSingle()), Avx.HorizontalAdd(a2.AsSingle(), a3.AsSingle()));
+            float* f = (float*)d;
+            Vector128.Store(Vector128.Load(f) + q.GetLower() + q.GetUpper(), f);
+            return;
+        }
+        d[0] += Vector256.Sum(a0); d[1] += Vector256.Sum(a1); d[2] += Vector256.Sum(a2); d[3] += Vector256.Sum(a3);
     }
 
     /// <summary>Horizontal sum.</summary>
