@@ -66,14 +66,22 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Locate(int[] sites, int plaquettes, int sitesPerSample, long start, int count)
     {
+        int sample = (int)(start / plaquettes);
+        int q = (int)(start - (long)sample * plaquettes);
+        int baseOffset = sample * sitesPerSample;
         for (int p = 0; p < count; p++)
         {
-            long gidx = start + p;
-            int sample = (int)(gidx / plaquettes);
-            int q = (int)(gidx - (long)sample * plaquettes);
-            int baseOffset = sample * sitesPerSample;
             Samples[p] = sample;
-            for (int k = 0; k < 4; k++) Offsets[k * P + p] = baseOffset + sites[4 * q + k];
+            Offsets[p] = baseOffset + sites[4 * q];
+            Offsets[P + p] = baseOffset + sites[4 * q + 1];
+            Offsets[2 * P + p] = baseOffset + sites[4 * q + 2];
+            Offsets[3 * P + p] = baseOffset + sites[4 * q + 3];
+            if (++q == plaquettes)
+            {
+                q = 0;
+                sample++;
+                baseOffset += sitesPerSample;
+            }
         }
     }
 
@@ -228,15 +236,15 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                 for (int c = 0; c < P; c += V)
                 {
                     var th = VectorMath<T>.Tanh(Vector256.Load(sr + c));
-                    var s = a * th;
+                    var e = VectorMath<T>.Exp(a * th);
                     var diff = Vector256.Load(y + c) - Vector256.Load(tr + c);   // = y_in · e^s
                     var gy = Vector256.Load(g + c);
                     var gs = VectorMath<T>.Fma(gy, diff, Vector256.Load(_gld + c));
                     aGrad = VectorMath<T>.Fma(gs, th, aGrad);
                     Vector256.Store(gs * a * (Vector256<T>.One - th * th), gsr + c);
                     Vector256.Store(gy, gtr + c);
-                    Vector256.Store(gy * VectorMath<T>.Exp(s), g + c);
-                    Vector256.Store(diff * VectorMath<T>.Exp(-s), y + c);
+                    Vector256.Store(gy * e, g + c);
+                    Vector256.Store(diff / e, y + c);
                 }
                 if (acc != null) acc[2 * pns + oi] += VectorMath<T>.Sum(aGrad);
             }

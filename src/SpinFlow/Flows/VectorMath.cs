@@ -26,7 +26,8 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> x)
     {
-        if (typeof(T) == typeof(float)) return FastExp(x.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(float) && Avx2.IsSupported) return FastExp(x.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(float)) return Vector256.Exp(x.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector256.Exp(x.AsDouble()).As<double, T>();
         throw new NotSupportedException();
     }
@@ -120,29 +121,24 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     public static T Sum(Vector256<T> v) => Vector256.Sum(v);
 
     /// <summary>
-    /// e^x in float32 by Cody–Waite range reduction x = n·ln2 + r and a degree-6 polynomial for e^r (relative error
-    /// about 2 ulp on [−87, 88]); inputs below −87 flush to 0 and above 88 saturate to +∞.
+    /// e^x in float32 (AVX2) for any x: clamped to [−87, 88] (so 2ⁿ stays a finite normal number; e^x underflows to
+    /// ~1e−38 and saturates at ~1.6e38 outside), magic-number rounding, two-constant Cody–Waite reduction and the same
+    /// polynomial as <see cref="ExpNonPositive"/> (relative error ≈ 2·10⁻⁷).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> FastExp(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
-        var n = Vector256.Round(x * Vector256.Create(1.442695041f));
+        x = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87f)), Vector256.Create(88f));
+        var magic = Vector256.Create(12582912f);
+        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.442695041f), magic);
+        var n = t - magic;
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        // Taylor coefficients 1/k! up to k = 6; |r| ≤ ln2/2 keeps the truncation error below 2⁻²⁴.
-        var p = Vector256.Create(1.0f / 720);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0f / 120));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0f / 24));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0f / 6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        // Scale by 2^n through the exponent bits; n ∈ [−126, 128] after the clamp, 2^128 becomes +∞ as intended.
-        var bits = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
-        var scale = bits.AsSingle();
-        var result = p * scale;
-        // n = −126 … −127 region: keep exact zeros below the clamp rather than denormal garbage.
-        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256.Create(-87.33654f)), Vector256<float>.Zero, result);
+        var q = Vector256.FusedMultiplyAdd(Vector256.Create(8.363173343e-3f), r, Vector256.Create(4.187564552e-2f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(1.666657776e-1f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(4.999937117e-1f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
+        var p = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
+        return Avx2.Add(p.AsInt32(), Avx2.ShiftLeftLogical(t.AsInt32(), 23)).AsSingle();
     }
 }
