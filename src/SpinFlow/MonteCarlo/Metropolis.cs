@@ -10,7 +10,7 @@ namespace SpinFlow.MonteCarlo;
 /// <summary>Single-spin-flip Metropolis–Hastings in checkerboard order, vectorised over 32 spins at a time.</summary>
 /// <remarks>
 /// <para>
-/// For even L the two sublattices (r + c even / odd) are stored separately, each as L rows of L/2 bytes with
+/// For even L ≥ 4 the two sublattices (r + c even / odd) are stored separately, each as L rows of L/2 bytes with
 /// one ghost byte on either side for the periodic wrap. In that layout the four neighbours of the sites
 /// k … k+31 of a row are contiguous slices of the other sublattice: the same k in the rows above and below,
 /// and k and k ± 1 (the sign depends on the row's parity) in the same row. A half sweep updates one
@@ -45,7 +45,7 @@ namespace SpinFlow.MonteCarlo;
 public sealed class Metropolis : ISpinSampler
 {
     private const int Lanes = 32;
-    // Row data start at a vector boundary; the ghost bytes sit just before and after.
+    // Row data start one vector into the row's stride; the ghost bytes sit just before and after.
     private const int RowOffset = Lanes;
     private const sbyte FlipBits = -2; // s XOR 0xFE turns +1 into −1 and back
 
@@ -55,7 +55,7 @@ public sealed class Metropolis : ISpinSampler
     private readonly ByteThreshold _acceptBroken0; // no broken bond: ΔE = 8
     private readonly ByteThreshold _acceptBroken1; // one broken bond: ΔE = 4
 
-    // Even L: sublattice storage.
+    // Checkerboard (even L ≥ 4): sublattice storage.
     private readonly int _half;
     private readonly int _stride;
     private readonly sbyte[][] _sublattice = [];
@@ -67,7 +67,7 @@ public sealed class Metropolis : ISpinSampler
     private readonly Action<int>? _parallelBody;
     private int _colour;
 
-    // Row-major view: the state itself for odd L, a lazily assembled copy for even L.
+    // Row-major view: the state itself for the random-site fallback, a lazily assembled copy otherwise.
     private readonly sbyte[] _rowMajor;
     private bool _rowMajorStale;
 
@@ -129,7 +129,7 @@ public sealed class Metropolis : ISpinSampler
     public bool IsCheckerboard => _sublattice.Length > 0;
 
     /// <inheritdoc />
-    /// <remarks>For even L the row-major copy is assembled on access; the span is valid until the next <see cref="Sweep"/>.</remarks>
+    /// <remarks>With the checkerboard layout the row-major copy is assembled on access; the span is valid until the next <see cref="Sweep"/>.</remarks>
     public ReadOnlySpan<sbyte> Spins
     {
         get
