@@ -10,7 +10,7 @@ namespace SpinFlow.MonteCarlo;
 /// <summary>Single-spin-flip Metropolis–Hastings in checkerboard order, vectorised over 32 spins at a time.</summary>
 /// <remarks>
 /// <para>
-/// For even L the two sublattices (r + c even / odd) are stored separately, each as L rows of L/2 bytes with
+/// For even L ≥ 4 the two sublattices (r + c even / odd) are stored separately, each as L rows of L/2 bytes with
 /// one ghost byte on either side for the periodic wrap. In that layout the four neighbours of the sites
 /// k … k+31 of a row are contiguous slices of the other sublattice: the same k in the rows above and below,
 /// and k and k ± 1 (the sign depends on the row's parity) in the same row. A half sweep updates one
@@ -45,7 +45,7 @@ namespace SpinFlow.MonteCarlo;
 public sealed class Metropolis : ISpinSampler
 {
     private const int Lanes = 32;
-    // Row data start at a vector boundary; the ghost bytes sit just before and after.
+    // Row data start one vector into the row's stride; the ghost bytes sit just before and after.
     private const int RowOffset = Lanes;
     private const sbyte FlipBits = -2; // s XOR 0xFE turns +1 into −1 and back
 
@@ -55,7 +55,7 @@ public sealed class Metropolis : ISpinSampler
     private readonly ByteThreshold _acceptBroken0; // no broken bond: ΔE = 8
     private readonly ByteThreshold _acceptBroken1; // one broken bond: ΔE = 4
 
-    // Even L: sublattice storage.
+    // Checkerboard (even L ≥ 4): sublattice storage.
     private readonly int _half;
     private readonly int _stride;
     private readonly sbyte[][] _sublattice = [];
@@ -67,7 +67,7 @@ public sealed class Metropolis : ISpinSampler
     private readonly Action<int>? _parallelBody;
     private int _colour;
 
-    // Row-major view: the state itself for odd L, a lazily assembled copy for even L.
+    // Row-major view: the state itself for the random-site fallback, a lazily assembled copy otherwise.
     private readonly sbyte[] _rowMajor;
     private bool _rowMajorStale;
 
@@ -110,7 +110,7 @@ public sealed class Metropolis : ISpinSampler
         for (int t = 0; t < _threads; t++)
         {
             _laneRng[t] = new Xoshiro256x4(_threadRng[t]);
-            _ties[t] = new TieBuffer(RoundUp(_half, Lanes) / Lanes);
+            _ties[t] = new TieBuffer(256 + RoundUp(_half, Lanes) / Lanes);
         }
         if (_threads > 1) _parallelBody = t => UpdateBlock(_colour, t);
         Scatter(_rowMajor);
@@ -129,7 +129,7 @@ public sealed class Metropolis : ISpinSampler
     public bool IsCheckerboard => _sublattice.Length > 0;
 
     /// <inheritdoc />
-    /// <remarks>For even L the row-major copy is assembled on access; the span is valid until the next <see cref="Sweep"/>.</remarks>
+    /// <remarks>With the checkerboard layout the row-major copy is assembled on access; the span is valid until the next <see cref="Sweep"/>.</remarks>
     public ReadOnlySpan<sbyte> Spins
     {
         get
@@ -189,96 +189,110 @@ public sealed class Metropolis : ISpinSampler
     }
 
     /// <summary>Updates the sites of sublattice <paramref name="colour"/> in thread <paramref name="thread"/>'s block of rows.</summary>
+    /// <remarks>
+    /// Lanes whose first random byte ties with the threshold byte (1 in 256) are left unflipped and recorded;
+    /// they are settled after the rows, or whenever the record fills up. Sites of one sublattice do not
+    /// interact, so the order is immaterial, and keeping every call out of the row loop lets the JIT keep the
+    /// generator state and constants in registers throughout.
+    /// </remarks>
     private void UpdateBlock(int colour, int thread)
     {
-        int rowBegin = (int)((long)_size * thread / _threads);
-        int rowEnd = (int)((long)_size * (thread + 1) / _threads);
-        sbyte[] own = _sublattice[colour];
-        sbyte[] other = _sublattice[1 - colour];
-        ref sbyte ownBase = ref MemoryMarshal.GetArrayDataReference(own);
-        ref sbyte otherBase = ref MemoryMarshal.GetArrayDataReference(other);
+        int size = _size, half = _half, stride = _stride;
+        int rowBegin = (int)((long)size * thread / _threads);
+        int rowEnd = (int)((long)size * (thread + 1) / _threads);
+        ref sbyte own = ref MemoryMarshal.GetArrayDataReference(_sublattice[colour]);
+        ref sbyte other = ref MemoryMarshal.GetArrayDataReference(_sublattice[1 - colour]);
         Xoshiro256x4 rng = _laneRng[thread];
-        Xoshiro256 tieRng = _threadRng[thread];
         TieBuffer ties = _ties[thread];
-        long accepted = 0;
-        for (int r = rowBegin; r < rowEnd; r++)
-        {
-            int up = r == 0 ? _size - 1 : r - 1;
-            int down = r == _size - 1 ? 0 : r + 1;
-            // Site k of this row sits at column 2k + ((r + colour) & 1); its horizontal neighbours are the
-            // other sublattice's sites k − 1 and k in one parity, k and k + 1 in the other.
-            int shift = ((r + colour) & 1) == 0 ? -1 : 1;
-            ref sbyte row = ref Unsafe.Add(ref ownBase, r * _stride + RowOffset);
-            ref sbyte same = ref Unsafe.Add(ref otherBase, r * _stride + RowOffset);
-            accepted += UpdateRow(ref row, ref same, ref Unsafe.Add(ref same, shift),
-                ref Unsafe.Add(ref otherBase, up * _stride + RowOffset),
-                ref Unsafe.Add(ref otherBase, down * _stride + RowOffset),
-                ref rng, tieRng, ties);
-            // Refresh the ghosts that the other sublattice reads for its periodic wrap.
-            Unsafe.Add(ref row, -1) = Unsafe.Add(ref row, _half - 1);
-            Unsafe.Add(ref row, _half) = row;
-        }
-        _laneRng[thread] = rng;
-        _threadAccepted[thread] += accepted;
-    }
-
-    private int UpdateRow(ref sbyte row, ref sbyte same, ref sbyte sameShifted, ref sbyte above, ref sbyte below,
-        ref Xoshiro256x4 rng, Xoshiro256 tieRng, TieBuffer ties)
-    {
-        Xoshiro256x4 local = rng;
-        Vector256<sbyte> t0Broken0 = _acceptBroken0.Level0;
-        Vector256<sbyte> t0Broken1 = _acceptBroken1.Level0;
-        Vector256<sbyte> alwaysBelow = Vector256.Create((sbyte)-3);
-        Vector256<sbyte> flip = Vector256.Create(FlipBits);
         ref int tieAt = ref MemoryMarshal.GetArrayDataReference(ties.At);
         ref Vector256<sbyte> tieLanes = ref MemoryMarshal.GetArrayDataReference(ties.Lanes);
         ref Vector256<sbyte> tieClass = ref MemoryMarshal.GetArrayDataReference(ties.Class);
         int tieCount = 0;
-        int accepted = 0;
-        int full = _half - (_half % Lanes == 0 ? Lanes : _half % Lanes);
-        for (int k = 0; k <= full; k += Lanes)
+        int tieLimit = ties.At.Length - (half + Lanes - 1) / Lanes;
+        Vector256<sbyte> t0Broken0 = _acceptBroken0.Level0;
+        Vector256<sbyte> t0Broken1 = _acceptBroken1.Level0;
+        Vector256<sbyte> alwaysBelow = Vector256.Create((sbyte)-3);
+        Vector256<sbyte> flip = Vector256.Create(FlipBits);
+        Vector256<sbyte> tailMask = _tailMask;
+        int full = half - (half % Lanes == 0 ? Lanes : half % Lanes);
+        long accepted = 0;
+        for (int r = rowBegin; r < rowEnd; r++)
         {
-            nuint at = (nuint)k;
-            Vector256<sbyte> s = Vector256.LoadUnsafe(ref row, at);
-            Vector256<sbyte> x = (s ^ Vector256.LoadUnsafe(ref above, at)) + (s ^ Vector256.LoadUnsafe(ref below, at))
-                + (s ^ Vector256.LoadUnsafe(ref same, at)) + (s ^ Vector256.LoadUnsafe(ref sameShifted, at));
-            Vector256<sbyte> always = Vector256.LessThan(x, alwaysBelow);
-            Vector256<sbyte> noneBroken = Vector256.Equals(x, Vector256<sbyte>.Zero);
-            Vector256<sbyte> u = local.NextBytes();
-            Vector256<sbyte> t = Vector256.ConditionalSelect(noneBroken, t0Broken0, t0Broken1);
-            Vector256<sbyte> accept = always | Vector256.LessThan(u, t);
-            Vector256<sbyte> tied = Vector256.AndNot(Vector256.Equals(u, t), always);
-            if (k == full)
+            int up = r == 0 ? size - 1 : r - 1;
+            int down = r == size - 1 ? 0 : r + 1;
+            int rowStart = r * stride + RowOffset;
+            ref sbyte row = ref Unsafe.Add(ref own, rowStart);
+            ref sbyte same = ref Unsafe.Add(ref other, rowStart);
+            // Site k of this row sits at column 2k + ((r + colour) & 1); its horizontal neighbours are the
+            // other sublattice's sites k − 1 and k in one parity, k and k + 1 in the other.
+            ref sbyte sameShifted = ref Unsafe.Add(ref same, ((r + colour) & 1) == 0 ? -1 : 1);
+            ref sbyte above = ref Unsafe.Add(ref other, up * stride + RowOffset);
+            ref sbyte below = ref Unsafe.Add(ref other, down * stride + RowOffset);
+            int rowAccepted = 0;
+            for (int k = 0; k <= full; k += Lanes)
             {
-                // The last chunk may run past the row: its extra lanes must neither flip nor count.
-                accept &= _tailMask;
-                tied &= _tailMask;
+                nuint at = (nuint)k;
+                Vector256<sbyte> s = Vector256.LoadUnsafe(ref row, at);
+                Vector256<sbyte> x = (s ^ Vector256.LoadUnsafe(ref above, at)) + (s ^ Vector256.LoadUnsafe(ref below, at))
+                    + (s ^ Vector256.LoadUnsafe(ref same, at)) + (s ^ Vector256.LoadUnsafe(ref sameShifted, at));
+                Vector256<sbyte> always = Vector256.LessThan(x, alwaysBelow);
+                Vector256<sbyte> noneBroken = Vector256.Equals(x, Vector256<sbyte>.Zero);
+                Vector256<sbyte> u = rng.NextBytes();
+                Vector256<sbyte> t = Vector256.ConditionalSelect(noneBroken, t0Broken0, t0Broken1);
+                Vector256<sbyte> accept = always | Vector256.LessThan(u, t);
+                Vector256<sbyte> tied = Vector256.AndNot(Vector256.Equals(u, t), always);
+                if (k == full)
+                {
+                    // The last chunk may run past the row: its extra lanes must neither flip nor count.
+                    accept &= tailMask;
+                    tied &= tailMask;
+                }
+                if (tied != Vector256<sbyte>.Zero)
+                {
+                    Unsafe.Add(ref tieAt, tieCount) = rowStart + k;
+                    Unsafe.Add(ref tieLanes, tieCount) = tied;
+                    Unsafe.Add(ref tieClass, tieCount) = noneBroken;
+                    tieCount++;
+                }
+                rowAccepted += BitOperations.PopCount(accept.ExtractMostSignificantBits());
+                (s ^ (accept & flip)).StoreUnsafe(ref row, at);
             }
-            if (tied != Vector256<sbyte>.Zero)
+            accepted += rowAccepted;
+            if (tieCount > tieLimit)
             {
-                // Tied lanes are left unflipped for now and settled after the loop, which keeps the rare
-                // call out of the loop body (a call would force the generator state out of registers).
-                Unsafe.Add(ref tieAt, tieCount) = k;
-                Unsafe.Add(ref tieLanes, tieCount) = tied;
-                Unsafe.Add(ref tieClass, tieCount) = noneBroken;
-                tieCount++;
+                accepted += ResolveTies(ref own, ties, tieCount, thread);
+                tieCount = 0;
             }
-            accepted += BitOperations.PopCount(accept.ExtractMostSignificantBits());
-            (s ^ (accept & flip)).StoreUnsafe(ref row, at);
         }
-        rng = local;
-        for (int j = 0; j < tieCount; j++)
+        accepted += ResolveTies(ref own, ties, tieCount, thread);
+        _laneRng[thread] = rng;
+        _threadAccepted[thread] += accepted;
+        // Refresh the ghosts that the other sublattice reads for its periodic wrap.
+        for (int r = rowBegin; r < rowEnd; r++)
         {
-            nuint at = (nuint)Unsafe.Add(ref tieAt, j);
-            Vector256<sbyte> accept = ByteThreshold.ResolveTies(tieRng, _acceptBroken0, _acceptBroken1,
-                Unsafe.Add(ref tieClass, j), Vector256<sbyte>.Zero, Unsafe.Add(ref tieLanes, j));
+            ref sbyte row = ref Unsafe.Add(ref own, r * stride + RowOffset);
+            Unsafe.Add(ref row, -1) = Unsafe.Add(ref row, half - 1);
+            Unsafe.Add(ref row, half) = row;
+        }
+    }
+
+    /// <summary>Settles the recorded tied lanes and returns how many of them flipped.</summary>
+    private int ResolveTies(ref sbyte own, TieBuffer ties, int count, int thread)
+    {
+        Xoshiro256 rng = _threadRng[thread];
+        Vector256<sbyte> flip = Vector256.Create(FlipBits);
+        int accepted = 0;
+        for (int j = 0; j < count; j++)
+        {
+            ref sbyte at = ref Unsafe.Add(ref own, ties.At[j]);
+            Vector256<sbyte> accept = ByteThreshold.ResolveTies(rng, _acceptBroken0, _acceptBroken1, ties.Class[j], Vector256<sbyte>.Zero, ties.Lanes[j]);
             accepted += BitOperations.PopCount(accept.ExtractMostSignificantBits());
-            (Vector256.LoadUnsafe(ref row, at) ^ (accept & flip)).StoreUnsafe(ref row, at);
+            (Vector256.LoadUnsafe(ref at) ^ (accept & flip)).StoreUnsafe(ref at);
         }
         return accepted;
     }
 
-    /// <summary>Per-thread record of the chunks of one row that need tie resolution.</summary>
+    /// <summary>Per-thread record of the chunks that need tie resolution.</summary>
     private sealed class TieBuffer(int chunks)
     {
         public readonly int[] At = new int[chunks];

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SpinFlow.Lattice;
 using SpinFlow.Randomness;
 
@@ -10,17 +11,30 @@ namespace SpinFlow.MonteCarlo;
 /// <summary>Swendsen–Wang multi-cluster update: Fortuin–Kasteleyn bonds, union-find labelling, each cluster flipped with probability ½.</summary>
 /// <remarks>
 /// <para>
-/// A sweep has three passes. (1) Bonds: each of the 2N bonds joins equal neighbours with probability
-/// p = 1 − exp(−2/T); 32 sites at a time are compared and tested against a <see cref="ByteThreshold"/>, and
-/// the outcomes are kept as bit masks per row (right bonds without the periodic one, which is drawn
-/// separately per row, and down bonds). (2) Labels: within a row, sites joined by right bonds form runs,
-/// numbered in raster order without branches; union-find then works on runs, not sites, which halves its
-/// size near T_c. Down bonds join runs; one is skipped when its left neighbour bond is also present and both
-/// rows are joined across that column pair, because the two runs are already united through it. Links
-/// always point from the larger root to the smaller, so every parent index is at most its child's.
-/// (3) Flips: that ordering lets one forward pass over the runs replace each parent by its root (the
-/// parent's entry is already final) and draw one random bit per root; a second, streaming pass applies each
-/// run's bit to its sites.
+/// Everything is organised around runs: maximal horizontal segments of a row joined by right bonds, numbered
+/// in raster order. A sweep has four passes.
+/// </para>
+/// <para>
+/// (1) Bonds: each of the 2N bonds joins equal neighbours with probability p = 1 − exp(−2/T). 32 sites at a
+/// time are compared and tested against a <see cref="ByteThreshold"/>; the outcomes are kept as one bit per
+/// site and direction (the periodic right bond of column L − 1 is drawn separately, so runs never wrap).
+/// </para>
+/// <para>
+/// (2) Runs: a site starts a run unless its left neighbour's right bond is occupied, so the run starts of a row
+/// are one shift and complement of its right-bond bits, and a site's run number is a population count.
+/// Nothing is stored per site.
+/// </para>
+/// <para>
+/// (3) Union-find over runs (about N/2 of them near T_c): each down bond unites the runs above and below. A
+/// down bond is skipped when its left neighbour's is also occupied and both rows are joined across that
+/// column pair, since the two runs are already united through it. Links point from the larger root to the
+/// smaller, so every parent index is at most its child's, and finds are written without data-dependent
+/// branches for the first two steps, which is where almost all of them end.
+/// </para>
+/// <para>
+/// (4) Flips: thanks to that ordering one forward pass over the runs replaces each parent by its root (whose
+/// entry is already final) and draws one random bit per root. The flip bits of a row's runs are then spread
+/// over its sites 32 at a time with a bit deposit (PDEP) and a prefix XOR, and applied with one vector XOR.
 /// </para>
 /// <para>The sweep allocates nothing.</para>
 /// </remarks>
@@ -30,17 +44,22 @@ public sealed class SwendsenWang : ISpinSampler
 
     private readonly int _size;
     private readonly int _sites;
-    private readonly int _words; // 32-bit mask words per row
+    private readonly int _words;       // 32-site mask words per row
+    private readonly uint _lastWordMask;
     private readonly ByteThreshold _bond;
     private readonly Vector256<sbyte> _tailRight, _tailDown;
     // Padded so that 32-byte loads starting anywhere in the last row stay inside the array.
     private readonly sbyte[] _spins;
-    private readonly uint[] _right;
-    private readonly uint[] _down;
-    private readonly bool[] _wrapBond;
-    private readonly int[] _siteRun;   // run of right bonds that each site belongs to, numbered in raster order
+    private readonly uint[] _right;    // bit c: bond (r, c)–(r, c + 1) occupied, c < L − 1
+    private readonly uint[] _down;     // bit c: bond (r, c)–(r + 1, c) occupied
+    private readonly bool[] _wrapBond; // bond (r, L − 1)–(r, 0) occupied
+    private readonly uint[] _runStart; // bit c: site (r, c) starts a run
+    private readonly int[] _runBase;   // number of the first run starting at or after the word's first site
     private readonly int[] _runParent; // union-find forest over runs, parent ≤ child
-    private readonly sbyte[] _runFlip;
+    private readonly sbyte[] _runFlip; // 0 or −2 (XOR mask of a flip), per run
+    private readonly uint[] _runFlipBits; // the same as bits, shifted by one so run −1 has a slot
+    private readonly int[] _tieWord;   // bond words whose first random byte tied with the threshold's
+    private readonly uint[] _tieLanes;
     private int _runs;
     private Xoshiro256x4 _laneRng;
     private readonly Xoshiro256 _rng;
@@ -57,14 +76,19 @@ public sealed class SwendsenWang : ISpinSampler
         BondProbability = -double.ExpM1(-2 / temperature);
         _bond = new ByteThreshold(BondProbability);
         _words = (size + Lanes - 1) / Lanes;
+        _lastWordMask = size % Lanes == 0 ? uint.MaxValue : (1u << (size % Lanes)) - 1;
         _spins = new sbyte[_sites + 2 * Lanes];
         SpinConfiguration.Randomize(_spins.AsSpan(0, _sites), new Xoshiro256(seed));
         _right = new uint[size * _words];
         _down = new uint[size * _words];
         _wrapBond = new bool[size];
-        _siteRun = new int[_sites];
+        _runStart = new uint[size * _words];
+        _runBase = new int[size * _words];
         _runParent = new int[_sites];
-        _runFlip = new sbyte[_sites];
+        _runFlip = new sbyte[_sites + Lanes];
+        _runFlipBits = new uint[(_sites + 1) / Lanes + 4];
+        _tieWord = new int[2 * _words];
+        _tieLanes = new uint[2 * _words];
         _rng = Xoshiro256.ForStream(seed, 0);
         _laneRng = new Xoshiro256x4(_rng);
 
@@ -114,20 +138,25 @@ public sealed class SwendsenWang : ISpinSampler
         _spinUpdates += _sites;
     }
 
+    /// <summary>Pass 1: occupies bonds between equal neighbours with probability p.</summary>
     internal void PlaceBonds()
     {
         int size = _size;
         ref sbyte spins = ref MemoryMarshal.GetArrayDataReference(_spins);
         ref uint right = ref MemoryMarshal.GetArrayDataReference(_right);
         ref uint down = ref MemoryMarshal.GetArrayDataReference(_down);
+        ref int tieWord = ref MemoryMarshal.GetArrayDataReference(_tieWord);
+        ref uint tieLanes = ref MemoryMarshal.GetArrayDataReference(_tieLanes);
         Xoshiro256x4 rng = _laneRng;
+        Vector256<sbyte> t0 = _bond.Level0;
         Vector256<sbyte> allLanes = Vector256<sbyte>.AllBitsSet;
         uint threshold = _bond.Threshold;
         for (int r = 0; r < size; r++)
         {
             ref sbyte row = ref Unsafe.Add(ref spins, r * size);
             ref sbyte below = ref Unsafe.Add(ref spins, (r == size - 1 ? 0 : r + 1) * size);
-            int word = r * _words;
+            int rowWord = r * _words;
+            int ties = 0;
             for (int w = 0; w < _words; w++)
             {
                 bool last = w == _words - 1;
@@ -135,90 +164,104 @@ public sealed class SwendsenWang : ISpinSampler
                 Vector256<sbyte> s = Vector256.LoadUnsafe(ref row, at);
                 Vector256<sbyte> equalRight = Vector256.Equals(s, Vector256.LoadUnsafe(ref row, at + 1)) & (last ? _tailRight : allLanes);
                 Vector256<sbyte> equalDown = Vector256.Equals(s, Vector256.LoadUnsafe(ref below, at)) & (last ? _tailDown : allLanes);
-                Unsafe.Add(ref right, word + w) = Occupy(ref rng, equalRight);
-                Unsafe.Add(ref down, word + w) = Occupy(ref rng, equalDown);
+                Vector256<sbyte> u = rng.NextBytes();
+                Vector256<sbyte> v = rng.NextBytes();
+                Unsafe.Add(ref right, rowWord + w) = (equalRight & Vector256.LessThan(u, t0)).ExtractMostSignificantBits();
+                Unsafe.Add(ref down, rowWord + w) = (equalDown & Vector256.LessThan(v, t0)).ExtractMostSignificantBits();
+                // Lanes whose first byte ties are finished after the row, which keeps calls out of this loop.
+                uint tiedRight = (equalRight & Vector256.Equals(u, t0)).ExtractMostSignificantBits();
+                uint tiedDown = (equalDown & Vector256.Equals(v, t0)).ExtractMostSignificantBits();
+                if ((tiedRight | tiedDown) != 0)
+                {
+                    Unsafe.Add(ref tieWord, ties) = w;
+                    Unsafe.Add(ref tieLanes, ties++) = tiedRight;
+                    Unsafe.Add(ref tieWord, ties) = w + _words;
+                    Unsafe.Add(ref tieLanes, ties++) = tiedDown;
+                }
+            }
+            for (int k = 0; k < ties; k++)
+            {
+                int w = Unsafe.Add(ref tieWord, k);
+                ref uint word = ref w < _words ? ref Unsafe.Add(ref right, rowWord + w) : ref Unsafe.Add(ref down, rowWord + w - _words);
+                for (uint lanes = Unsafe.Add(ref tieLanes, k); lanes != 0; lanes &= lanes - 1)
+                {
+                    // The first byte equalled the threshold's; the remaining 24 bits decide.
+                    if ((_rng.NextUInt32() >> 8) < (threshold & 0xFF_FFFF)) word |= 1u << BitOperations.TrailingZeroCount(lanes);
+                }
             }
             _wrapBond[r] = Unsafe.Add(ref row, size - 1) == row && _rng.NextUInt32() < threshold;
         }
         _laneRng = rng;
     }
 
-    /// <summary>Bit mask of the lanes of <paramref name="candidates"/> whose bond test succeeds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint Occupy(ref Xoshiro256x4 rng, Vector256<sbyte> candidates)
-    {
-        Vector256<sbyte> u = rng.NextBytes();
-        Vector256<sbyte> t = _bond.Level0;
-        Vector256<sbyte> occupied = Vector256.LessThan(u, t);
-        Vector256<sbyte> tied = Vector256.Equals(u, t) & candidates;
-        if (tied != Vector256<sbyte>.Zero)
-            occupied = ByteThreshold.ResolveTies(_rng, _bond, _bond, tied, occupied, tied);
-        return (occupied & candidates).ExtractMostSignificantBits();
-    }
-
+    /// <summary>Passes 2 and 3: numbers the runs and unites them along occupied down bonds and periodic right bonds.</summary>
     internal void BuildClusters()
     {
-        int size = _size;
-        ref int run = ref MemoryMarshal.GetArrayDataReference(_siteRun);
+        int size = _size, words = _words;
         ref int parent = ref MemoryMarshal.GetArrayDataReference(_runParent);
         ref uint right = ref MemoryMarshal.GetArrayDataReference(_right);
         ref uint down = ref MemoryMarshal.GetArrayDataReference(_down);
-        int runs = LabelRuns(ref run, ref parent, ref right, 0, 0);
+        ref uint start = ref MemoryMarshal.GetArrayDataReference(_runStart);
+        ref int runBase = ref MemoryMarshal.GetArrayDataReference(_runBase);
+        int runs = NumberRuns(ref parent, ref right, ref start, ref runBase, 0, 0);
         for (int r = 0; r < size; r++)
         {
             int next = r == size - 1 ? 0 : r + 1;
-            if (next != 0) runs = LabelRuns(ref run, ref parent, ref right, next, runs);
-            ref int rowRun = ref Unsafe.Add(ref run, r * size);
-            ref int nextRun = ref Unsafe.Add(ref run, next * size);
-            ref uint rowRight = ref Unsafe.Add(ref right, r * _words);
-            ref uint nextRight = ref Unsafe.Add(ref right, next * _words);
-            ref uint rowDown = ref Unsafe.Add(ref down, r * _words);
+            if (next != 0) runs = NumberRuns(ref parent, ref right, ref start, ref runBase, next, runs);
+            int rowWord = r * words, nextWord = next * words;
             uint carry = 0;
-            for (int w = 0; w < _words; w++)
+            for (int w = 0; w < words; w++)
             {
-                uint vertical = Unsafe.Add(ref rowDown, w);
+                uint vertical = Unsafe.Add(ref down, rowWord + w);
                 // Column c's down bond is implied by column c − 1's when both rows join c − 1 to c.
-                uint ladder = vertical & Unsafe.Add(ref rowRight, w) & Unsafe.Add(ref nextRight, w);
+                uint ladder = vertical & Unsafe.Add(ref right, rowWord + w) & Unsafe.Add(ref right, nextWord + w);
                 vertical &= ~((ladder << 1) | carry);
                 carry = ladder >> 31;
-                int columnBase = w * Lanes;
-                while (vertical != 0)
+                if (vertical == 0) continue;
+                uint rowStarts = Unsafe.Add(ref start, rowWord + w), nextStarts = Unsafe.Add(ref start, nextWord + w);
+                // Run of site b of the word: (first run at or after the word) − 1 + (run starts at or before b).
+                int rowRun = Unsafe.Add(ref runBase, rowWord + w) - 1, nextRun = Unsafe.Add(ref runBase, nextWord + w) - 1;
+                do
                 {
-                    int c = columnBase + BitOperations.TrailingZeroCount(vertical);
+                    int b = BitOperations.TrailingZeroCount(vertical);
                     vertical &= vertical - 1;
-                    Union(ref parent, Unsafe.Add(ref rowRun, c), Unsafe.Add(ref nextRun, c));
-                }
+                    uint upTo = (uint)((2UL << b) - 1);
+                    Union(ref parent, rowRun + BitOperations.PopCount(rowStarts & upTo), nextRun + BitOperations.PopCount(nextStarts & upTo));
+                } while (vertical != 0);
             }
-            if (_wrapBond[r]) Union(ref parent, Unsafe.Add(ref rowRun, size - 1), rowRun);
+            if (_wrapBond[r]) Union(ref parent, RunOf(r, size - 1), RunOf(r, 0));
         }
         _runs = runs;
     }
 
     /// <summary>
-    /// Numbers the runs of right bonds in row <paramref name="r"/> from <paramref name="firstRun"/> on, records
-    /// each site's run and makes each run its own root; returns the next free run number.
+    /// Finds the run starts of row <paramref name="r"/>, numbers its runs from <paramref name="firstRun"/> on and
+    /// makes each its own root; returns the next free run number.
     /// </summary>
-    private int LabelRuns(ref int run, ref int parent, ref uint right, int r, int firstRun)
+    private int NumberRuns(ref int parent, ref uint right, ref uint start, ref int runBase, int r, int firstRun)
     {
-        int size = _size;
-        ref int rowRun = ref Unsafe.Add(ref run, r * size);
-        ref uint bits = ref Unsafe.Add(ref right, r * _words);
-        int id = firstRun - 1;
-        uint continues = 0; // bit 0: the previous site's right bond joins it to the current site
+        int rowWord = r * _words;
+        int id = firstRun;
+        uint carry = 0; // right bond of the previous word's last site; none into site 0 (the periodic one is apart)
         for (int w = 0; w < _words; w++)
         {
-            uint word = Unsafe.Add(ref bits, w);
-            int end = Math.Min(Lanes, size - w * Lanes);
-            for (int b = 0; b < end; b++)
-            {
-                id += (int)(continues ^ 1);
-                Unsafe.Add(ref rowRun, w * Lanes + b) = id;
-                // Runs are fresh in this row, so (re)writing a continuing run's root entry is harmless.
-                Unsafe.Add(ref parent, id) = id;
-                continues = (word >> b) & 1;
-            }
+            uint bonds = Unsafe.Add(ref right, rowWord + w);
+            uint continues = (bonds << 1) | carry;
+            carry = bonds >> 31;
+            uint starts = ~continues & (w == _words - 1 ? _lastWordMask : uint.MaxValue);
+            Unsafe.Add(ref start, rowWord + w) = starts;
+            Unsafe.Add(ref runBase, rowWord + w) = id;
+            id += BitOperations.PopCount(starts);
         }
-        return id + 1;
+        for (int k = firstRun; k < id; k++) Unsafe.Add(ref parent, k) = k;
+        return id;
+    }
+
+    private int RunOf(int r, int c)
+    {
+        int word = r * _words + c / Lanes;
+        uint upTo = (uint)((2UL << (c % Lanes)) - 1);
+        return _runBase[word] - 1 + BitOperations.PopCount(_runStart[word] & upTo);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,31 +279,25 @@ public sealed class SwendsenWang : ISpinSampler
     /// <summary>Root of <paramref name="x"/>; compresses x's own entry.</summary>
     /// <remarks>
     /// Near T_c almost every find ends within two steps (run roots, or runs linked once), so the first two
-    /// steps are taken without a data-dependent branch, which would mispredict about half the time.
+    /// steps are taken without a data-dependent branch, which would mispredict about half the time. The rare
+    /// longer paths are halved in a loop kept inline: a call here would make the JIT spill the caller's loop
+    /// state around it on every union.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Find(ref int parent, int x)
     {
         int p1 = Unsafe.Add(ref parent, x);
-        int p2 = Unsafe.Add(ref parent, p1);
-        if (Unsafe.Add(ref parent, p2) != p2) p2 = FindDeep(ref parent, p2);
-        Unsafe.Add(ref parent, x) = p2;
-        return p2;
-    }
-
-    /// <summary>Root of <paramref name="x"/>, halving the path on the way.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int FindDeep(ref int parent, int x)
-    {
-        while (true)
+        int root = Unsafe.Add(ref parent, p1);
+        int above = Unsafe.Add(ref parent, root);
+        while (above != root)
         {
-            int p = Unsafe.Add(ref parent, x);
-            if (p == x) return x;
-            int g = Unsafe.Add(ref parent, p);
-            if (g == p) return p;
-            Unsafe.Add(ref parent, x) = g;
-            x = g;
+            int grand = Unsafe.Add(ref parent, above);
+            Unsafe.Add(ref parent, root) = grand;
+            root = grand;
+            above = Unsafe.Add(ref parent, grand);
         }
+        Unsafe.Add(ref parent, x) = root;
+        return root;
     }
 
     /// <summary>Test hook: whether the bond from <paramref name="site"/> to its right neighbour (periodic one included) was occupied by the last <see cref="PlaceBonds"/>.</summary>
@@ -278,9 +315,9 @@ public sealed class SwendsenWang : ISpinSampler
     }
 
     /// <summary>Test hook: cluster label of <paramref name="site"/> after <see cref="BuildClusters"/> (equal labels ⇔ same cluster).</summary>
-    internal int ClusterLabel(int site) => Find(ref MemoryMarshal.GetArrayDataReference(_runParent), _siteRun[site]);
+    internal int ClusterLabel(int site) => Find(ref MemoryMarshal.GetArrayDataReference(_runParent), RunOf(site / _size, site % _size));
 
-    /// <summary>Resolves every run to its root, flips each cluster with probability ½ and returns the number of clusters.</summary>
+    /// <summary>Pass 4: resolves every run to its root, flips each cluster with probability ½ and returns the number of clusters.</summary>
     internal int FlipClusters()
     {
         int runs = _runs;
@@ -297,7 +334,6 @@ public sealed class SwendsenWang : ISpinSampler
             Unsafe.Add(ref parent, k) = root;
             int isRoot = root == k ? 1 : 0;
             int rootMask = -isRoot;
-            // 0 or 0xFE: XOR with 0xFE negates a ±1 byte.
             int fresh = -2 * (int)(bits & 1);
             Unsafe.Add(ref flip, k) = (sbyte)((fresh & rootMask) | (Unsafe.Add(ref flip, root) & ~rootMask));
             bits >>= isRoot;
@@ -309,9 +345,88 @@ public sealed class SwendsenWang : ISpinSampler
                 bitsLeft = 64;
             }
         }
-        ref int run = ref MemoryMarshal.GetArrayDataReference(_siteRun);
-        ref sbyte spins = ref MemoryMarshal.GetArrayDataReference(_spins);
-        for (int i = 0; i < _sites; i++) Unsafe.Add(ref spins, i) ^= Unsafe.Add(ref flip, Unsafe.Add(ref run, i));
+        PackFlipBits(runs);
+        ApplyFlips();
         return clusters;
+    }
+
+    /// <summary>Run k's flip as bit k + 1 of <see cref="_runFlipBits"/> (bit 0 stands for the nonexistent run −1).</summary>
+    private void PackFlipBits(int runs)
+    {
+        ref sbyte flip = ref MemoryMarshal.GetArrayDataReference(_runFlip);
+        ref uint packed = ref MemoryMarshal.GetArrayDataReference(_runFlipBits);
+        uint carry = 0;
+        int words = (runs + Lanes - 1) / Lanes;
+        for (int w = 0; w < words; w++)
+        {
+            // Bytes past the last run are stale but land only in bits no site reads.
+            uint bits = Vector256.LoadUnsafe(ref flip, (nuint)(w * Lanes)).ExtractMostSignificantBits();
+            Unsafe.Add(ref packed, w) = (bits << 1) | carry;
+            carry = bits >> 31;
+        }
+        Unsafe.Add(ref packed, words) = carry;
+    }
+
+    /// <summary>XORs every site with its run's flip, 32 sites at a time.</summary>
+    private void ApplyFlips()
+    {
+        int size = _size, words = _words;
+        ref sbyte spins = ref MemoryMarshal.GetArrayDataReference(_spins);
+        ref uint start = ref MemoryMarshal.GetArrayDataReference(_runStart);
+        ref int runBase = ref MemoryMarshal.GetArrayDataReference(_runBase);
+        ref byte flipBytes = ref Unsafe.As<uint, byte>(ref MemoryMarshal.GetArrayDataReference(_runFlipBits));
+        Vector256<byte> flipBits = Vector256.Create((byte)0xFE);
+        Vector256<byte> lastLanes = SpreadBits(_lastWordMask);
+        for (int r = 0; r < size; r++)
+        {
+            for (int w = 0; w < words; w++)
+            {
+                int word = r * words + w;
+                uint starts = Unsafe.Add(ref start, word);
+                // Bit j of `runs` is the flip of run (base − 1 + j): the run continuing into the word for j = 0,
+                // the runs starting in it for j ≥ 1. That run's bit sits at index `base` of the packed array.
+                int first = Unsafe.Add(ref runBase, word);
+                ulong runs = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref flipBytes, first >> 3)) >> (first & 7);
+                // A site's flip differs from its left neighbour's only where a run starts whose flip differs
+                // from the previous run's: deposit those changes at the run starts, then prefix-XOR the word.
+                uint change = Deposit((uint)(runs ^ (runs >> 1)), starts);
+                change ^= change << 1;
+                change ^= change << 2;
+                change ^= change << 4;
+                change ^= change << 8;
+                change ^= change << 16;
+                Vector256<byte> flipped = SpreadBits(change ^ (uint)-(int)(runs & 1));
+                // A partial last word must leave the next row's sites (or the padding) alone.
+                if (w == words - 1) flipped &= lastLanes;
+                ref sbyte at = ref Unsafe.Add(ref spins, r * size + w * Lanes);
+                (Vector256.LoadUnsafe(ref at).AsByte() ^ (flipped & flipBits)).AsSByte().StoreUnsafe(ref at);
+            }
+        }
+    }
+
+    /// <summary>Byte j is 0xFF where bit j of <paramref name="mask"/> is set, 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> SpreadBits(uint mask)
+    {
+        // Every byte picks the mask byte holding its bit, then tests its bit. The mask is broadcast to all
+        // dwords, so the in-lane AVX2 byte shuffle and the general shuffle agree on these indices.
+        Vector256<byte> byteOfBit = Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+        Vector256<byte> bitOfByte = Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+            1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+        Vector256<byte> broadcast = Vector256.Create(mask).AsByte();
+        Vector256<byte> spread = Avx2.IsSupported ? Avx2.Shuffle(broadcast, byteOfBit) : Vector256.Shuffle(broadcast, byteOfBit);
+        return Vector256.Equals(spread & bitOfByte, bitOfByte);
+    }
+
+    /// <summary>Bit deposit: the low bits of <paramref name="source"/> placed, in order, at the set bits of <paramref name="mask"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Deposit(uint source, uint mask)
+    {
+        if (Bmi2.IsSupported) return Bmi2.ParallelBitDeposit(source, mask);
+        uint result = 0;
+        for (; mask != 0; mask &= mask - 1, source >>= 1)
+            result |= (source & 1) * (mask & (uint)-(int)mask);
+        return result;
     }
 }

@@ -9,7 +9,7 @@ namespace SpinFlow.MonteCarlo;
 /// <summary>Wolff single-cluster update: grow one Fortuin–Kasteleyn cluster from a random site and flip it.</summary>
 /// <remarks>
 /// <para>
-/// The cluster is grown with an explicit stack. A site is flipped when it joins, so "still equal to the seed
+/// The cluster is grown breadth-first from an explicit queue. A site is flipped when it joins, so "still equal to the seed
 /// spin's old value" doubles as "not yet in the cluster", and every bond is tested at most once, with
 /// probability p = 1 − exp(−2/T). At L = 2 the doubled bonds of the torus are two independent chances, as in
 /// the Hamiltonian.
@@ -36,9 +36,11 @@ public sealed class Wolff : ISpinSampler
     private readonly int _sites;
     private readonly uint _bondThreshold;
     private readonly sbyte[] _spins;
-    // Sites as (row << 16) | column (L < 2^16); each site is pushed at most once per cluster, plus one
-    // scratch slot that the branch-free push writes past the top.
-    private readonly int[] _stack;
+    // Sites to visit, as (row << 16) | column (L < 2^16). A FIFO rather than a stack: the site taken next was
+    // queued long before, so its neighbours' loads can start early, where a stack hands back the site just
+    // pushed and chains every step to the previous one. Each site enters at most once per cluster, plus one
+    // scratch slot that the branch-free push writes past the tail.
+    private readonly int[] _queue;
     private readonly List<int> _lastSizes = [];
     private readonly Xoshiro256 _rng;
     // Bond tests draw from a buffer of uniforms that the vector generator fills in bulk.
@@ -66,7 +68,7 @@ public sealed class Wolff : ISpinSampler
         _bondThreshold = ByteThreshold.ToThreshold(BondProbability);
         _spins = new sbyte[_sites];
         SpinConfiguration.Randomize(_spins, new Xoshiro256(seed));
-        _stack = new int[_sites + 1];
+        _queue = new int[_sites + 1];
         _rng = Xoshiro256.ForStream(seed, 0);
         _laneRng = new Xoshiro256x4(_rng);
     }
@@ -152,35 +154,35 @@ public sealed class Wolff : ISpinSampler
         int size = _size;
         uint threshold = _bondThreshold;
         ref sbyte spins = ref MemoryMarshal.GetArrayDataReference(_spins);
-        ref int stack = ref MemoryMarshal.GetArrayDataReference(_stack);
+        ref int queue = ref MemoryMarshal.GetArrayDataReference(_queue);
         ref uint uniforms = ref MemoryMarshal.GetArrayDataReference(_uniforms);
         int seed = _rng.NextInt(_sites);
         int seedRow = seed / size;
         sbyte old = Unsafe.Add(ref spins, seed);
         Unsafe.Add(ref spins, seed) = (sbyte)-old;
-        stack = (seedRow << 16) | (seed - seedRow * size);
-        int top = 1;
-        int clusterSize = 1;
+        queue = (seedRow << 16) | (seed - seedRow * size);
+        int head = 0, tail = 1;
         int next = _nextUniform;
-        while (top > 0)
+        while (head < tail)
         {
             if (next > UniformBuffer - 4)
             {
                 RefillUniforms();
                 next = 0;
             }
-            int packed = Unsafe.Add(ref stack, --top);
+            int packed = Unsafe.Add(ref queue, head++);
             int r = packed >> 16, c = packed & 0xFFFF;
             int up = r == 0 ? size - 1 : r - 1;
             int down = r == size - 1 ? 0 : r + 1;
             int left = c == 0 ? size - 1 : c - 1;
             int right = c == size - 1 ? 0 : c + 1;
-            TryJoin(ref spins, ref stack, ref top, ref clusterSize, old, size, up, c, Unsafe.Add(ref uniforms, next) < threshold);
-            TryJoin(ref spins, ref stack, ref top, ref clusterSize, old, size, down, c, Unsafe.Add(ref uniforms, next + 1) < threshold);
-            TryJoin(ref spins, ref stack, ref top, ref clusterSize, old, size, r, left, Unsafe.Add(ref uniforms, next + 2) < threshold);
-            TryJoin(ref spins, ref stack, ref top, ref clusterSize, old, size, r, right, Unsafe.Add(ref uniforms, next + 3) < threshold);
+            TryJoin(ref spins, ref queue, ref tail, old, size, up, c, Unsafe.Add(ref uniforms, next) < threshold);
+            TryJoin(ref spins, ref queue, ref tail, old, size, down, c, Unsafe.Add(ref uniforms, next + 1) < threshold);
+            TryJoin(ref spins, ref queue, ref tail, old, size, r, left, Unsafe.Add(ref uniforms, next + 2) < threshold);
+            TryJoin(ref spins, ref queue, ref tail, old, size, r, right, Unsafe.Add(ref uniforms, next + 3) < threshold);
             next += 4;
         }
+        int clusterSize = tail;
         _nextUniform = next;
         _clusters++;
         _clusterSpins += clusterSize;
@@ -191,18 +193,17 @@ public sealed class Wolff : ISpinSampler
     /// <summary>Adds site (r, c) to the cluster when it still has the old spin and its bond is occupied.</summary>
     /// <remarks>
     /// Both conditions are coin tosses near T_c, so the join is computed without branches: the site is written
-    /// and pushed unconditionally, and only the spin change and the stack top depend on the outcome. A uniform
+    /// and queued unconditionally, and only the spin change and the queue tail depend on the outcome. A uniform
     /// is consumed even when the spins differ, which costs less than the branch would.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TryJoin(ref sbyte spins, ref int stack, ref int top, ref int clusterSize, sbyte old, int size, int r, int c, bool occupied)
+    private static void TryJoin(ref sbyte spins, ref int queue, ref int tail, sbyte old, int size, int r, int c, bool occupied)
     {
         ref sbyte s = ref Unsafe.Add(ref spins, r * size + c);
         int join = (s == old ? 1 : 0) & (occupied ? 1 : 0);
         s ^= (sbyte)(-2 & -join); // XOR with 0xFE negates a ±1 byte
-        Unsafe.Add(ref stack, top) = (r << 16) | c;
-        top += join;
-        clusterSize += join;
+        Unsafe.Add(ref queue, tail) = (r << 16) | c;
+        tail += join;
     }
 
     private void RefillUniforms()

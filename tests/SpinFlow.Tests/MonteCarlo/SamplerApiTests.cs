@@ -162,4 +162,20 @@ public class SamplerApiTests
         Assert.Equal(3, preset.LastSweepClusterSizes.Count);
         Assert.Throws<ArgumentOutOfRangeException>(() => preset.ClustersPerSweep = 0);
     }
+
+    [Theory]
+    [InlineData(SpinAlgorithm.Metropolis, 64)]
+    [InlineData(SpinAlgorithm.Metropolis, 9)]
+    [InlineData(SpinAlgorithm.SwendsenWang, 64)]
+    [InlineData(SpinAlgorithm.SwendsenWang, 45)]
+    [InlineData(SpinAlgorithm.Wolff, 64)]
+    public void SweepsDoNotAllocate(SpinAlgorithm algorithm, int size)
+    {
+        var sampler = SpinSamplers.Create(algorithm, size, SamplerRuns.CriticalTemperature, 6);
+        // Past Wolff's calibration, so its per-sweep size list has reached its final length.
+        for (int i = 0; i < Wolff.CalibrationSweeps + 10; i++) sampler.Sweep();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) sampler.Sweep();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

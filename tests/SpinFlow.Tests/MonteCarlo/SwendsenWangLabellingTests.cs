@@ -16,6 +16,7 @@ public class SwendsenWangLabellingTests
     public void ClustersAreTheConnectedComponentsOfTheBonds(int size, double temperature)
     {
         var sw = new SwendsenWang(size, temperature, (ulong)size);
+        long totalClusters = 0, flippedClusters = 0;
         for (int sweep = 0; sweep < 5; sweep++)
         {
             sw.Sweep();
@@ -41,8 +42,23 @@ public class SwendsenWangLabellingTests
                 if (sw.HasRightBond(i)) Assert.Equal(sw.Spins[i], sw.Spins[r * size + (c + 1) % size]);
                 if (sw.HasDownBond(i)) Assert.Equal(sw.Spins[i], sw.Spins[(r + 1) % size * size + c]);
             }
+            var before = sw.Spins.ToArray();
             Assert.Equal(componentToLabel.Count, sw.FlipClusters());
+            // Each cluster flips as a whole.
+            var flippedInComponent = new Dictionary<int, bool>();
+            for (int i = 0; i < n; i++)
+            {
+                bool flipped = sw.Spins[i] == -before[i];
+                Assert.True(flipped || sw.Spins[i] == before[i]);
+                Assert.Equal(flipped, flippedInComponent.GetValueOrDefault(component[i], flipped));
+                flippedInComponent[component[i]] = flipped;
+            }
+            totalClusters += flippedInComponent.Count;
+            flippedClusters += flippedInComponent.Count(kv => kv.Value);
         }
+        // Each cluster flips with probability ½.
+        double share = (double)flippedClusters / totalClusters;
+        Assert.InRange(share, 0.5 - 4 * Math.Sqrt(0.25 / totalClusters), 0.5 + 4 * Math.Sqrt(0.25 / totalClusters));
     }
 
     private static int[] ReferenceComponents(SwendsenWang sw, int size)
