@@ -27,6 +27,7 @@ public sealed class RelaxedIsing : IDifferentiableTarget
     private readonly double[] _sqrtEigenvalues;
     private readonly Stack<Workspace> _pool = new();
     private readonly ParallelOptions _parallel;
+    private const long ParallelThreshold = 1 << 16;
 
     /// <summary>Linear size L (a power of two ≥ 2).</summary>
     public int Size { get; }
@@ -341,7 +342,8 @@ public sealed class RelaxedIsing : IDifferentiableTarget
     {
         int pairs = (count + 1) / 2;
         int workers = Math.Min(MaxDegreeOfParallelism, pairs);
-        if (workers <= 1)
+        // Below ~64k sites in all, handing work to pool threads costs more than the FFTs themselves.
+        if (workers <= 1 || (long)count * Sites < ParallelThreshold)
         {
             var ws = Rent();
             try { for (int p = 0; p < pairs; p++) body(2 * p, Math.Min(2 * p + 1, count), ws); }

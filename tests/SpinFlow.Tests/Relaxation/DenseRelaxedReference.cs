@@ -29,7 +29,10 @@ internal sealed class DenseRelaxedReference
         var chol = k.Cholesky();
         InverseCoupling = chol.Solve(Matrix<double>.Build.DenseIdentity(Sites));
         LogDeterminant = chol.DeterminantLn;
+        _coupling = k.ToArray();
     }
+
+    private readonly double[,] _coupling;
 
     public double Energy(double[] x, out double[] gradient)
     {
@@ -53,7 +56,7 @@ internal sealed class DenseRelaxedReference
         {
             if (s[i] == 0) continue;
             double row = 0;
-            for (int j = 0; j < Sites; j++) row += Coupling[i, j] * s[j];
+            for (int j = 0; j < Sites; j++) row += _coupling[i, j] * s[j];
             q += s[i] * row;
         }
         return q;
