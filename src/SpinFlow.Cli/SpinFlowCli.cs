@@ -16,7 +16,7 @@ public static class SpinFlowCli
         var root = new RootCommand("SpinFlow: exact sampling of the 2D Ising model by flow-based super-resolution, with reference Monte Carlo and exact results.")
         {
             McmcCommand.Create(context),
-            //ExactCommand.Create(context),
+            ExactCommand.Create(context),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using SpinFlow.Exact;
 using SpinFlow.IO;
 using SpinFlow.MonteCarlo;
 
@@ -12,7 +13,7 @@ public static class McmcCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 16 };
+        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 32 };
         var temperature = new Option<string>("--temperature", "-T")
         {
             Description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'",
@@ -96,14 +97,20 @@ public static class McmcCommand
         var o = r.Options;
         var obs = r.Observables;
         var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}");
-        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned()).AddColumn(new TableColumn("τ_int (sweeps)").RightAligned());
-        void Row(string name, Statistics.Estimate e) => table.AddRow(Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"));
-        Row("⟨e⟩", obs.Energy);
-        Row("c", obs.SpecificHeat);
-        Row("⟨m²⟩", obs.M2);
-        Row("⟨|m|⟩", obs.AbsM);
-        Row("χ", obs.Susceptibility);
-        Row("U₄", obs.Binder);
+        // A physicist's first question is whether the run agrees with what is known exactly.
+        var exact = ExactReference.For(o.Size, o.Temperature);
+        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned()).AddColumn(new TableColumn("τ_int (sweeps)").RightAligned())
+            .AddColumn(new TableColumn("exact").RightAligned()).AddColumn(new TableColumn("deviation").RightAligned());
+        void Row(string name, Statistics.Estimate e, double? reference) => table.AddRow(
+            Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"),
+            reference is double x ? Format.Number(x, "F8") : "",
+            reference is double y ? Format.Number(e.DeviationSigma(y), "F1") + "σ" : "");
+        Row("⟨e⟩", obs.Energy, exact.Energy);
+        Row("c", obs.SpecificHeat, exact.SpecificHeat);
+        Row("⟨m²⟩", obs.M2, exact.M2);
+        Row("⟨|m|⟩", obs.AbsM, exact.AbsM);
+        Row("χ", obs.Susceptibility, exact.Susceptibility);
+        Row("U₄", obs.Binder, exact.Binder);
         cli.Console.Write(table);
         cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
     }
