@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SpinFlow.Randomness;
 
 namespace SpinFlow.Hmc;
@@ -163,7 +165,7 @@ public sealed class HamiltonianMonteCarlo
             _hamiltonian[c] = _energy[c] + 0.5 * TensorPrimitives.SumOfSquares<double>(p);
         });
 
-        Leapfrog(_target, _x, _p, _energy, _gradient, _options.LeapfrogSteps, eps);
+        Leapfrog(_target, _x, _p, _energy, _gradient, _options.LeapfrogSteps, eps, _parallel.MaxDegreeOfParallelism);
 
         long accepted = 0;
         double sumAlpha = 0;
@@ -198,18 +200,68 @@ public sealed class HamiltonianMonteCarlo
     /// Leapfrog integration of H = ½|p|² + U for a batch: half kick, (drift, kick) × n with the last kick a
     /// half kick. On entry <paramref name="energy"/> and <paramref name="gradient"/> must hold U and ∇U at
     /// <paramref name="x"/>; on exit they hold them at the new positions. Costs n gradient evaluations.
+    /// Each kick is fused with the following drift, so the state streams through memory once per step;
+    /// <paramref name="maxDegreeOfParallelism"/> splits those passes over threads for large batches.
     /// </summary>
     public static void Leapfrog(IDifferentiableTarget target, Span<double> x, Span<double> p, Span<double> energy, Span<double> gradient,
-        int steps, double stepSize)
+        int steps, double stepSize, int maxDegreeOfParallelism = 1)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "need at least one leapfrog step");
         if (p.Length != x.Length || gradient.Length != x.Length) throw new ArgumentException("x, p and gradient must have equal lengths");
-        TensorPrimitives.MultiplyAdd(gradient, -0.5 * stepSize, p, p);
+        KickDrift(x, p, gradient, -0.5 * stepSize, stepSize, maxDegreeOfParallelism);
         for (int s = 1; s <= steps; s++)
         {
-            TensorPrimitives.MultiplyAdd(p, stepSize, x, x);
             target.EnergyAndGradient(x, energy, gradient);
-            TensorPrimitives.MultiplyAdd(gradient, s == steps ? -0.5 * stepSize : -stepSize, p, p);
+            if (s < steps) KickDrift(x, p, gradient, -stepSize, stepSize, maxDegreeOfParallelism);
+            else TensorPrimitives.MultiplyAdd(gradient, -0.5 * stepSize, p, p);
+        }
+    }
+
+    // p ← p + kick·g, then x ← x + drift·p, in one pass.
+    private static unsafe void KickDrift(Span<double> x, Span<double> p, ReadOnlySpan<double> g, double kick, double drift, int threads)
+    {
+        const int Chunk = 1 << 16;
+        int n = x.Length;
+        if (threads <= 1 || n < 4 * Chunk)
+        {
+            KickDriftSerial(x, p, g, kick, drift);
+            return;
+        }
+        fixed (double* px = x, pp = p, pg = g)
+        {
+            nint ax = (nint)px, ap = (nint)pp, ag = (nint)pg;
+            int chunks = (n + Chunk - 1) / Chunk;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                int lo = k * Chunk, len = Math.Min(Chunk, n - lo);
+                KickDriftSerial(new Span<double>((double*)ax + lo, len), new Span<double>((double*)ap + lo, len),
+                    new ReadOnlySpan<double>((double*)ag + lo, len), kick, drift);
+            });
+        }
+    }
+
+    private static void KickDriftSerial(Span<double> x, Span<double> p, ReadOnlySpan<double> g, double kick, double drift)
+    {
+        int n = x.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double rx = ref MemoryMarshal.GetReference(x);
+            ref double rp = ref MemoryMarshal.GetReference(p);
+            ref double rg = ref MemoryMarshal.GetReference(g);
+            var vk = Vector256.Create(kick);
+            var vd = Vector256.Create(drift);
+            for (; i <= n - 4; i += 4)
+            {
+                var vp = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), vk,
+                    Vector256.LoadUnsafe(ref rp, (nuint)i));
+                vp.StoreUnsafe(ref rp, (nuint)i);
+                Vector256.FusedMultiplyAdd(vp, vd, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            p[i] = Math.FusedMultiplyAdd(g[i], kick, p[i]);
+            x[i] = Math.FusedMultiplyAdd(p[i], drift, x[i]);
         }
     }
 

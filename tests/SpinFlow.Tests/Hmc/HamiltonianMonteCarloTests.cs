@@ -139,7 +139,8 @@ public class HamiltonianMonteCarloTests
     {
         double[] Run(int threads)
         {
-            var model = new RelaxedIsing(64, Tc, maxDegreeOfParallelism: threads);
+            // Large enough that the FFT batch, the kick-drift passes and the momentum draws are all split over threads.
+            var model = new RelaxedIsing(128, Tc, maxDegreeOfParallelism: threads);
             var sampler = new NaiveHmcSampler(model, 17, new HmcOptions { LeapfrogSteps = 3, MaxDegreeOfParallelism = threads }, 9);
             sampler.Thermalize(3);
             sampler.Step();
