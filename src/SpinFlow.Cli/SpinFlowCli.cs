@@ -17,6 +17,7 @@ public static class SpinFlowCli
         {
             McmcCommand.Create(context),
             ExactCommand.Create(context),
+            RelaxedCommand.Create(context),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
