@@ -7,7 +7,7 @@ namespace SpinFlow.Bench;
 
 /// <summary>
 /// Full reverse-KL training steps (taped generation, energy, backward, Adam) for the paper's flows, batch 64.
-/// The energy is the quadratic stand-in; `spinflow bench flow` reports the per-phase breakdown of the same step.
+/// The energy is the relaxed Ising model at T_c (FlowBenchmark.DefaultEnergy); `spinflow bench flow` reports the per-phase breakdown of the same step.
 /// </summary>
 [MemoryDiagnoser]
 public class FlowTrainingBenchmarks
@@ -32,7 +32,7 @@ public class FlowTrainingBenchmarks
         var (arch, size) = Parse(Case);
         var flow = Flow.Create(arch, size, 1);
         flow.Threads = Threads;
-        _trainer = new ReverseKlTrainer(flow, new QuadraticLatticeEnergy(size, 1.0, 0.2), new Adam(flow.ParameterCount), Batch);
+        _trainer = new ReverseKlTrainer(flow, FlowBenchmark.DefaultEnergy(size), new Adam(flow.ParameterCount), Batch);
         _z = new float[Batch * size * size];
         new Xoshiro256(2).FillGaussian(_z);
     }

@@ -26,10 +26,11 @@ public static class BenchCommand
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of parameters and latents", DefaultValueFactory = _ => 1UL };
+        var energy = new Option<string>("--energy") { Description = "Training target: relaxed (relaxed Ising at T_c) | quadratic (cheap Gaussian stand-in)", DefaultValueFactory = _ => "relaxed" };
         var json = new Option<string?>("--json") { Description = "Write the timings as JSON to this file" };
-        var command = new Command("flow", "Time full training steps (or generation) of a flow on random latents; energy: quadratic stand-in");
+        var command = new Command("flow", "Time full training steps (generate, loss = mean(−log-det + E_x), backward, Adam) or generation of a flow on random latents");
         arch.AddTo(command);
-        foreach (Option o in new Option[] { batch, steps, warmup, threads, mode, seed, json }) command.Options.Add(o);
+        foreach (Option o in new Option[] { batch, steps, warmup, threads, mode, seed, energy, json }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var (architecture, size) = arch.Build(parse);
@@ -41,9 +42,15 @@ public static class BenchCommand
             };
             var options = new FlowBenchmarkOptions(architecture, size, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup),
                 parse.GetValue(threads), m, parse.GetValue(seed));
+            ILatticeEnergy target = parse.GetValue(energy)!.Trim().ToLowerInvariant() switch
+            {
+                "relaxed" => FlowBenchmark.DefaultEnergy(size),
+                "quadratic" => new QuadraticLatticeEnergy(size, 1.0, 0.2),
+                var other => throw new UsageException($"unknown energy '{other}' (expected relaxed or quadratic)"),
+            };
             string? jsonPath = parse.GetValue(json);
             if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
-            var r = cli.WithProgress($"bench {architecture.Name} L={size}", p => FlowBenchmark.Run(options, progress: p));
+            var r = cli.WithProgress($"bench {architecture.Name} L={size}", p => FlowBenchmark.Run(options, target, p));
             Print(cli, r);
             if (jsonPath is not null) ResultJson.Save(jsonPath, ToJson(r));
             return 0;

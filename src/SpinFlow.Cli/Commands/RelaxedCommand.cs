@@ -1,0 +1,145 @@
+using System.CommandLine;
+using Spectre.Console;
+using SpinFlow.Exact;
+using SpinFlow.Hmc;
+using SpinFlow.IO;
+using SpinFlow.Relaxation;
+
+namespace SpinFlow.Cli.Commands;
+
+/// <summary><c>spinflow relaxed</c>: samples the continuous relaxation of the Ising model (training data for flows).</summary>
+public static class RelaxedCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext cli)
+    {
+        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L, a power of two (the FFT is radix-2)", DefaultValueFactory = _ => 16 };
+        var temperature = new Option<string>("--temperature", "-T") { Description = "Temperature: one value, or 'tc'", DefaultValueFactory = _ => "tc" };
+        var sampler = new Option<string>("--sampler") { Description = "exact (Swendsen–Wang on s, then x | s) | naive-hmc (HMC on E(x))", DefaultValueFactory = _ => "exact" };
+        var samples = new Option<int>("--samples", "-n") { Description = "Measured configurations in total, over all chains, after thermalisation", DefaultValueFactory = _ => 10000 };
+        var chains = new Option<int>("--chains") { Description = "Chains advanced together (samples are spread evenly over them)", DefaultValueFactory = _ => 8 };
+        var thermalize = new Option<int?>("--thermalize") { Description = "Steps per chain discarded first, HMC tuning included (default: 10% of the measured steps, at least 200)" };
+        var measureEvery = new Option<int>("--measure-every") { Description = "Steps per chain between measured configurations", DefaultValueFactory = _ => 1 };
+        var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per HMC trajectory (naive-hmc; default 10)" };
+        var hmcStepSize = new Option<double?>("--hmc-step-size") { Description = "Fixed leapfrog step size ε (naive-hmc; default: tuned during thermalisation)" };
+        var hmcTarget = new Option<double?>("--hmc-target-acceptance") { Description = "Acceptance that step-size tuning aims for (naive-hmc; default 0.8)" };
+        var shift = new Option<double?>("--shift") { Description = "Shift c in K' = A/T + c·I (default 0.1 + 4/T)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the run", DefaultValueFactory = _ => 1UL };
+        var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L])" };
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file" };
+
+        var command = new Command("relaxed", "Sample the continuous relaxation E(x) = ½xᵀK'⁻¹x − Σ ln cosh x of the Ising model, with observables from improved estimators")
+        {
+            size, temperature, sampler, samples, chains, thermalize, measureEvery, hmcSteps, hmcStepSize, hmcTarget, shift, seed, threads, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            if (temperatures.Length != 1) throw new UsageException("relaxed takes a single temperature");
+            var kind = RelaxedSamplerNames.Parse(parse.GetValue(sampler)!);
+            int? steps = parse.GetValue(hmcSteps);
+            double? eps = parse.GetValue(hmcStepSize);
+            double? target = parse.GetValue(hmcTarget);
+            if (kind != RelaxedSamplerKind.NaiveHmc && (steps is not null || eps is not null || target is not null))
+                throw new UsageException("--hmc-steps, --hmc-step-size and --hmc-target-acceptance apply to --sampler naive-hmc only");
+            var hmc = new HmcOptions
+            {
+                LeapfrogSteps = steps ?? 10,
+                StepSize = eps ?? 0.1,
+                TuneStepSize = eps is null,
+                TargetAcceptance = target ?? 0.8,
+            };
+            int n = parse.GetValue(samples), c = parse.GetValue(chains), every = parse.GetValue(measureEvery);
+            long measuredSteps = c > 0 && every > 0 ? (long)((n + c - 1) / Math.Max(1, c)) * every : 0;
+            var options = new RelaxedOptions
+            {
+                Size = parse.GetValue(size),
+                Temperature = temperatures[0],
+                Shift = parse.GetValue(shift),
+                Sampler = kind,
+                Samples = n,
+                Chains = c,
+                Thermalize = parse.GetValue(thermalize) ?? (int)Math.Min(int.MaxValue, Math.Max(200, measuredSteps / 10)),
+                MeasureEvery = every,
+                Seed = parse.GetValue(seed),
+                Hmc = hmc,
+                Threads = parse.GetValue(threads),
+            };
+            options.Validate();
+            // Validates the shift as well, before any output is touched.
+            var model = new RelaxedIsing(options.Size, options.Temperature, options.Shift, options.Threads);
+
+            string? outPath = parse.GetValue(output);
+            string? jsonPath = parse.GetValue(json);
+            if (outPath is not null) AtomicFile.CheckWritable(outPath);
+            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            float[]? store = null;
+            if (outPath is not null)
+            {
+                long values = (long)options.Samples * model.Sites;
+                if (values > Array.MaxLength)
+                    throw new UsageException($"--out would hold {values * 4 / (1 << 20)} MiB of float32 in one dataset; use fewer --samples");
+                store = new float[values];
+            }
+
+            long saved = 0;
+            Action<int, ReadOnlySpan<double>>? save = store is null ? null : (_, x) =>
+            {
+                var dst = store.AsSpan((int)(saved * x.Length), x.Length);
+                for (int i = 0; i < x.Length; i++) dst[i] = (float)x[i];
+                saved++;
+            };
+            var result = cli.WithProgress($"relaxed {RelaxedSamplerNames.Name(kind)} L={options.Size} T={Format.Number(options.Temperature, "G5")}",
+                progress => RelaxedRun.Run(options, model, RelaxedRun.CreateSampler(options, model), progress, save));
+            if (store is not null)
+                RelaxedConfigurationFile.Write(outPath!, store, (int)saved,
+                    new RelaxedConfigurationMetadata(options.Size, options.Temperature, model.Shift, RelaxedSamplerNames.Name(kind), options.Seed, options.Chains));
+
+            double? lnZx = null;
+            try
+            {
+                lnZx = model.LnNormalizer(KaufmanSolution.Compute(options.Size, options.Temperature).LnZ) / model.Sites;
+            }
+            catch (ArgumentException)
+            {
+                // No exact ln Z for this (L, T): the normaliser is simply not reported.
+            }
+            Print(cli, result, lnZx);
+            if (jsonPath is not null) ResultJson.Save(jsonPath, RelaxedJson.Result(result, lnZx));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(CliContext cli, RelaxedResult r, double? lnZx)
+    {
+        var o = r.Options;
+        var obs = r.Observables;
+        string unit = o.Sampler == RelaxedSamplerKind.NaiveHmc ? "trajectories" : "sweeps";
+        var table = new Table().Title(
+            $"relaxed {RelaxedSamplerNames.Name(o.Sampler)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, c = {Format.Number(r.Shift, "G6")}, " +
+            $"{o.Samples} samples from {o.Chains} chains, seed {o.Seed}");
+        var exact = ExactReference.For(o.Size, o.Temperature);
+        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned())
+            .AddColumn(new TableColumn($"τ_int ({unit})").RightAligned())
+            .AddColumn(new TableColumn("exact").RightAligned()).AddColumn(new TableColumn("deviation").RightAligned());
+        void Row(string name, Statistics.Estimate e, double? reference) => table.AddRow(
+            Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"),
+            reference is double x ? Format.Number(x, "F8") : "",
+            reference is double y ? Format.Number(e.DeviationSigma(y), "F1") + "σ" : "");
+        Row("⟨e⟩", obs.Energy, exact.Energy);
+        Row("c", obs.SpecificHeat, exact.SpecificHeat);
+        Row("⟨m²⟩", obs.M2, exact.M2);
+        Row("⟨|m|⟩", obs.AbsM, exact.AbsM);
+        Row("χ", obs.Susceptibility, exact.Susceptibility);
+        Row("U₄", obs.Binder, exact.Binder);
+        cli.Console.Write(table);
+        if (r.Acceptance is { } a)
+            cli.Out.WriteLine($"HMC: acceptance {Format.Number(a.AcceptanceRate, "F3")} (mean probability {Format.Number(a.MeanAcceptanceProbability, "F3")}), " +
+                $"step size {Format.Number(r.StepSize ?? double.NaN, "G4")}, {o.Hmc.LeapfrogSteps} leapfrog steps");
+        if (lnZx is double z) cli.Out.WriteLine($"exact ln Z_x / N = {Format.Number(z, "F10")}");
+        cli.Out.WriteLine($"speed: {Format.Number(r.SecondsPerStep * 1e3, "G4")} ms per step of all chains, " +
+            $"{Format.Number(r.SecondsPerIndependentSample * 1e3, "G4")} ms per independent m² sample; wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
+    }
+}
