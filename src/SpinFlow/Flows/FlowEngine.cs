@@ -163,7 +163,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         int blocks = (int)((total + BlockWorker<T>.P - 1) / BlockWorker<T>.P);
         int workers = Math.Min(Threads, blocks);
         // Small chunks of blocks are handed out dynamically: the machine is shared, so static splits straggle.
-        int chunk = Math.Max(1, blocks / (workers * 8));
+        int chunk = Math.Max(1, blocks / (workers * 32));
         int next = 0;
         var o = layer.Options;
         bool wantParams = pass == Pass.Backward && paramGrad is not null;
