@@ -1,1 +1,15 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Running;
+using SpinFlow.Bench;
+
+// "samplers" runs the quick manual timing; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "samplers")
+{
+    SamplerTiming.Run(args.AsSpan(1));
+    return;
+}
+if (args.Length > 1 && args[0] == "sw-phases")
+{
+    SamplerTiming.SwendsenWangPhases(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), 2000);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(SamplerTiming).Assembly).Run(args);

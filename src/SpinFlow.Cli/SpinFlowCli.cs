@@ -13,8 +13,11 @@ public static class SpinFlowCli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
     {
         var context = new CliContext(stdout, stderr, interactive);
-        var root = new RootCommand("SpinFlow: exact sampling of the 2D Ising model by flow-based super-resolution, with reference Monte Carlo and exact results.")
+        // A plain command named "spinflow" (not RootCommand, which takes the assembly's name SpinFlow.Cli) so help reads as users type it.
+        var root = new Command("spinflow", "SpinFlow: exact sampling of the 2D Ising model by flow-based super-resolution, with reference Monte Carlo and exact results.")
         {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
             McmcCommand.Create(context),
             ExactCommand.Create(context),
             RelaxedCommand.Create(context),
