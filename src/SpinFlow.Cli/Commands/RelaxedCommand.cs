@@ -78,8 +78,9 @@ public static class RelaxedCommand
             if (outPath is not null)
             {
                 long values = (long)options.Samples * model.Sites;
-                if (values > Array.MaxLength)
-                    throw new UsageException($"--out would hold {values * 4 / (1 << 20)} MiB of float32 in one dataset; use fewer --samples");
+                // One in-memory dataset, written at the end: keep it within 2 GiB as spinflow mcmc does.
+                if (values * sizeof(float) > int.MaxValue)
+                    throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
                 store = new float[values];
             }
 
