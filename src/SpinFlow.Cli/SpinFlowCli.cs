@@ -21,6 +21,8 @@ public static class SpinFlowCli
             McmcCommand.Create(context),
             ExactCommand.Create(context),
             RelaxedCommand.Create(context),
+            FlowInfoCommand.Create(context),
+            BenchCommand.Create(context),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,561 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SpinFlow.Flows;
+
+/// <summary>
+/// One thread's scratch and kernels: a block of <see cref="P"/> plaquettes is gathered into structure-of-arrays rows
+/// (one row of P values per plaquette element, per hidden unit, …) and pushed through all couplings of a bijector
+/// with SIMD across plaquettes.
+/// </summary>
+/// <remarks>
+/// Reverse mode recomputes instead of storing: the backward pass of a layer starts from the layer's stored output,
+/// and for each coupling (last to first) re-evaluates its S and T nets on the unchanged conditioner entries, inverts
+/// the coupling to recover its input, and back-propagates. Only one coupling's activations for one block are alive at
+/// a time, so the tape stays in cache and memory does not grow with depth.
+/// </remarks>
+internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Plaquettes per block (a multiple of 4 vectors for both float and double).</summary>
+    public const int P = 64;
+
+    private static int V { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<T>.Count; }
+
+    private readonly T[] _scratch;
+    private readonly T* _base;
+    // Parameter-gradient partial sums (packed layout), small enough to stay in L1; flushed to double regularly.
+    private readonly T* _acc;
+
+    // Rows of P values.
+    private readonly T* _y, _g, _ld, _gld, _neg, _gs, _gt, _gtmp, _pair, _gh0, _gh1;
+    private readonly T*[] _act = new T*[4];
+    private readonly T*[] _out = new T*[4];
+
+    /// <summary>Lattice offsets (sample·N + site) of the 4 elements of each plaquette in the block, element-major.</summary>
+    public readonly int[] Offsets = new int[4 * P];
+    /// <summary>Sample index of each plaquette in the block.</summary>
+    public readonly int[] Samples = new int[P];
+    /// <summary>Gradient accumulated in double, packed layout of the current bijector.</summary>
+    public readonly double[] Gradient;
+    /// <summary>Per-sample log-det contributions of this worker during one layer pass.</summary>
+    public double[] LogDet = [];
+    private int _pending;
+
+    public BlockWorker(int maxHidden, int maxLayers, int maxPackedBijector)
+    {
+        int act = maxLayers * maxHidden * P;
+        int total = 4 * P + 4 * P + P + P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * maxHidden * P + 4 * act + 4 * 2 * P + maxPackedBijector;
+        _scratch = GC.AllocateArray<T>(total, pinned: true);
+        _base = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scratch));
+        T* p = _base;
+        T* Take(int n) { T* r = p; p += n; return r; }
+        _y = Take(4 * P); _g = Take(4 * P); _ld = Take(P); _gld = Take(P);
+        _neg = Take(2 * P); _gs = Take(2 * P); _gt = Take(2 * P); _gtmp = Take(2 * P); _pair = Take(2 * P);
+        _gh0 = Take(maxHidden * P); _gh1 = Take(maxHidden * P);
+        for (int i = 0; i < 4; i++) _act[i] = Take(act);
+        for (int i = 0; i < 4; i++) _out[i] = Take(2 * P);
+        _acc = Take(maxPackedBijector);
+        Gradient = new double[maxPackedBijector];
+    }
+
+    // ───────────────────────────── gather / scatter ─────────────────────────────
+
+    /// <summary>Fills <see cref="Offsets"/> and <see cref="Samples"/> for global plaquettes [start, start + count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Locate(int[] sites, int plaquettes, int sitesPerSample, long start, int count)
+    {
+        int sample = (int)(start / plaquettes);
+        int q = (int)(start - (long)sample * plaquettes);
+        int baseOffset = sample * sitesPerSample;
+        for (int p = 0; p < count; p++)
+        {
+            Samples[p] = sample;
+            Offsets[p] = baseOffset + sites[4 * q];
+            Offsets[P + p] = baseOffset + sites[4 * q + 1];
+            Offsets[2 * P + p] = baseOffset + sites[4 * q + 2];
+            Offsets[3 * P + p] = baseOffset + sites[4 * q + 3];
+            if (++q == plaquettes)
+            {
+                q = 0;
+                sample++;
+                baseOffset += sitesPerSample;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Gather(T* lattice, int count, bool gradient)
+    {
+        T* dst = gradient ? _g : _y;
+        for (int k = 0; k < 4; k++)
+        {
+            T* row = dst + k * P;
+            int kp = k * P;
+            for (int p = 0; p < count; p++) row[p] = lattice[Offsets[kp + p]];
+            for (int p = count; p < P; p++) row[p] = T.Zero;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Scatter(T* lattice, int count, bool gradient)
+    {
+        T* src = gradient ? _g : _y;
+        for (int k = 0; k < 4; k++)
+        {
+            T* row = src + k * P;
+            int kp = k * P;
+            for (int p = 0; p < count; p++) lattice[Offsets[kp + p]] = row[p];
+        }
+    }
+
+    public void ClearLogDet() => new Span<T>(_ld, P).Clear();
+
+    /// <summary>Adds the block's per-plaquette log-dets (float or double) to the per-sample double sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AccumulateLogDet(int count)
+    {
+        for (int p = 0; p < count; p++) LogDet[Samples[p]] += double.CreateTruncating(_ld[p]);
+    }
+
+    /// <summary>Sets each plaquette's upstream log-det gradient from its sample's; padding lanes get 0 so they add nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void LoadLogDetGradient(ReadOnlySpan<double> gradLogDet, int count)
+    {
+        for (int p = 0; p < count; p++) _gld[p] = T.CreateTruncating(gradLogDet[Samples[p]]);
+        for (int p = count; p < P; p++) _gld[p] = T.Zero;
+    }
+
+    // ───────────────────────────── bijector passes ─────────────────────────────
+
+    /// <summary>Generation direction through all couplings of the bijector for the gathered block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(RealNvpOptions o, T* packed)
+    {
+        int pcs = RealNvpBijector.PackedCouplingSize(o);
+        for (int j = 0; j < o.Couplings; j++) Coupling(o, packed + j * pcs, j, inverse: false);
+    }
+
+    /// <summary>Inference direction (inverse) through all couplings, last to first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Inverse(RealNvpOptions o, T* packed)
+    {
+        int pcs = RealNvpBijector.PackedCouplingSize(o);
+        for (int j = o.Couplings - 1; j >= 0; j--) Coupling(o, packed + j * pcs, j, inverse: true);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Coupling(RealNvpOptions o, T* w, int j, bool inverse)
+    {
+        var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
+        EvaluateNets(o, w, c0, c1);
+        int pns = RealNvpBijector.PackedNetSize(o);
+        T* sOut = _out[0], tOut = _out[1];
+        for (int oi = 0; oi < 2; oi++)
+        {
+            var a = Vector256.Create(w[2 * pns + oi]);
+            T* y = _y + (oi == 0 ? t0 : t1) * P;
+            T* sr = sOut + oi * P, tr = tOut + oi * P;
+            for (int c = 0; c < P; c += V)
+            {
+                var s = a * VectorMath<T>.Tanh(Vector256.Load(sr + c));
+                var t = Vector256.Load(tr + c);
+                var yv = Vector256.Load(y + c);
+                var ld = Vector256.Load(_ld + c);
+                if (!inverse)
+                {
+                    Vector256.Store(VectorMath<T>.Fma(yv, VectorMath<T>.Exp(s), t), y + c);
+                    Vector256.Store(ld + s, _ld + c);
+                }
+                else
+                {
+                    Vector256.Store((yv - t) * VectorMath<T>.Exp(-s), y + c);
+                    Vector256.Store(ld - s, _ld + c);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// S and T nets on the conditioner rows; results in _out[0] (S pre-tanh) and _out[1] (T), activations kept in
+    /// _act[0..1] (and the negated copies in _act[2..3] for the equivariant option) for a following backward step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EvaluateNets(RealNvpOptions o, T* w, int c0, int c1)
+    {
+        int pns = RealNvpBijector.PackedNetSize(o);
+        T* in0 = _y + c0 * P, in1 = _y + c1 * P;
+        NetForward(o, w, in0, in1, _act[0], _out[0]);
+        NetForward(o, w + pns, in0, in1, _act[1], _out[1]);
+        if (o.Equivariant)
+        {
+            T* n0 = _neg, n1 = _neg + P;
+            for (int c = 0; c < P; c += V)
+            {
+                Vector256.Store(-Vector256.Load(in0 + c), n0 + c);
+                Vector256.Store(-Vector256.Load(in1 + c), n1 + c);
+            }
+            NetForward(o, w, n0, n1, _act[2], _out[2]);
+            NetForward(o, w + pns, n0, n1, _act[3], _out[3]);
+            // Even S: S(y) + S(−y); odd T: T(y) − T(−y).
+            for (int c = 0; c < 2 * P; c += V)
+            {
+                Vector256.Store(Vector256.Load(_out[0] + c) + Vector256.Load(_out[2] + c), _out[0] + c);
+                Vector256.Store(Vector256.Load(_out[1] + c) - Vector256.Load(_out[3] + c), _out[1] + c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reverse-mode step through all couplings, last to first, for the gathered block: on entry _y holds the
+    /// bijector's output and _g the gradient with respect to it; on exit _y holds the (recomputed) input and _g the
+    /// gradient with respect to the input. Parameter gradients go to the lane accumulators when
+    /// <paramref name="parameterGradients"/> is set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward(RealNvpOptions o, T* packed, bool parameterGradients)
+    {
+        int pcs = RealNvpBijector.PackedCouplingSize(o);
+        int pns = RealNvpBijector.PackedNetSize(o);
+        for (int j = o.Couplings - 1; j >= 0; j--)
+        {
+            T* w = packed + j * pcs;
+            T* acc = parameterGradients ? _acc + j * pcs : null;
+            var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
+            EvaluateNets(o, w, c0, c1);
+            for (int oi = 0; oi < 2; oi++)
+            {
+                T aScalar = w[2 * pns + oi];
+                var a = Vector256.Create(aScalar);
+                T* y = _y + (oi == 0 ? t0 : t1) * P;
+                T* g = _g + (oi == 0 ? t0 : t1) * P;
+                T* sr = _out[0] + oi * P, tr = _out[1] + oi * P;
+                T* gsr = _gs + oi * P, gtr = _gt + oi * P;
+                var aGrad = Vector256<T>.Zero;
+                for (int c = 0; c < P; c += V)
+                {
+                    var th = VectorMath<T>.Tanh(Vector256.Load(sr + c));
+                    var e = VectorMath<T>.Exp(a * th);
+                    var diff = Vector256.Load(y + c) - Vector256.Load(tr + c);   // = y_in · e^s
+                    var gy = Vector256.Load(g + c);
+                    var gs = VectorMath<T>.Fma(gy, diff, Vector256.Load(_gld + c));
+                    aGrad = VectorMath<T>.Fma(gs, th, aGrad);
+                    Vector256.Store(gs * a * (Vector256<T>.One - th * th), gsr + c);
+                    Vector256.Store(gy, gtr + c);
+                    Vector256.Store(gy * e, g + c);
+                    Vector256.Store(diff / e, y + c);
+                }
+                if (acc != null) acc[2 * pns + oi] += VectorMath<T>.Sum(aGrad);
+            }
+            T* in0 = _y + c0 * P, in1 = _y + c1 * P;
+            T* g0 = _g + c0 * P, g1 = _g + c1 * P;
+            T one = T.One;
+            // The first layer's weight gradient wants its two inputs as adjacent rows.
+            if (acc != null)
+            {
+                new ReadOnlySpan<T>(in0, P).CopyTo(new Span<T>(_pair, P));
+                new ReadOnlySpan<T>(in1, P).CopyTo(new Span<T>(_pair + P, P));
+            }
+            NetBackward(o, w + pns, _pair, _act[1], _gt, one, one, g0, g1, acc == null ? null : acc + pns);
+            NetBackward(o, w, _pair, _act[0], _gs, one, one, g0, g1, acc);
+            if (o.Equivariant)
+            {
+                // The copies see −y: their input gradients enter with a minus sign; T(y) − T(−y) flips the T copy's output gradient.
+                NetBackward(o, w + pns, _neg, _act[3], _gt, -one, -one, g0, g1, acc == null ? null : acc + pns);
+                NetBackward(o, w, _neg, _act[2], _gs, one, -one, g0, g1, acc);
+            }
+        }
+        if (parameterGradients && ++_pending >= 64) FlushLanes(o);
+    }
+
+    // ───────────────────────────── MLP kernels ─────────────────────────────
+    //
+    // Activations are rows of P values (one row per unit). The matrix kernels hold a 2-row × 4-vector tile of
+    // accumulators in registers so that each broadcast weight and each loaded input vector feeds several FMAs;
+    // ELU runs as a separate streaming pass, which keeps the exp constants in registers instead of spilling the tile.
+
+    /// <summary>4 → h → (h → h)×(n−1) → 4 net on the two active inputs and the two active outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NetForward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* output)
+    {
+        int h = o.Hidden, n = o.MlpLayers;
+        FirstLayer(w, w + 2 * h, h, in0, in1, act);
+        T* prev = act;
+        T* wl = w + 3 * h;
+        for (int l = 1; l < n; l++)
+        {
+            MatMul(wl, h, 1, wl + h * h, h, h, prev, prev + h * P, Epilogue.Elu);
+            prev += h * P;
+            wl += h * h + h;
+        }
+        MatMul(wl, h, 1, wl + 2 * h, h, 2, prev, output);
+    }
+
+    /// <summary>First layer: act[i] = ELU(W[i,0]·in0 + W[i,1]·in1 + b[i]).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FirstLayer(T* w, T* bias, int h, T* in0, T* in1, T* act)
+    {
+        for (int i = 0; i < h; i++)
+        {
+            var w0 = Vector256.Create(w[2 * i]);
+            var w1 = Vector256.Create(w[2 * i + 1]);
+            var b = Vector256.Create(bias[i]);
+            T* dst = act + i * P;
+            for (int c = 0; c < P; c += V)
+                Vector256.Store(VectorMath<T>.Elu(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b))), dst + c);
+        }
+    }
+
+    /// <summary>What a matrix kernel applies to its results before storing them.</summary>
+    private enum Epilogue { None, Elu, EluDerivative }
+
+    /// <summary>
+    /// output[r] = ep(bias[r] + Σ_k W(r, k)·input[k]) for r &lt; nOut, with W(r, k) = w[r·rs + k·ks] (so a transposed
+    /// matrix is just other strides); bias may be null. The epilogue is ELU, or a product with ELU′ at the layer whose
+    /// outputs are <paramref name="eluOut"/> (back-propagation through the activation).
+    /// </summary>
+    /// <remarks>
+    /// One output row of 8 vectors per tile: each broadcast weight feeds 8 FMAs whose input operand is read straight
+    /// from memory (folded into the FMA), about 1.6 instructions per FMA; the epilogue then works on 8 independent
+    /// vectors, which keeps the out-of-order core busy through the long exp dependency chains.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MatMul(T* w, int rs, int ks, T* bias, int nIn, int nOut, T* input, T* output, Epilogue ep = Epilogue.None, T* eluOut = null)
+    {
+        for (int r = 0; r < nOut; r++)
+        {
+            var b = bias != null ? Vector256.Create(bias[r]) : Vector256<T>.Zero;
+            T* d = output + r * P;
+            for (int c = 0; c < P; c += 8 * V)
+            {
+                var a0 = b; var a1 = b; var a2 = b; var a3 = b; var a4 = b; var a5 = b; var a6 = b; var a7 = b;
+                T* src = input + c;
+                T* wk = w + r * rs;
+                T* end = src + nIn * P;
+                for (; src < end; src += P, wk += ks)
+                {
+                    var u = Vector256.Create(*wk);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(src), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(src + V), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(src + 2 * V), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(src + 3 * V), a3);
+                    a4 = VectorMath<T>.Fma(u, Vector256.Load(src + 4 * V), a4);
+                    a5 = VectorMath<T>.Fma(u, Vector256.Load(src + 5 * V), a5);
+                    a6 = VectorMath<T>.Fma(u, Vector256.Load(src + 6 * V), a6);
+                    a7 = VectorMath<T>.Fma(u, Vector256.Load(src + 7 * V), a7);
+                }
+                T* dc = d + c;
+                if (ep == Epilogue.Elu)
+                {
+                    a0 = VectorMath<T>.Elu(a0); a1 = VectorMath<T>.Elu(a1); a2 = VectorMath<T>.Elu(a2); a3 = VectorMath<T>.Elu(a3);
+                    a4 = VectorMath<T>.Elu(a4); a5 = VectorMath<T>.Elu(a5); a6 = VectorMath<T>.Elu(a6); a7 = VectorMath<T>.Elu(a7);
+                }
+                else if (ep == Epilogue.EluDerivative)
+                {
+                    T* v = eluOut + r * P + c;
+                    a0 *= VectorMath<T>.EluDerivative(Vector256.Load(v));
+                    a1 *= VectorMath<T>.EluDerivative(Vector256.Load(v + V));
+                    a2 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 2 * V));
+                    a3 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 3 * V));
+                    a4 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 4 * V));
+                    a5 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 5 * V));
+                    a6 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 6 * V));
+                    a7 *= VectorMath<T>.EluDerivative(Vector256.Load(v + 7 * V));
+                }
+                Vector256.Store(a0, dc); Vector256.Store(a1, dc + V); Vector256.Store(a2, dc + 2 * V); Vector256.Store(a3, dc + 3 * V);
+                Vector256.Store(a4, dc + 4 * V); Vector256.Store(a5, dc + 5 * V); Vector256.Store(a6, dc + 6 * V); Vector256.Store(a7, dc + 7 * V);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates the output gradient <paramref name="gout"/>·<paramref name="outSign"/> (2 rows) through one net
+    /// evaluated on the two adjacent input rows <paramref name="input"/> with activations <paramref name="act"/>; adds
+    /// inSign·∂/∂input to g0, g1 and, when <paramref name="acc"/> is set, the parameter gradients (packed net layout).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void NetBackward(RealNvpOptions o, T* w, T* input, T* act, T* gout, T outSign, T inSign, T* g0, T* g1, T* acc)
+    {
+        int h = o.Hidden, n = o.MlpLayers;
+        int outOffset = 3 * h + (n - 1) * (h * h + h);
+        T* wout = w + outOffset;
+        T* last = act + (n - 1) * h * P;
+        T* go = gout;
+        if (outSign != T.One)
+        {
+            go = _gtmp;
+            var sign = Vector256.Create(outSign);
+            for (int c = 0; c < 2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
+        }
+
+        if (acc != null) OuterAccumulate(acc + outOffset, acc + outOffset + 2 * h, go, last, h, 2);
+
+        // Gradient at the last hidden layer's output (Wᵀ·go), then through its ELU.
+        T* gh = _gh0, gOther = _gh1;
+        MatMul(wout, 1, h, null, 2, h, go, gh, Epilogue.EluDerivative, last);
+
+        for (int l = n - 1; l >= 1; l--)
+        {
+            int off = 3 * h + (l - 1) * (h * h + h);
+            T* wl = w + off;
+            T* hin = act + (l - 1) * h * P;
+            if (acc != null) OuterAccumulate(acc + off, acc + off + h * h, gh, hin, h, h);
+            MatMul(wl, 1, h, null, h, h, gh, gOther, Epilogue.EluDerivative, hin);
+            T* swap = gh; gh = gOther; gOther = swap;
+        }
+
+        // First layer: weights h×2 on the input rows; input gradient W₁ᵀ·gh into two scratch rows, then added with its sign.
+        if (acc != null) OuterAccumulate(acc, acc + 2 * h, gh, input, 2, h);
+        T* gin = _gtmp;
+        MatMul(w, 1, 2, null, h, 2, gh, gin);
+        var sg = Vector256.Create(inSign);
+        for (int c = 0; c < P; c += V)
+        {
+            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + c), Vector256.Load(g0 + c)), g0 + c);
+            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + P + c), Vector256.Load(g1 + c)), g1 + c);
+        }
+    }
+
+    /// <summary>
+    /// accW[r·nIn + k] += Σ_c g[r]·x[k] and accB[r] += Σ_c g[r]: 2 × 4 register tiles over the block, each reduced
+    /// horizontally once per block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterAccumulate(T* accW, T* accB, T* g, T* x, int nIn, int nOut)
+    {
+        int rb = 0;
+        for (; rb + 8 <= nOut; rb += 8)
+        {
+            T* gr = g + rb * P;
+            var s0 = Vector256<T>.Zero; var s1 = s0; var s2 = s0; var s3 = s0; var s4 = s0; var s5 = s0; var s6 = s0; var s7 = s0;
+            for (int c = 0; c < P; c += V)
+            {
+                s0 += Vector256.Load(gr + c); s1 += Vector256.Load(gr + P + c);
+                s2 += Vector256.Load(gr + 2 * P + c); s3 += Vector256.Load(gr + 3 * P + c);
+                s4 += Vector256.Load(gr + 4 * P + c); s5 += Vector256.Load(gr + 5 * P + c);
+                s6 += Vector256.Load(gr + 6 * P + c); s7 += Vector256.Load(gr + 7 * P + c);
+            }
+            VectorMath<T>.AddSums(accB + rb, accB + rb + 4, s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+        for (; rb < nOut; rb++)
+        {
+            T* gr = g + rb * P;
+            var sb = Vector256<T>.Zero;
+            for (int c = 0; c < P; c += V) sb += Vector256.Load(gr + c);
+            accB[rb] += VectorMath<T>.Sum(sb);
+        }
+        if (nIn == 2)
+        {
+            // First layer: a 4-row × 2-column tile covers 8 consecutive packed weights.
+            int r4 = 0;
+            for (; r4 + 4 <= nOut; r4 += 4)
+            {
+                T* gr = g + r4 * P;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var y0 = Vector256.Load(x + c);
+                    var y1 = Vector256.Load(x + P + c);
+                    var u0 = Vector256.Load(gr + c);
+                    var u1 = Vector256.Load(gr + P + c);
+                    var u2 = Vector256.Load(gr + 2 * P + c);
+                    var u3 = Vector256.Load(gr + 3 * P + c);
+                    a0 = VectorMath<T>.Fma(u0, y0, a0); a1 = VectorMath<T>.Fma(u0, y1, a1);
+                    a2 = VectorMath<T>.Fma(u1, y0, a2); a3 = VectorMath<T>.Fma(u1, y1, a3);
+                    a4 = VectorMath<T>.Fma(u2, y0, a4); a5 = VectorMath<T>.Fma(u2, y1, a5);
+                    a6 = VectorMath<T>.Fma(u3, y0, a6); a7 = VectorMath<T>.Fma(u3, y1, a7);
+                }
+                VectorMath<T>.AddSums(accW + 2 * r4, accW + 2 * r4 + 4, a0, a1, a2, a3, a4, a5, a6, a7);
+            }
+            for (; r4 < nOut; r4++)
+            {
+                T* gr = g + r4 * P;
+                var a0 = Vector256<T>.Zero; var a1 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var u = Vector256.Load(gr + c);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(x + c), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(x + P + c), a1);
+                }
+                accW[2 * r4] += VectorMath<T>.Sum(a0);
+                accW[2 * r4 + 1] += VectorMath<T>.Sum(a1);
+            }
+            return;
+        }
+        // Weights: one gradient row against 8 (then 4) input rows per tile; each input vector is an FMA memory operand.
+        for (int r = 0; r < nOut; r++)
+        {
+            T* gr = g + r * P;
+            T* dst = accW + r * nIn;
+            int k = 0;
+            for (; k + 8 <= nIn; k += 8)
+            {
+                T* xk = x + k * P;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var u = Vector256.Load(gr + c);
+                    T* xc = xk + c;
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(xc), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(xc + P), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(xc + 2 * P), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(xc + 3 * P), a3);
+                    a4 = VectorMath<T>.Fma(u, Vector256.Load(xc + 4 * P), a4);
+                    a5 = VectorMath<T>.Fma(u, Vector256.Load(xc + 5 * P), a5);
+                    a6 = VectorMath<T>.Fma(u, Vector256.Load(xc + 6 * P), a6);
+                    a7 = VectorMath<T>.Fma(u, Vector256.Load(xc + 7 * P), a7);
+                }
+                VectorMath<T>.AddSums(dst + k, dst + k + 4, a0, a1, a2, a3, a4, a5, a6, a7);
+            }
+            for (; k < nIn; k += 4)
+            {
+                // 1–4 columns; rows past the end read the first row of the tile again and their sums are dropped.
+                int m = Math.Min(4, nIn - k);
+                T* x0 = x + k * P;
+                T* x1 = m > 1 ? x0 + P : x0;
+                T* x2 = m > 2 ? x0 + 2 * P : x0;
+                T* x3 = m > 3 ? x0 + 3 * P : x0;
+                var a0 = Vector256<T>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                for (int c = 0; c < P; c += V)
+                {
+                    var u = Vector256.Load(gr + c);
+                    a0 = VectorMath<T>.Fma(u, Vector256.Load(x0 + c), a0);
+                    a1 = VectorMath<T>.Fma(u, Vector256.Load(x1 + c), a1);
+                    a2 = VectorMath<T>.Fma(u, Vector256.Load(x2 + c), a2);
+                    a3 = VectorMath<T>.Fma(u, Vector256.Load(x3 + c), a3);
+                }
+                if (m == 4) VectorMath<T>.AddSums4(dst + k, a0, a1, a2, a3);
+                else
+                {
+                    dst[k] += VectorMath<T>.Sum(a0);
+                    if (m > 1) dst[k + 1] += VectorMath<T>.Sum(a1);
+                    if (m > 2) dst[k + 2] += VectorMath<T>.Sum(a2);
+                }
+            }
+        }
+    }
+
+    // ───────────────────────────── parameter gradients ─────────────────────────────
+
+    /// <summary>Zeroes the partial sums and the double gradient for a new layer pass.</summary>
+    public void BeginGradient(RealNvpOptions o)
+    {
+        int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
+        new Span<T>(_acc, n).Clear();
+        Array.Clear(Gradient, 0, n);
+        _pending = 0;
+    }
+
+    /// <summary>Moves the partial sums into the double gradient (bounds float round-off over many blocks).</summary>
+    public void FlushLanes(RealNvpOptions o)
+    {
+        int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
+        for (int q = 0; q < n; q++)
+        {
+            Gradient[q] += double.CreateTruncating(_acc[q]);
+            _acc[q] = T.Zero;
+        }
+        _pending = 0;
+    }
+}

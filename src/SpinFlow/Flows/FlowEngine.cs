@@ -1,0 +1,240 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace SpinFlow.Flows;
+
+/// <summary>One executable plaquette layer: tiling on the engine's lattice plus the parameter block it reads.</summary>
+internal sealed class EngineLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public required PlaquetteLayer Geometry { get; init; }
+    public required int[] Sites { get; init; }
+    public required RealNvpOptions Options { get; init; }
+    public required int[] PackedToFlat { get; init; }
+    /// <summary>Flat parameters of the owning flow (read at every pass, so optimiser updates are seen).</summary>
+    public required T[] Parameters { get; init; }
+    /// <summary>Start of this layer's bijector in <see cref="Parameters"/>.</summary>
+    public required int ParameterOffset { get; init; }
+    /// <summary>Which gradient array (one per distinct flow) receives this layer's parameter gradients.</summary>
+    public required int GradientSlot { get; init; }
+    /// <summary>Packed copy of the bijector's active parameters, refreshed before each pass.</summary>
+    public required T[] Packed { get; init; }
+
+    public int PlaquetteCount => Geometry.PlaquetteCount;
+
+    public void Pack()
+    {
+        var src = Parameters.AsSpan(ParameterOffset, Options.ParameterCount);
+        for (int q = 0; q < Packed.Length; q++) Packed[q] = src[PackedToFlat[q]];
+    }
+}
+
+/// <summary>
+/// Runs a list of plaquette layers (generation order) on batches of L×L lattices: generation, inference, generation
+/// with a tape of layer outputs, and the reverse-mode pass. Parallel over blocks of plaquettes; not thread-safe itself.
+/// </summary>
+internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly BlockWorker<T>?[] _workers;
+    private readonly int _maxHidden, _maxLayers, _maxPacked;
+
+    public int Size { get; }
+    public int SitesPerSample => Size * Size;
+    public IReadOnlyList<EngineLayer<T>> Layers { get; }
+    public int GradientSlots { get; }
+
+    /// <summary>Worker threads used per pass (1 = run on the calling thread).</summary>
+    public int Threads { get; set; }
+
+    public FlowEngine(int size, IReadOnlyList<EngineLayer<T>> layers, int gradientSlots, int threads)
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("flows run in float or double");
+        Size = size;
+        Layers = layers;
+        GradientSlots = gradientSlots;
+        Threads = Math.Max(1, threads);
+        _workers = new BlockWorker<T>?[Math.Max(1, Environment.ProcessorCount) * 2];
+        foreach (var l in layers)
+            if (l.Geometry.Size != size) throw new ArgumentException("all layers must act on the engine's lattice size");
+        _maxHidden = layers.Count == 0 ? 1 : layers.Max(l => l.Options.Hidden);
+        _maxLayers = layers.Count == 0 ? 1 : layers.Max(l => l.Options.MlpLayers);
+        _maxPacked = layers.Count == 0 ? 1 : layers.Max(l => l.Packed.Length);
+    }
+
+    private BlockWorker<T> Worker(int w)
+    {
+        if (w >= _workers.Length) throw new InvalidOperationException("too many worker threads");
+        return _workers[w] ??= new BlockWorker<T>(_maxHidden, _maxLayers, _maxPacked);
+    }
+
+    public int BatchOf(int length, string name)
+    {
+        int n = SitesPerSample;
+        if (length == 0 || length % n != 0)
+            throw new ArgumentException($"{name} has {length} values, not a positive multiple of L² = {n}", name);
+        return length / n;
+    }
+
+    // ───────────────────────────── public passes ─────────────────────────────
+
+    /// <summary>x = f(z); logDet[b] = ln|det ∂x/∂z| (overwritten).</summary>
+    public void Generate(ReadOnlySpan<T> z, Span<T> x, Span<double> logDet)
+    {
+        int batch = BatchOf(z.Length, nameof(z));
+        CheckLengths(batch, x.Length, logDet.Length);
+        if (!z.Overlaps(x)) z.CopyTo(x);
+        logDet[..batch].Clear();
+        fixed (T* px = x)
+        fixed (double* pld = logDet)
+            for (int k = 0; k < Layers.Count; k++) RunLayer(Layers[k], px, batch, Pass.Generate, pld, null, null);
+    }
+
+    /// <summary>z = f⁻¹(x); logDet[b] = ln|det ∂z/∂x| (overwritten).</summary>
+    public void Infer(ReadOnlySpan<T> x, Span<T> z, Span<double> logDet)
+    {
+        int batch = BatchOf(x.Length, nameof(x));
+        CheckLengths(batch, z.Length, logDet.Length);
+        if (!x.Overlaps(z)) x.CopyTo(z);
+        logDet[..batch].Clear();
+        fixed (T* pz = z)
+        fixed (double* pld = logDet)
+            for (int k = Layers.Count - 1; k >= 0; k--) RunLayer(Layers[k], pz, batch, Pass.Infer, pld, null, null);
+    }
+
+    /// <summary>Generation that stores every layer's output in <paramref name="tape"/> for <see cref="Backward"/>.</summary>
+    public void Generate(ReadOnlySpan<T> z, Span<T> x, Span<double> logDet, T[][] tape)
+    {
+        int batch = BatchOf(z.Length, nameof(z));
+        CheckLengths(batch, x.Length, logDet.Length);
+        if (tape.Length != Layers.Count) throw new ArgumentException("tape does not belong to this flow", nameof(tape));
+        logDet[..batch].Clear();
+        ReadOnlySpan<T> input = z;
+        fixed (double* pld = logDet)
+            for (int k = 0; k < Layers.Count; k++)
+            {
+                if (tape[k].Length != batch * SitesPerSample) throw new ArgumentException("tape batch size differs from the input's", nameof(tape));
+                input.CopyTo(tape[k]);
+                fixed (T* pk = tape[k]) RunLayer(Layers[k], pk, batch, Pass.Generate, pld, null, null);
+                input = tape[k];
+            }
+        input.CopyTo(x);
+    }
+
+    /// <summary>
+    /// Reverse-mode pass of a taped generation: from ∂ℓ/∂x and ∂ℓ/∂logDet, writes ∂ℓ/∂z (when <paramref name="gradZ"/> is
+    /// non-empty) and adds ∂ℓ/∂θ to <paramref name="gradients"/>[slot] (flat layout; null slots are skipped).
+    /// </summary>
+    public void Backward(T[][] tape, ReadOnlySpan<T> gradX, ReadOnlySpan<double> gradLogDet, Span<T> gradZ, double[]?[] gradients, T[] work)
+    {
+        int batch = BatchOf(gradX.Length, nameof(gradX));
+        if (gradLogDet.Length < batch) throw new ArgumentException($"gradLogDet needs {batch} entries", nameof(gradLogDet));
+        if (gradZ.Length != 0 && gradZ.Length != gradX.Length) throw new ArgumentException("gradZ must be empty or as long as gradX", nameof(gradZ));
+        if (tape.Length != Layers.Count) throw new ArgumentException("tape does not belong to this flow", nameof(tape));
+        if (gradients.Length != GradientSlots) throw new ArgumentException($"expected {GradientSlots} gradient slots", nameof(gradients));
+        if (work.Length < gradX.Length) throw new ArgumentException("work buffer too small", nameof(work));
+        gradX.CopyTo(work);
+        double[] gld = gradLogDet[..batch].ToArray();
+        fixed (T* pg = work)
+            for (int k = Layers.Count - 1; k >= 0; k--)
+            {
+                var layer = Layers[k];
+                if (tape[k].Length != gradX.Length) throw new ArgumentException("tape batch size differs from the gradient's", nameof(tape));
+                double[]? grad = layer.GradientSlot >= 0 ? gradients[layer.GradientSlot] : null;
+                fixed (T* py = tape[k]) RunLayer(layer, py, batch, Pass.Backward, null, pg, gld, grad);
+            }
+        if (gradZ.Length != 0) work.AsSpan(0, gradX.Length).CopyTo(gradZ);
+    }
+
+    private void CheckLengths(int batch, int outLength, int logDetLength)
+    {
+        if (outLength != batch * SitesPerSample) throw new ArgumentException($"output needs {batch * SitesPerSample} values, has {outLength}");
+        if (logDetLength < batch) throw new ArgumentException($"logDet needs {batch} entries, has {logDetLength}");
+    }
+
+    // ───────────────────────────── one layer ─────────────────────────────
+
+    private enum Pass { Generate, Infer, Backward }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void RunLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null)
+    {
+        layer.Pack();
+        int plaquettes = layer.PlaquetteCount;
+        long total = (long)batch * plaquettes;
+        int blocks = (int)((total + BlockWorker<T>.P - 1) / BlockWorker<T>.P);
+        int workers = Math.Min(Threads, blocks);
+        // Small chunks of blocks are handed out dynamically: the machine is shared, so static splits straggle.
+        int chunk = Math.Max(1, blocks / (workers * 8));
+        int next = 0;
+        var o = layer.Options;
+        bool wantParams = pass == Pass.Backward && paramGrad is not null;
+        nint latticePtr = (nint)lattice, gradPtr = (nint)grad;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        void Body(int w)
+        {
+            var worker = Worker(w);
+            if (pass != Pass.Backward)
+            {
+                if (worker.LogDet.Length < batch) worker.LogDet = new double[batch];
+                Array.Clear(worker.LogDet, 0, batch);
+            }
+            if (wantParams) worker.BeginGradient(o);
+            fixed (T* packed = layer.Packed)
+            {
+                T* lat = (T*)latticePtr;
+                T* g = (T*)gradPtr;
+                while (true)
+                {
+                    int first = Interlocked.Add(ref next, chunk) - chunk;
+                    if (first >= blocks) break;
+                    int last = Math.Min(blocks, first + chunk);
+                    for (int b = first; b < last; b++)
+                    {
+                        long start = (long)b * BlockWorker<T>.P;
+                        int count = (int)Math.Min(BlockWorker<T>.P, total - start);
+                        worker.Locate(layer.Sites, plaquettes, SitesPerSample, start, count);
+                        worker.Gather(lat, count, gradient: false);
+                        switch (pass)
+                        {
+                            case Pass.Generate:
+                                worker.ClearLogDet();
+                                worker.Forward(o, packed);
+                                worker.Scatter(lat, count, gradient: false);
+                                worker.AccumulateLogDet(count);
+                                break;
+                            case Pass.Infer:
+                                worker.ClearLogDet();
+                                worker.Inverse(o, packed);
+                                worker.Scatter(lat, count, gradient: false);
+                                worker.AccumulateLogDet(count);
+                                break;
+                            default:
+                                worker.Gather(g, count, gradient: true);
+                                worker.LoadLogDetGradient(gradLogDet, count);
+                                worker.Backward(o, packed, wantParams);
+                                worker.Scatter(g, count, gradient: true);
+                                break;
+                        }
+                    }
+                }
+            }
+            if (wantParams) worker.FlushLanes(o);
+        }
+
+        if (workers <= 1) Body(0);
+        else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Body);
+
+        for (int w = 0; w < workers; w++)
+        {
+            var worker = _workers[w]!;
+            if (pass != Pass.Backward)
+                for (int b = 0; b < batch; b++) logDet[b] += worker.LogDet[b];
+            if (wantParams)
+            {
+                var map = layer.PackedToFlat;
+                int off = layer.ParameterOffset;
+                for (int q = 0; q < map.Length; q++) paramGrad![off + map[q]] += worker.Gradient[q];
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using SpinFlow.Flows;
+
+namespace SpinFlow.Training;
+
+/// <summary>Outcome of one training step (batch means, in double).</summary>
+/// <param name="Loss">mean(−ln|det ∂x/∂z| + E(x)) plus the mean latent log-density when one was given.</param>
+/// <param name="MeanEnergy">mean E(x).</param>
+/// <param name="MeanLogDet">mean ln|det ∂x/∂z|.</param>
+/// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
+/// <param name="Timing">Wall time of the phases of the step.</param>
+public readonly record struct TrainingStepResult(double Loss, double MeanEnergy, double MeanLogDet, double GradientNorm, StepTiming Timing);
+
+/// <summary>Wall time spent in each phase of a training step.</summary>
+public readonly record struct StepTiming(TimeSpan Generate, TimeSpan Energy, TimeSpan Backward, TimeSpan Optimizer)
+{
+    /// <summary>Sum of the phases.</summary>
+    public TimeSpan Total => Generate + Energy + Backward + Optimizer;
+}
+
+/// <summary>
+/// Reverse-KL training of a flow (DESIGN.md §6, paper eq. 7/12): per step, x = f_θ(z) for a given batch of latents,
+/// loss = mean(−ln|det ∂x/∂z| + E(x)), exact gradient by one reverse pass, one optimiser update. Buffers are allocated
+/// once; not thread-safe.
+/// </summary>
+public sealed class ReverseKlTrainer
+{
+    private readonly float[] _x, _gradX, _gradParameters;
+    private readonly double[] _logDet, _energy, _gradLogDet;
+    private readonly FlowTape _tape;
+
+    /// <summary>The flow being trained (its parameters are updated in place).</summary>
+    public Flow Flow { get; }
+    /// <summary>The target energy E_x.</summary>
+    public ILatticeEnergy Energy { get; }
+    /// <summary>The optimiser.</summary>
+    public Adam Optimizer { get; }
+    /// <summary>Samples per step.</summary>
+    public int Batch { get; }
+
+    /// <summary>Output lattices of the last step (batch × L²).</summary>
+    public ReadOnlySpan<float> LastSamples => _x;
+
+    /// <summary>Per-sample log-dets of the last step.</summary>
+    public ReadOnlySpan<double> LastLogDet => _logDet;
+
+    /// <summary>Bytes of the reverse-mode tape (stored layer outputs).</summary>
+    public long TapeBytes => _tape.Bytes;
+
+    /// <summary>Sets up buffers for batches of <paramref name="batch"/> samples.</summary>
+    public ReverseKlTrainer(Flow flow, ILatticeEnergy energy, Adam optimizer, int batch)
+    {
+        Flow = flow ?? throw new ArgumentNullException(nameof(flow));
+        Energy = energy ?? throw new ArgumentNullException(nameof(energy));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        if (energy.Size != flow.Size) throw new ArgumentException($"energy is for {energy.Size}×{energy.Size} lattices, the flow for {flow.Size}×{flow.Size}");
+        if (optimizer.ParameterCount != flow.ParameterCount) throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}");
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
+        Batch = batch;
+        int n = flow.Size * flow.Size;
+        _x = new float[batch * n];
+        _gradX = new float[batch * n];
+        _gradParameters = new float[flow.ParameterCount];
+        _logDet = new double[batch];
+        _energy = new double[batch];
+        _gradLogDet = new double[batch];
+        _tape = flow.CreateTape(batch);
+    }
+
+    /// <summary>
+    /// One step on the latents <paramref name="z"/> (batch × L²). <paramref name="latentLogDensity"/>, when given
+    /// (ln p_z per sample), is only added to the reported loss: it does not depend on θ.
+    /// </summary>
+    public TrainingStepResult Step(ReadOnlySpan<float> z, ReadOnlySpan<double> latentLogDensity = default)
+    {
+        if (z.Length != _x.Length) throw new ArgumentException($"z needs {_x.Length} values (batch {Batch} × L²), got {z.Length}", nameof(z));
+        if (latentLogDensity.Length != 0 && latentLogDensity.Length != Batch) throw new ArgumentException($"latentLogDensity needs {Batch} entries", nameof(latentLogDensity));
+        long t0 = Stopwatch.GetTimestamp();
+        Flow.Generate(z, _x, _logDet, _tape);
+        long t1 = Stopwatch.GetTimestamp();
+        Energy.EnergyAndGradient(_x, _energy, _gradX);
+        double inv = 1.0 / Batch;
+        float invF = (float)inv;
+        for (int i = 0; i < _gradX.Length; i++) _gradX[i] *= invF;
+        double loss = 0, meanE = 0, meanLd = 0;
+        for (int b = 0; b < Batch; b++)
+        {
+            _gradLogDet[b] = -inv;
+            meanE += _energy[b] * inv;
+            meanLd += _logDet[b] * inv;
+            loss += (_energy[b] - _logDet[b] + (latentLogDensity.Length != 0 ? latentLogDensity[b] : 0)) * inv;
+        }
+        long t2 = Stopwatch.GetTimestamp();
+        Flow.Backward(_tape, _gradX, _gradLogDet, default, _gradParameters);
+        long t3 = Stopwatch.GetTimestamp();
+        double norm = 0;
+        foreach (float g in _gradParameters) norm += (double)g * g;
+        Optimizer.Update(Flow.Parameters, _gradParameters);
+        long t4 = Stopwatch.GetTimestamp();
+        var timing = new StepTiming(Stopwatch.GetElapsedTime(t0, t1), Stopwatch.GetElapsedTime(t1, t2), Stopwatch.GetElapsedTime(t2, t3), Stopwatch.GetElapsedTime(t3, t4));
+        return new TrainingStepResult(loss, meanE, meanLd, Math.Sqrt(norm), timing);
+    }
+}

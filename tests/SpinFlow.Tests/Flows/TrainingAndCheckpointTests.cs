@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Flows;
+using SpinFlow.IO;
+using SpinFlow.Training;
+using static SpinFlow.Tests.Flows.FlowTestUtil;
+
+namespace SpinFlow.Tests.Flows;
+
+public class TrainingAndCheckpointTests
+{
+    [Fact]
+    public void AdamMatchesTheReferenceFormulas()
+    {
+        var p = new float[] { 1f, -2f, 0.5f };
+        var g = new float[] { 0.1f, -0.3f, 2f };
+        var adam = new Adam(3, new AdamOptions(learningRate: 0.01, weightDecay: 0.1));
+        var m = new double[3];
+        var v = new double[3];
+        var theta = p.Select(x => (double)x).ToArray();
+        for (int t = 1; t <= 3; t++)
+        {
+            adam.Update(p, g);
+            for (int i = 0; i < 3; i++)
+            {
+                double gi = g[i] + 0.1 * theta[i];
+                m[i] = 0.9 * m[i] + 0.1 * gi;
+                v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+                double mh = m[i] / (1 - Math.Pow(0.9, t)), vh = v[i] / (1 - Math.Pow(0.999, t));
+                theta[i] -= 0.01 * mh / (Math.Sqrt(vh) + 1e-8);
+                Assert.Equal(theta[i], p[i], 5e-6);
+            }
+        }
+        Assert.Equal(3, adam.Step);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdamOptions(learningRate: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdamOptions(beta1: 1));
+    }
+
+    [Fact]
+    public void QuadraticEnergyGradientMatchesFiniteDifferences()
+    {
+        var e = new QuadraticLatticeEnergy(4, 1.5, 0.3);
+        var x = Gaussian(32, 1);
+        var energy = new double[2];
+        var grad = new float[32];
+        e.EnergyAndGradient(x, energy, grad);
+        for (int k = 0; k < 32; k += 5)
+        {
+            var xp = (float[])x.Clone(); xp[k] += 1e-2f;
+            var xm = (float[])x.Clone(); xm[k] -= 1e-2f;
+            var ep = new double[2]; var em = new double[2];
+            e.EnergyAndGradient(xp, ep, new float[32]);
+            e.EnergyAndGradient(xm, em, new float[32]);
+            double fd = (ep[k / 16] - em[k / 16]) / ((double)xp[k] - xm[k]);
+            Assert.Equal(fd, grad[k], 1e-3);
+        }
+    }
+
+    [Fact]
+    public void TrainingLowersTheReverseKlLoss()
+    {
+        // Target: a Gaussian with nearest-neighbour coupling; an NNRG flow starting near the identity learns it.
+        int size = 8, batch = 64;
+        var flow = Flow.Create(SmallNnrg(), size, 1);
+        var trainer = new ReverseKlTrainer(flow, new QuadraticLatticeEnergy(size, 1.0, 0.2), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
+        var rng = new SpinFlow.Randomness.Xoshiro256(2);
+        var z = new float[batch * size * size];
+        var prior = new double[batch];
+        double first = 0, last = 0;
+        for (int step = 0; step < 60; step++)
+        {
+            rng.FillGaussian(z);
+            NnrgFlow.PriorLogDensity(z, size, prior);
+            var r = trainer.Step(z, prior);
+            Assert.True(double.IsFinite(r.Loss));
+            if (step < 5) first += r.Loss / 5;
+            if (step >= 55) last += r.Loss / 5;
+        }
+        // Exact −ln Z of the Gaussian target bounds the loss from below.
+        double lnZ = 0.5 * size * size * Math.Log(2 * Math.PI);
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j < size; j++)
+                lnZ -= 0.5 * Math.Log(1.0 - 0.2 * (2 * Math.Cos(2 * Math.PI * i / size) + 2 * Math.Cos(2 * Math.PI * j / size)));
+        Assert.True(last < first - 0.5, $"loss did not decrease: {first} → {last}");
+        Assert.True(last > -lnZ - 0.5, $"loss {last} below the exact bound {-lnZ}");
+    }
+
+    [Fact]
+    public void CheckpointRoundTripReproducesOutputsBitForBit()
+    {
+        var flow = RandomFlow(SmallSuperRes(equivariant: true), 8, 4);
+        var adam = new Adam(flow.ParameterCount, new AdamOptions(2e-3, weightDecay: 1e-4, decoupledWeightDecay: true));
+        var grad = Gaussian(flow.ParameterCount, 5);
+        adam.Update(flow.Parameters, grad);
+        adam.Update(flow.Parameters, grad);
+        var meta = new CheckpointMetadata
+        {
+            Step = 2,
+            LossHistory = [1.5, double.NaN, -0.25],
+            Temperatures = new Dictionary<string, double> { ["x"] = 2.269185314213022, ["xi"] = 2.4 },
+            Sizes = new Dictionary<string, int> { ["input"] = 4, ["output"] = 8 },
+            Extra = new JsonObject { ["note"] = "test" },
+        };
+        string path = Path.Combine(Path.GetTempPath(), $"spinflow-ckpt-{Guid.NewGuid():N}.json");
+        try
+        {
+            Checkpoint.Capture(flow, adam, meta).Save(path);
+            var ck = Checkpoint.Load(path);
+            var restored = ck.CreateFlow();
+            Assert.Equal(flow.Architecture, restored.Architecture);
+            Assert.Equal(flow.Parameters, restored.Parameters);
+            var z = Gaussian(3 * 64, 6);
+            var x1 = new float[z.Length]; var x2 = new float[z.Length];
+            var l1 = new double[3]; var l2 = new double[3];
+            flow.Generate(z, x1, l1);
+            restored.Generate(z, x2, l2);
+            Assert.Equal(x1, x2);
+            Assert.Equal(l1, l2);
+            var adam2 = ck.CreateOptimizer()!;
+            Assert.Equal(adam.Step, adam2.Step);
+            Assert.Equal(adam.Options, adam2.Options);
+            Assert.Equal(adam.FirstMoment.ToArray(), adam2.FirstMoment.ToArray());
+            Assert.Equal(adam.SecondMoment.ToArray(), adam2.SecondMoment.ToArray());
+            // The next update is identical too.
+            adam.Update(flow.Parameters, grad);
+            adam2.Update(restored.Parameters, grad);
+            Assert.Equal(flow.Parameters, restored.Parameters);
+            Assert.Equal(2, ck.Metadata.Step);
+            Assert.Equal(1.5, ck.Metadata.LossHistory[0]);
+            Assert.True(double.IsNaN(ck.Metadata.LossHistory[1]));
+            Assert.Equal(2.269185314213022, ck.Metadata.Temperatures["x"]);
+            Assert.Equal(8, ck.Metadata.Sizes["output"]);
+            Assert.Equal("test", ck.Metadata.Extra!["note"]!.GetValue<string>());
+            // Transfer learning: the same parameters at another size.
+            var bigger = ck.CreateFlow(32);
+            Assert.Equal(32, bigger.Size);
+            Assert.Equal(flow.Parameters.Length, bigger.Parameters.Length);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MismatchedCheckpointsFailClearly()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"spinflow-ckpt-{Guid.NewGuid():N}.json");
+        try
+        {
+            var superres = Flow.Create(SuperResolutionFlowOptions.Default, 8, 1);
+            Checkpoint.Capture(superres).Save(path);
+            var ck = Checkpoint.Load(path);
+            var nnrg = NnrgFlow.Create(8, 1);
+            var before = (float[])nnrg.Parameters.Clone();
+            var e1 = Assert.Throws<InvalidDataException>(() => ck.LoadInto(nnrg));
+            Assert.Contains("does not match", e1.Message);
+            Assert.Equal(before, nnrg.Parameters);
+            // Same kind, different shape.
+            var other = Flow.Create(new SuperResolutionFlowOptions(new RealNvpOptions(10, 6, 1, equivariant: true)), 8, 1);
+            Assert.Throws<InvalidDataException>(() => ck.LoadInto(other));
+            // NNRG parameters depend on L.
+            Checkpoint.Capture(NnrgFlow.Create(8, 1)).Save(path);
+            var e2 = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path).CreateFlow(16));
+            Assert.Contains("parameters", e2.Message);
+            // Corruption and foreign files.
+            string text = File.ReadAllText(path);
+            int at = text.IndexOf("\"base64\": \"", StringComparison.Ordinal) + 12;
+            File.WriteAllText(path, text[..at] + (text[at] == 'A' ? 'B' : 'A') + text[(at + 1)..]);
+            Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+            File.WriteAllText(path, "{\"format\":\"something-else\"}");
+            Assert.Contains("not a SpinFlow checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+            File.WriteAllText(path, text.Replace("\"version\": 1", "\"version\": 99"));
+            Assert.Contains("version 99", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+public class RelaxedTargetTests
+{
+    [Fact]
+    public void RelaxedIsingEnergyAdapterMatchesTheModelAndTrains()
+    {
+        int size = 8, batch = 16;
+        var target = new RelaxedIsingEnergy(size, 2.5);
+        var x = FlowTestUtil.Gaussian(batch * size * size, 3);
+        var e = new double[batch];
+        var g = new float[x.Length];
+        target.EnergyAndGradient(x, e, g);
+        var ed = new double[batch];
+        var gd = new double[x.Length];
+        target.Model.EnergyAndGradient(x.Select(v => (double)v).ToArray(), ed, gd);
+        for (int b = 0; b < batch; b++) Assert.Equal(ed[b], e[b], 1e-4 * (1 + Math.Abs(ed[b])));
+        for (int i = 0; i < x.Length; i++) Assert.Equal(gd[i], g[i], 1e-4);
+
+        var flow = Flow.Create(FlowTestUtil.SmallNnrg(), size, 1);
+        var trainer = new ReverseKlTrainer(flow, target, new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
+        var z = new float[batch * size * size];
+        var rng = new SpinFlow.Randomness.Xoshiro256(7);
+        double first = 0, last = 0;
+        for (int s = 0; s < 40; s++)
+        {
+            rng.FillGaussian(z);
+            double loss = trainer.Step(z).Loss;
+            if (s < 5) first += loss / 5;
+            if (s >= 35) last += loss / 5;
+        }
+        Assert.True(last < first, $"loss did not decrease: {first} → {last}");
+    }
+}
