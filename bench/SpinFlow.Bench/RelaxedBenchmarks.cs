@@ -10,7 +10,6 @@ namespace SpinFlow.Bench;
 /// Relaxed-model energy + gradient for a batch (the flows' training-loop call). FLOP convention for
 /// docs/BENCHMARKS.md: 5 N log₂N per configuration (one complex 2-D FFT per configuration, pairs packed).
 /// </summary>
-[InProcess]
 [MemoryDiagnoser]
 public class RelaxedEnergyBenchmarks
 {
@@ -50,7 +49,6 @@ public class RelaxedEnergyBenchmarks
 }
 
 /// <summary>The 2-D FFT alone: one forward + inverse pass with a pointwise multiplier (two real fields packed).</summary>
-[InProcess]
 public class FourierTransform2DBenchmarks
 {
     private FourierTransform2D _fft = null!;
@@ -81,7 +79,6 @@ public class FourierTransform2DBenchmarks
 /// HMC on the relaxed model with 64 chains: one trajectory of 10 leapfrog steps (momentum refresh and
 /// accept/reject included); leapfrog steps per second = 10 / time.
 /// </summary>
-[InProcess]
 public class RelaxedHmcBenchmarks
 {
     private NaiveHmcSampler _sampler = null!;

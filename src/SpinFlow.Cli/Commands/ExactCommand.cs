@@ -12,13 +12,9 @@ public static class ExactCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L ≥ 2 (L ≤ 5 adds enumerated magnetisation moments)", DefaultValueFactory = _ => 16 };
-        var temperature = new Option<string>("--temperature", "-T")
-        {
-            Description = "Temperature: a value, a list, a range start:stop:count, or 'tc'",
-            DefaultValueFactory = _ => "tc",
-        };
-        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file" };
+        var size = CommonOptions.Size(16, "Linear lattice size L ≥ 2 (L ≤ 5 adds enumerated magnetisation moments)");
+        var temperature = CommonOptions.Temperature();
+        var json = CommonOptions.Json();
         var command = new Command("exact", "Exact results for the periodic L×L lattice: ln Z/N, ⟨e⟩, c (and ⟨m²⟩, ⟨|m|⟩, χ, U₄ for L ≤ 5)")
         {
             size, temperature, json,

@@ -13,19 +13,15 @@ public static class McmcCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L (≥ 2)", DefaultValueFactory = _ => 32 };
-        var temperature = new Option<string>("--temperature", "-T")
-        {
-            Description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'",
-            DefaultValueFactory = _ => "tc",
-        };
+        var size = CommonOptions.Size(32);
+        var temperature = CommonOptions.Temperature();
         var algorithm = new Option<string>("--algorithm", "-a") { Description = "metropolis | sw | wolff", DefaultValueFactory = _ => "sw" };
         var sweeps = new Option<int>("--sweeps", "-n") { Description = "Measured sweeps (a Wolff sweep flips ≥ N spins)", DefaultValueFactory = _ => 20000 };
         var thermalize = new Option<int?>("--thermalize") { Description = "Sweeps discarded first (default: 10% of --sweeps, at least 100)" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the random stream", DefaultValueFactory = _ => 1UL };
+        var seed = CommonOptions.Seed();
         var measureEvery = new Option<int>("--measure-every") { Description = "Measure every k-th sweep", DefaultValueFactory = _ => 1 };
         var saveConfigs = new Option<string?>("--save-configs") { Description = "Save measured configurations to this HDF5 file (dataset 'configs', int8 [n, L, L])" };
-        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file" };
+        var json = CommonOptions.Json();
 
         var command = new Command("mcmc", "Reference Monte Carlo (Metropolis, Swendsen–Wang, Wolff) with error bars and autocorrelation times")
         {

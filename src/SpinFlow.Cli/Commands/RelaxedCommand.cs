@@ -13,8 +13,8 @@ public static class RelaxedCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var size = new Option<int>("--size", "-L") { Description = "Linear lattice size L, a power of two (the FFT is radix-2)", DefaultValueFactory = _ => 16 };
-        var temperature = new Option<string>("--temperature", "-T") { Description = "Temperature: one value, or 'tc'", DefaultValueFactory = _ => "tc" };
+        var size = CommonOptions.Size(16, "Linear lattice size L, a power of two (the FFT is radix-2)");
+        var temperature = CommonOptions.Temperature("Temperature: one value, or 'tc'");
         var sampler = new Option<string>("--sampler") { Description = "exact (Swendsen–Wang on s, then x | s) | naive-hmc (HMC on E(x))", DefaultValueFactory = _ => "exact" };
         var samples = new Option<int>("--samples", "-n") { Description = "Measured configurations in total, over all chains, after thermalisation", DefaultValueFactory = _ => 10000 };
         var chains = new Option<int>("--chains") { Description = "Chains advanced together (samples are spread evenly over them)", DefaultValueFactory = _ => 8 };
@@ -24,10 +24,10 @@ public static class RelaxedCommand
         var hmcStepSize = new Option<double?>("--hmc-step-size") { Description = "Fixed leapfrog step size ε (naive-hmc; default: tuned during thermalisation)" };
         var hmcTarget = new Option<double?>("--hmc-target-acceptance") { Description = "Acceptance that step-size tuning aims for (naive-hmc; default 0.8)" };
         var shift = new Option<double?>("--shift") { Description = "Shift c in K' = A/T + c·I (default 0.1 + 4/T)" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the run", DefaultValueFactory = _ => 1UL };
+        var seed = CommonOptions.Seed();
         var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L])" };
-        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file" };
+        var json = CommonOptions.Json();
 
         var command = new Command("relaxed", "Sample the continuous relaxation E(x) = ½xᵀK'⁻¹x − Σ ln cosh x of the Ising model, with observables from improved estimators")
         {
@@ -78,8 +78,9 @@ public static class RelaxedCommand
             if (outPath is not null)
             {
                 long values = (long)options.Samples * model.Sites;
-                if (values > Array.MaxLength)
-                    throw new UsageException($"--out would hold {values * 4 / (1 << 20)} MiB of float32 in one dataset; use fewer --samples");
+                // One in-memory dataset, written at the end: keep it within 2 GiB as spinflow mcmc does.
+                if (values * sizeof(float) > int.MaxValue)
+                    throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
                 store = new float[values];
             }
 

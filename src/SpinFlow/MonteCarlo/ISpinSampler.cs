@@ -14,7 +14,9 @@ public interface ISpinSampler
 
     /// <summary>
     /// Advances the chain by one sweep: N single-spin attempts (Metropolis), one cluster decomposition of
-    /// the whole lattice (Swendsen–Wang), or as many single clusters as it takes to flip at least N spins (Wolff).
+    /// the whole lattice (Swendsen–Wang), or a fixed number ⌈N / ⟨|C|⟩⌉ of single clusters, calibrated during
+    /// the first sweeps so that a sweep flips about N spins on average (Wolff; see <see cref="Wolff"/> for why
+    /// "until N spins have flipped" would bias measurements).
     /// </summary>
     void Sweep();
 

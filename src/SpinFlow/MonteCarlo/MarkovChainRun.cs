@@ -26,10 +26,12 @@ public static class MarkovChainRun
     {
         var total = Stopwatch.StartNew();
         ISpinSampler sampler = SpinSamplers.Create(options.Algorithm, options.Size, options.Temperature, options.Seed);
-        long totalSweeps = (long)options.Thermalize + options.Sweeps;
+        // Wolff's calibration sweeps (stopping after N flipped spins) are biased; they must lie in the burn-in.
+        int thermalize = options.Algorithm == SpinAlgorithm.Wolff ? Math.Max(options.Thermalize, Wolff.CalibrationSweeps) : options.Thermalize;
+        long totalSweeps = (long)thermalize + options.Sweeps;
         long done = 0;
         long reportEvery = Math.Max(1, totalSweeps / 200);
-        for (int s = 0; s < options.Thermalize; s++)
+        for (int s = 0; s < thermalize; s++)
         {
             sampler.Sweep();
             if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / totalSweeps); }

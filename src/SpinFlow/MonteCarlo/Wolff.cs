@@ -94,6 +94,13 @@ public sealed class Wolff : ISpinSampler
     /// <summary>Mean size, in spins, of all clusters built so far (NaN before the first): estimates N⟨m²⟩.</summary>
     public double MeanClusterSize => _clusters > 0 ? (double)_clusterSpins / _clusters : double.NaN;
 
+    /// <summary>Restarts <see cref="MeanClusterSize"/> and <see cref="ClustersBuilt"/> (e.g. after burn-in).</summary>
+    public void ResetClusterStatistics()
+    {
+        _clusters = 0;
+        _clusterSpins = 0;
+    }
+
     /// <summary>Sizes of the clusters built in the last <see cref="Sweep"/>, in order (the list is reused by the next sweep).</summary>
     public IReadOnlyList<int> LastSweepClusterSizes => _lastSizes;
 

@@ -31,12 +31,9 @@ public sealed class FourierTransform
         }
         _bitReverse = new int[length];
         int bits = System.Numerics.BitOperations.Log2((uint)length);
-        for (int i = 0; i < length; i++)
-        {
-            int r = 0;
-            for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-            _bitReverse[i] = r;
-        }
+        // rev(i) is rev(i/2) shifted right, with i's lowest bit moved to the top.
+        for (int i = 1; i < length; i++)
+            _bitReverse[i] = (_bitReverse[i >> 1] >> 1) | ((i & 1) << (bits - 1));
     }
 
     /// <summary>Smallest power of two ≥ <paramref name="n"/>.</summary>

@@ -100,8 +100,8 @@ public static class RelaxedMath
         for (; i < n; i++) tanh[i] = Math.Tanh(x[i]);
     }
 
-    // The runtime's Vector256.Exp/Log for double are not vectorised on AVX2 machines (several ns per element);
-    // the two narrow-range kernels below are all the relaxed energy needs, at about 1 ns per element.
+    // The relaxed energy only needs e^z for z ≤ 0 and ln(1 + e) for e in [0, 1]; these narrow-range kernels
+    // skip the general range handling of Vector256.Exp/Log and measured 1.3–1.7× faster than them on AVX2.
 
     /// <summary>e^z for z ≤ 0 (inputs below −708 give e^{−708} ≈ 3e−308, effectively 0), to ~1 ulp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

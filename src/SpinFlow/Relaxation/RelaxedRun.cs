@@ -109,6 +109,8 @@ public static class RelaxedRun
     {
         options.Validate();
         if (sampler.Chains != options.Chains) throw new ArgumentException("sampler has a different number of chains", nameof(sampler));
+        if (model.Size != options.Size || model.Temperature != options.Temperature || sampler.Model != model)
+            throw new ArgumentException("model and sampler must match the options' size and temperature", nameof(model));
         var total = clock ?? Stopwatch.StartNew();
         int chains = options.Chains, n = model.Sites, l = model.Size;
         int rounds = (options.Samples + chains - 1) / chains;

@@ -24,7 +24,8 @@ public static class Autocorrelation
         double mean = 0;
         foreach (double v in series) mean += v;
         mean /= n;
-        int m = FourierTransform.NextPowerOfTwo(2 * n);
+        // Zero padding to n + maxLag suffices to keep lags up to maxLag free of wrap-around.
+        int m = FourierTransform.NextPowerOfTwo(n + maxLag);
         var re = new double[m];
         var im = new double[m];
         for (int i = 0; i < n; i++) re[i] = series[i] - mean;

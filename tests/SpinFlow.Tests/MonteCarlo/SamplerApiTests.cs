@@ -98,6 +98,11 @@ public class SamplerApiTests
         Assert.True(wolff.SpinUpdates >= 144);
         Assert.Equal(wolff.SpinUpdates, wolff.LastSweepClusterSizes.Sum());
         Assert.Equal(wolff.SpinUpdates / (double)wolff.ClustersBuilt, wolff.MeanClusterSize, 12);
+        wolff.ResetClusterStatistics();
+        Assert.Equal(0, wolff.ClustersBuilt);
+        Assert.True(double.IsNaN(wolff.MeanClusterSize));
+        wolff.Sweep();
+        Assert.Equal(wolff.LastSweepClusterSizes.Average(), wolff.MeanClusterSize, 12);
     }
 
     [Fact]

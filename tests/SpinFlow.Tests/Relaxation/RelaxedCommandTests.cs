@@ -88,6 +88,23 @@ public sealed class RelaxedCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExactSamplerIsTheDefaultAndWritesItsFile()
+    {
+        string h5 = Path.Combine(_dir, "e.h5"), json = Path.Combine(_dir, "e.json");
+        var o = CliRunner.Run("relaxed", "-L", "8", "-T", "tc", "--samples", "500", "--chains", "4", "--seed", "2", "--out", h5, "--json", json);
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        Assert.DoesNotContain("HMC", o.Stdout);
+        var (x, count, meta) = RelaxedConfigurationFile.Read(h5);
+        Assert.Equal(500, count);
+        Assert.Equal("exact", meta.Sampler);
+        Assert.Equal(4, meta.Chains);
+        Assert.Equal(500 * 64, x.Length);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal("exact", doc.RootElement.GetProperty("sampler").GetString());
+        Assert.False(doc.RootElement.TryGetProperty("acceptance", out _));
+    }
+
+    [Fact]
     public void SameSeedSameConfigurations()
     {
         string a = Path.Combine(_dir, "a.h5"), b = Path.Combine(_dir, "b.h5");

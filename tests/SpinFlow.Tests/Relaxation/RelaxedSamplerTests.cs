@@ -50,6 +50,22 @@ public class RelaxedSamplerTests
     }
 
     [Fact]
+    public void ExactSamplerAgreesWithSwendsenWangAtL16AtTc()
+    {
+        var relaxed = RelaxedRun.Run(new RelaxedOptions { Size = 16, Temperature = Tc, Samples = 40_000, Chains = 8, Thermalize = 200, Seed = 21 });
+        var spins = SpinFlow.MonteCarlo.MarkovChainRun.Run(new SpinFlow.MonteCarlo.McmcOptions(16, Tc,
+            SpinFlow.MonteCarlo.SpinAlgorithm.SwendsenWang, 40_000, 500, 1, 22));
+        var a = relaxed.Observables.M2;
+        var b = spins.Observables.M2;
+        double sigma = Math.Sqrt(a.Error * a.Error + b.Error * b.Error);
+        Assert.True(Math.Abs(a.Mean - b.Mean) < 4 * sigma, $"⟨m²⟩: relaxed {a} vs Swendsen–Wang {b}");
+        AssertWithin(relaxed.Observables.Energy, KaufmanSolution.Compute(16, Tc).Energy, "⟨e⟩");
+        AssertWithin(relaxed.Observables.SpecificHeat, KaufmanSolution.Compute(16, Tc).SpecificHeat, "c");
+        // Cluster updates keep the relaxed chain decorrelating within a few sweeps even at T_c.
+        Assert.InRange(relaxed.Observables.M2.Tau, 0.5, 10);
+    }
+
+    [Fact]
     public void NaiveHmcReproducesExactEnergyAtL16FarFromTc()
     {
         var options = new RelaxedOptions

@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace SpinFlow.Cli;
+
+/// <summary>Options several commands share, so they are spelled and described the same everywhere.</summary>
+public static class CommonOptions
+{
+    /// <summary>--size / -L.</summary>
+    public static Option<int> Size(int defaultValue, string description = "Linear lattice size L (≥ 2)") =>
+        new("--size", "-L") { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    /// <summary>--temperature / -T as text, parsed by <see cref="IO.TemperatureGrid"/>.</summary>
+    public static Option<string> Temperature(string description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'") =>
+        new("--temperature", "-T") { Description = description, DefaultValueFactory = _ => "tc" };
+
+    /// <summary>--seed.</summary>
+    public static Option<ulong> Seed(string description = "Seed of the random stream (same seed → same result)") =>
+        new("--seed") { Description = description, DefaultValueFactory = _ => 1UL };
+
+    /// <summary>--json FILE.</summary>
+    public static Option<string?> Json() => new("--json") { Description = "Write the results as JSON to this file" };
+}
