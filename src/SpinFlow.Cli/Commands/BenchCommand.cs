@@ -25,9 +25,9 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of parameters and latents", DefaultValueFactory = _ => 1UL };
+        var seed = CommonOptions.Seed("Seed of parameters and latents");
         var energy = new Option<string>("--energy") { Description = "Training target: relaxed (relaxed Ising at T_c) | quadratic (cheap Gaussian stand-in)", DefaultValueFactory = _ => "relaxed" };
-        var json = new Option<string?>("--json") { Description = "Write the timings as JSON to this file" };
+        var json = CommonOptions.Json();
         var command = new Command("flow", "Time full training steps (generate, loss = mean(−log-det + E_x), backward, Adam) or generation of a flow on random latents");
         arch.AddTo(command);
         foreach (Option o in new Option[] { batch, steps, warmup, threads, mode, seed, energy, json }) command.Options.Add(o);

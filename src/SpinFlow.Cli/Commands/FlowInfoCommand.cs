@@ -13,7 +13,7 @@ public static class FlowInfoCommand
     public static Command Create(CliContext cli)
     {
         var arch = new FlowArchitectureOptions();
-        var json = new Option<string?>("--json") { Description = "Write the description as JSON to this file" };
+        var json = CommonOptions.Json();
         var command = new Command("flow-info", "Layer structure and parameter count of a flow (nnrg or superres)");
         arch.AddTo(command);
         command.Options.Add(json);
