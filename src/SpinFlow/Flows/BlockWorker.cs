@@ -346,12 +346,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                     a7 = VectorMath<T>.Fma(u, Vector256.Load(src + 7 * V), a7);
                 }
                 T* dc = d + c;
-                if (ep == Epilogue.Elu)
-                {
-                    a0 = VectorMath<T>.Elu(a0); a1 = VectorMath<T>.Elu(a1); a2 = VectorMath<T>.Elu(a2); a3 = VectorMath<T>.Elu(a3);
-                    a4 = VectorMath<T>.Elu(a4); a5 = VectorMath<T>.Elu(a5); a6 = VectorMath<T>.Elu(a6); a7 = VectorMath<T>.Elu(a7);
-                }
-                else if (ep == Epilogue.EluDerivative)
+                if (ep == Epilogue.EluDerivative)
                 {
                     T* v = eluOut + r * P + c;
                     a0 *= VectorMath<T>.EluDerivative(Vector256.Load(v));
@@ -367,6 +362,16 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                 Vector256.Store(a4, dc + 4 * V); Vector256.Store(a5, dc + 5 * V); Vector256.Store(a6, dc + 6 * V); Vector256.Store(a7, dc + 7 * V);
             }
         }
+        // ELU as a separate pass over the rows just written (still in L1): fused into the tile it needs ~10 more
+        // registers than AVX2 has next to the 8 accumulators, and the spills cost more than this reload.
+        if (ep == Epilogue.Elu) EluRows(output, nOut);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EluRows(T* rows, int count)
+    {
+        T* end = rows + count * P;
+        for (T* p = rows; p < end; p += V) Vector256.Store(VectorMath<T>.Elu(Vector256.Load(p)), p);
     }
 
     /// <summary>
