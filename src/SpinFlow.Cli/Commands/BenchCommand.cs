@@ -80,6 +80,7 @@ public static class BenchCommand
         ["backward_ms"] = ResultJson.Number(r.BackwardMs),
         ["optimizer_ms"] = ResultJson.Number(r.OptimizerMs),
         ["samples_per_second"] = ResultJson.Number(r.SamplesPerSecond),
+        ["cpu_ms_per_step"] = ResultJson.Number(r.CpuMsPerStep),
         ["tape_bytes"] = r.TapeBytes,
         ["peak_working_set_bytes"] = r.PeakWorkingSetBytes,
         ["processor_count"] = Environment.ProcessorCount,
@@ -104,6 +105,7 @@ public static class BenchCommand
             table.AddRow("tape", Format.Number(r.TapeBytes / 1048576.0, "F1") + " MiB");
         }
         table.AddRow("samples per second", Format.Number(r.SamplesPerSecond, "F0"));
+        table.AddRow("CPU ms per step (all threads)", $"{Format.Number(r.CpuMsPerStep, "F2")} ({Format.Number(r.CpuMsPerStep / r.MeanMs, "F2")} cores busy)");
         table.AddRow("peak working set", Format.Number(r.PeakWorkingSetBytes / 1048576.0, "F0") + " MiB");
         cli.Console.Write(table);
         if (train) cli.Out.WriteLine($"energy: {r.Energy}");

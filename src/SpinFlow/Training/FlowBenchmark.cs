@@ -72,9 +72,11 @@ public sealed record FlowBenchmarkOptions
 /// <param name="SamplesPerSecond">Batch / median step time.</param>
 /// <param name="TapeBytes">Bytes of the reverse-mode tape.</param>
 /// <param name="PeakWorkingSetBytes">Peak working set of the process when the run ended.</param>
+/// <param name="CpuMsPerStep">Process CPU time per timed step (all threads): CpuMsPerStep / MeanMs near the thread
+/// count means the run had the cores to itself; near 1 on a shared machine, that the other threads hardly ran.</param>
 public sealed record FlowBenchmarkResult(FlowBenchmarkOptions Options, int Parameters, string Energy, double MedianMs, double MinMs, double MeanMs,
     double MlpFlopsPerStep, double Gflops, double GenerateMs, double EnergyMs, double BackwardMs, double OptimizerMs,
-    double SamplesPerSecond, long TapeBytes, long PeakWorkingSetBytes);
+    double SamplesPerSecond, long TapeBytes, long PeakWorkingSetBytes, double CpuMsPerStep);
 
 /// <summary>Times flow training steps or generation on random latents (the numbers of docs/BENCHMARKS.md).</summary>
 public static class FlowBenchmark
@@ -106,6 +108,8 @@ public static class FlowBenchmark
         var back = new double[options.Steps];
         var opt = new double[options.Steps];
         long tapeBytes = 0;
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpuStart = TimeSpan.Zero;
         double forwardFlops = flow.MlpFlopsPerSample() * options.Batch;
         double flopsPerStep;
 
@@ -115,6 +119,7 @@ public static class FlowBenchmark
             tapeBytes = trainer.TapeBytes;
             for (int s = 0; s < total; s++)
             {
+                if (s == options.Warmup) cpuStart = CpuTime(process);
                 long t0 = Stopwatch.GetTimestamp();
                 var r = trainer.Step(latents[s % latents.Length]);
                 double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -137,6 +142,7 @@ public static class FlowBenchmark
             var ld = new double[options.Batch];
             for (int s = 0; s < total; s++)
             {
+                if (s == options.Warmup) cpuStart = CpuTime(process);
                 long t0 = Stopwatch.GetTimestamp();
                 flow.Generate(latents[s % latents.Length], x, ld);
                 double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -145,11 +151,20 @@ public static class FlowBenchmark
             }
             flopsPerStep = forwardFlops;
         }
+        double cpuMs = (CpuTime(process) - cpuStart).TotalMilliseconds / options.Steps;
         double median = Median(step);
         return new FlowBenchmarkResult(options, flow.ParameterCount, options.Mode == FlowBenchmarkMode.Train ? EnergyName(energy) : "none",
             median, step.Min(), step.Average(), flopsPerStep, flopsPerStep / (median * 1e6),
             Median(gen), Median(en), Median(back), Median(opt), options.Batch / (median / 1000), tapeBytes,
-            Process.GetCurrentProcess().PeakWorkingSet64);
+            Refreshed(process).PeakWorkingSet64, cpuMs);
+    }
+
+    private static TimeSpan CpuTime(Process p) => Refreshed(p).TotalProcessorTime;
+
+    private static Process Refreshed(Process p)
+    {
+        p.Refresh();
+        return p;
     }
 
     /// <summary>The relaxed Ising energy at T_c (FFT-based; power-of-two L), else the quadratic stand-in.</summary>
