@@ -67,6 +67,7 @@ public sealed class FlowTape
 public sealed class Flow : ILatticeFlow
 {
     private readonly FlowEngine<float> _engine;
+    private double[]? _gradientSums;
 
     /// <summary>The size-independent architecture.</summary>
     public FlowArchitecture Architecture { get; }
@@ -178,7 +179,9 @@ public sealed class Flow : ILatticeFlow
     {
         CheckTape(tape);
         if (gradParameters.Length != ParameterCount) throw new ArgumentException($"gradParameters needs {ParameterCount} entries", nameof(gradParameters));
-        var acc = new double[ParameterCount];
+        // Reused between calls: at 63 200 parameters a fresh array would land on the large-object heap every step.
+        var acc = _gradientSums ??= new double[ParameterCount];
+        Array.Clear(acc);
         _engine.Backward(tape.Outputs, gradX, gradLogDet, gradZ, [acc], tape.Work);
         for (int i = 0; i < acc.Length; i++) gradParameters[i] = (float)acc[i];
     }

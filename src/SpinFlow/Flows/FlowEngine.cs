@@ -36,6 +36,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
 {
     private readonly BlockWorker<T>?[] _workers;
     private readonly int _maxHidden, _maxLayers, _maxPacked;
+    private double[] _gradLogDet = [];
 
     public int Size { get; }
     public int SitesPerSample => Size * Size;
@@ -132,7 +133,9 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         if (gradients.Length != GradientSlots) throw new ArgumentException($"expected {GradientSlots} gradient slots", nameof(gradients));
         if (work.Length < gradX.Length) throw new ArgumentException("work buffer too small", nameof(work));
         gradX.CopyTo(work);
-        double[] gld = gradLogDet[..batch].ToArray();
+        if (_gradLogDet.Length < batch) _gradLogDet = new double[batch];
+        double[] gld = _gradLogDet;
+        gradLogDet[..batch].CopyTo(gld);
         fixed (T* pg = work)
             for (int k = Layers.Count - 1; k >= 0; k--)
             {
