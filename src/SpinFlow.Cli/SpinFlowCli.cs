@@ -21,6 +21,7 @@ public static class SpinFlowCli
             McmcCommand.Create(context),
             ExactCommand.Create(context),
             RelaxedCommand.Create(context),
+            RescaleCommand.Create(context),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
