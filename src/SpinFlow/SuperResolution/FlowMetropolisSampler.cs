@@ -44,9 +44,11 @@ public sealed record FlowMetropolisOptions
 /// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in steps.</param>
 /// <param name="TauM2">τ_int of E[m² | x], in steps.</param>
 /// <param name="M2Trace">Mean over chains of E[m² | x] after every step, warm-up included (entry 0 is the starting point).</param>
+/// <param name="ProposalEnergy">Plain mean of E[e | x′] over the measured proposals: the flow's own, uncorrected ⟨e⟩ (its bias shows what Metropolis corrects).</param>
+/// <param name="ImportanceEnergy">Self-normalised importance-sampling ⟨e⟩ from the same proposals and weights (no error bar; a cross-check of the weights).</param>
 /// <param name="Elapsed">Wall time of the whole run.</param>
 public sealed record FlowMetropolisResult(IsingObservables Observables, double AcceptanceRate, double WeightEss,
-    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed);
+    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed);
 
 /// <summary>
 /// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis whose proposals come from a cluster-driven
@@ -136,6 +138,9 @@ public sealed class FlowMetropolisSampler
         var warmUpMeasure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream ^ 1);
         var measure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream);
         var proposalLnW = new List<double>((int)Math.Min((long)Options.Steps * chains, Array.MaxLength));
+        var proposalEnergy = new List<double>(proposalLnW.Capacity);
+        var xd = new double[n];
+        var tanh = new double[n];
         long proposals = 0, accepted = 0;
         trace.Add(warmUpMeasure.Add(x));
 
@@ -144,16 +149,8 @@ public sealed class FlowMetropolisSampler
         {
             cancellation.ThrowIfCancellationRequested();
             bool measured = t >= Options.WarmUp;
-            for (int c = 0; c < chains; c++)
-            {
-                var s = spins.AsSpan(c * l2, l2);
-                RelaxedIsing.SampleSpins(xi.AsSpan(c * l2, l2), s, rngs[c]);
-                sw[c].SetSpins(s);
-                sw[c].Sweep();
-                sw[c].Spins.CopyTo(s);
-                rngs[c].FillGaussian(gNew.AsSpan(c * 3 * l2, 3 * l2));
-            }
-            InputModel.SampleGivenSpins(spins, xiNew, rngs);
+            ProposeInputs(InputModel, xi, xiNew, spins, sw, rngs);
+            for (int c = 0; c < chains; c++) rngs[c].FillGaussian(gNew.AsSpan(c * 3 * l2, 3 * l2));
             Evaluate(xiNew, gNew, xNew, lnWNew, work);
             for (int c = 0; c < chains; c++)
             {
@@ -165,6 +162,9 @@ public sealed class FlowMetropolisSampler
                 {
                     proposals++;
                     proposalLnW.Add(lnWNew[c]);
+                    System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(xNew.AsSpan(c * n, n), xd);
+                    RelaxedMath.Tanh(xd, tanh);
+                    proposalEnergy.Add(ImprovedEstimators.BondMoments(tanh, OutputModel.Size).Energy);
                 }
                 if (!accept) continue;
                 if (measured) accepted++;
@@ -177,7 +177,8 @@ public sealed class FlowMetropolisSampler
             progress?.Report((t + 1.0) / total);
         }
         return new FlowMetropolisResult(measure.Analyze(OutputModel.Temperature), (double)accepted / proposals,
-            WeightEss(proposalLnW), measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed);
+            WeightEss(proposalLnW), measure.TauEnergy, measure.TauM2, trace.ToArray(),
+            proposalEnergy.Average(), WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed);
     }
 
     /// <summary>Normalised importance-weight ESS (Σw)² / (n Σw²) of log-weights <paramref name="lnW"/>, computed without overflow.</summary>
@@ -195,6 +196,37 @@ public sealed class FlowMetropolisSampler
             s2 += w * w;
         }
         return s1 * s1 / (s2 * lnW.Count);
+    }
+
+    /// <summary>
+    /// The π_ξ-reversible input move for every chain: s ~ s | ξ, one Swendsen–Wang sweep s → s′ (one sampler per
+    /// chain, at the model's temperature), ξ′ ~ ξ | s′. <paramref name="spins"/> is scratch (chains × L²).
+    /// </summary>
+    internal static void ProposeInputs(RelaxedIsing model, ReadOnlySpan<double> xi, Span<double> xiNew, Span<sbyte> spins,
+        IReadOnlyList<SwendsenWang> sw, IReadOnlyList<Xoshiro256> rngs)
+    {
+        int l2 = model.Sites;
+        for (int c = 0; c < sw.Count; c++)
+        {
+            var s = spins.Slice(c * l2, l2);
+            RelaxedIsing.SampleSpins(xi.Slice(c * l2, l2), s, rngs[c]);
+            sw[c].SetSpins(s);
+            sw[c].Sweep();
+            sw[c].Spins.CopyTo(s);
+        }
+        model.SampleGivenSpins(spins, xiNew, rngs);
+    }
+
+    private static double WeightedMean(List<double> lnW, List<double> values)
+    {
+        double max = lnW.Max(), sw = 0, swv = 0;
+        for (int i = 0; i < lnW.Count; i++)
+        {
+            double w = Math.Exp(lnW[i] - max);
+            sw += w;
+            swv += w * values[i];
+        }
+        return swv / sw;
     }
 
     private sealed class Workspace(int chains, int l2, int n)
