@@ -47,3 +47,46 @@ public class FlowMetropolisTests
         Assert.Equal(0.25, FlowMetropolisSampler.WeightEss([800.0, 0.0, 0.0, 0.0]), 12);
     }
 }
+
+public class SamplerReproducibilityTests
+{
+    [Fact]
+    public void SameSeedGivesTheSameRunWhateverTheFlowThreadCount()
+    {
+        const double t = 3.0;
+        var inputs = ExactSamplingTests.InputData(4, t, 16, 3);
+        LatentHmcResult RunHmc(int threads)
+        {
+            var flow = Flows.FlowTestUtil.RandomFlow(Flows.FlowTestUtil.SmallSuperRes(), 8, 4);
+            flow.Threads = threads;
+            return new LatentHmcSampler(flow, t, inputs, new LatentHmcOptions(4, 5, 10, seed: 9)).Run();
+        }
+        FlowMetropolisResult RunMh(int threads)
+        {
+            var flow = Flows.FlowTestUtil.RandomFlow(Flows.FlowTestUtil.SmallSuperRes(), 8, 4);
+            flow.Threads = threads;
+            return new FlowMetropolisSampler(flow, t, inputs, new FlowMetropolisOptions(4, t, 5, 20, seed: 9)).Run();
+        }
+        var (a, b) = (RunHmc(1), RunHmc(2));
+        Assert.Equal(a.M2Trace, b.M2Trace);
+        Assert.Equal(a.Observables.Energy, b.Observables.Energy);
+        Assert.Equal(a.StepSize, b.StepSize);
+        var (c, d) = (RunMh(1), RunMh(2));
+        Assert.Equal(c.M2Trace, d.M2Trace);
+        Assert.Equal(c.WeightEss, d.WeightEss);
+    }
+
+    [Fact]
+    public void OptionsRejectInvalidSettings()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(0, 10, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(4, -1, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(4, 10, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowMetropolisOptions(4, 0.0, 10, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowMetropolisOptions(4, double.PositiveInfinity, 10, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowMetropolisOptions(4, 3.0, 10, 2));
+        var flow = Flows.FlowTestUtil.RandomFlow(Flows.FlowTestUtil.SmallSuperRes(), 8, 4);
+        Assert.Throws<ArgumentException>(() => new LatentHmcSampler(flow, 3.0, new double[15], new LatentHmcOptions(4, 1, 10)));
+        Assert.Throws<ArgumentException>(() => new FlowMetropolisSampler(flow, 3.0, new double[15], new FlowMetropolisOptions(4, 3.0, 1, 10)));
+    }
+}
