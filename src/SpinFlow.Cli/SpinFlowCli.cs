@@ -21,6 +21,7 @@ public static class SpinFlowCli
             McmcCommand.Create(context),
             ExactCommand.Create(context),
             RelaxedCommand.Create(context),
+            RescaleCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };

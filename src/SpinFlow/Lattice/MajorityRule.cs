@@ -50,6 +50,29 @@ public static class MajorityRule
         return up4 + up3 - dn3 - dn4;
     }
 
+    /// <summary>
+    /// E[S] as in <see cref="ExpectedBlockSpin(double, double, double, double)"/> together with its gradient
+    /// ∂E[S]/∂p_k (for training, where p_k = P(s_k = +1 | x_k) depends on the network's output).
+    /// </summary>
+    /// <remarks>
+    /// E[S] is multilinear in the p_k, so ∂E[S]/∂p_k = E[S | s_k = +1] − E[S | s_k = −1]: the same closed form
+    /// evaluated with p_k set to 1 and to 0.
+    /// </remarks>
+    public static double ExpectedBlockSpin(ReadOnlySpan<double> p, Span<double> gradient)
+    {
+        if (p.Length != 4 || gradient.Length != 4) throw new ArgumentException("a block has four spins");
+        Span<double> q = stackalloc double[4];
+        for (int k = 0; k < 4; k++)
+        {
+            p.CopyTo(q);
+            q[k] = 1;
+            double up = ExpectedBlockSpin(q[0], q[1], q[2], q[3]);
+            q[k] = 0;
+            gradient[k] = up - ExpectedBlockSpin(q[0], q[1], q[2], q[3]);
+        }
+        return ExpectedBlockSpin(p[0], p[1], p[2], p[3]);
+    }
+
     private static int BlockSum(ReadOnlySpan<sbyte> spins, int size, int bi, int bj)
     {
         int r = 2 * bi, c = 2 * bj;

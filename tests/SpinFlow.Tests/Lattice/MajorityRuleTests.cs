@@ -75,6 +75,31 @@ public class MajorityRuleTests
     }
 
     [Fact]
+    public void GradientOfExpectedBlockSpinEqualsFiniteDifferences()
+    {
+        var rng = new Xoshiro256(6);
+        var grad = new double[4];
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var p = new double[4];
+            for (int k = 0; k < 4; k++) p[k] = 0.05 + 0.9 * rng.NextDouble();
+            double value = MajorityRule.ExpectedBlockSpin(p, grad);
+            Assert.Equal(MajorityRule.ExpectedBlockSpin(p[0], p[1], p[2], p[3]), value, 15);
+            const double h = 1e-6;
+            for (int k = 0; k < 4; k++)
+            {
+                var plus = (double[])p.Clone();
+                var minus = (double[])p.Clone();
+                plus[k] += h;
+                minus[k] -= h;
+                double fd = (MajorityRule.ExpectedBlockSpin(plus[0], plus[1], plus[2], plus[3])
+                    - MajorityRule.ExpectedBlockSpin(minus[0], minus[1], minus[2], minus[3])) / (2 * h);
+                Assert.Equal(fd, grad[k], 8);
+            }
+        }
+    }
+
+    [Fact]
     public void RejectsOddSize()
     {
         Assert.Throws<ArgumentException>(() => MajorityRule.Block(new sbyte[9], 3, new sbyte[1], new Xoshiro256(1)));

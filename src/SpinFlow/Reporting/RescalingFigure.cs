@@ -1,0 +1,118 @@
+using ScottPlot;
+using SpinFlow.Exact;
+using SpinFlow.IO;
+using SpinFlow.SuperResolution;
+
+namespace SpinFlow.Reporting;
+
+/// <summary>The paper's Fig. 2 for a rescaling run, as one PNG with two panels side by side.</summary>
+/// <remarks>
+/// Left: energy per site against T — exact e_L, the blocked e_block with error bars, exact e_{L/2}. Right: the map
+/// T_ξ(T_x) with error bars, the diagonal T_ξ = T_x and the naive scaling line T_ξ − T_c = 2(T_x − T_c).
+/// ScottPlot draws text with the system fonts; without one (Debian: fonts-dejavu-core) labels silently vanish.
+/// </remarks>
+public static class RescalingFigure
+{
+    /// <summary>Width of the whole image in pixels.</summary>
+    public const int Width = 1400;
+    /// <summary>Height of the image in pixels.</summary>
+    public const int Height = 600;
+
+    /// <summary>Renders the figure and writes it atomically to <paramref name="path"/> as PNG.</summary>
+    public static void Save(TemperatureRescalingResult result, string path)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var multiplot = Build(result);
+        AtomicFile.Write(path, tmp => multiplot.SavePng(tmp, Width, Height));
+    }
+
+    /// <summary>The two-panel figure, for callers that render it elsewhere.</summary>
+    public static Multiplot Build(TemperatureRescalingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        EnergyPanel(multiplot.GetPlot(0), result);
+        MappingPanel(multiplot.GetPlot(1), result);
+        return multiplot;
+    }
+
+    private static void EnergyPanel(Plot plot, TemperatureRescalingResult result)
+    {
+        var o = result.Options;
+        var pts = result.Points;
+        double[] t = pts.Select(p => p.Temperature).ToArray();
+        // The exact curves are cheap: draw them on a fine grid so they read as curves, not polylines through the data.
+        double[] fine = Fine(t[0], t[^1], 400);
+        var exactL = plot.Add.ScatterLine(fine, fine.Select(x => KaufmanSolution.Compute(o.Size, x).Energy).ToArray());
+        exactL.LegendText = $"e_L(T), exact, L = {o.Size}";
+        exactL.LineWidth = 2;
+        var exactHalf = plot.Add.ScatterLine(fine, fine.Select(x => KaufmanSolution.Compute(o.BlockSize, x).Energy).ToArray());
+        exactHalf.LegendText = $"e_L/2(T), exact, L/2 = {o.BlockSize}";
+        exactHalf.LineWidth = 2;
+        exactHalf.LinePattern = LinePattern.Dotted;
+        double[] eb = pts.Select(p => p.BlockEnergy.Mean).ToArray();
+        var block = plot.Add.Scatter(t, eb);
+        block.LegendText = $"e_block(T): {o.Size}×{o.Size} blocked 2×2 by majority";
+        block.LineWidth = 1;
+        block.MarkerSize = 6;
+        var bars = plot.Add.ErrorBar(t, eb, pts.Select(p => p.BlockEnergy.Error).ToArray());
+        bars.Color = block.Color;
+        VerticalCritical(plot);
+        plot.Title("Energy per site: sampled, blocked and exact");
+        plot.XLabel("T");
+        plot.YLabel("e = H/N");
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
+    private static void MappingPanel(Plot plot, TemperatureRescalingResult result)
+    {
+        var pts = result.Points.Where(p => double.IsFinite(p.TXi)).ToArray();
+        double tMin = result.Points[0].Temperature, tMax = result.Points[^1].Temperature;
+        const double tc = TemperatureGrid.Critical;
+        var diagonal = plot.Add.Line(tMin, tMin, tMax, tMax);
+        diagonal.LegendText = "T_ξ = T_x";
+        diagonal.LinePattern = LinePattern.Dotted;
+        diagonal.Color = Colors.Gray;
+        var scaling = plot.Add.Line(tMin, tc + 2 * (tMin - tc), tMax, tc + 2 * (tMax - tc));
+        scaling.LegendText = "T_ξ − T_c = 2(T_x − T_c)";
+        scaling.LinePattern = LinePattern.Dashed;
+        scaling.Color = Colors.Gray;
+        if (pts.Length > 0)
+        {
+            double[] tx = pts.Select(p => p.Temperature).ToArray();
+            double[] txi = pts.Select(p => p.TXi).ToArray();
+            var map = plot.Add.Scatter(tx, txi);
+            map.LegendText = "T_ξ(T_x) from e_L/2(T_ξ) = e_block(T_x)";
+            map.MarkerSize = 6;
+            var bars = plot.Add.ErrorBar(tx, txi, pts.Select(p => p.TXiError).ToArray());
+            bars.Color = map.Color;
+            // The scaling line runs far off the data at the grid ends; frame the data, not the line.
+            double lo = Math.Min(tMin, txi.Min()), hi = Math.Max(tMax, txi.Max());
+            double pad = 0.05 * (hi - lo);
+            plot.Axes.SetLimits(tMin - 0.02 * (tMax - tMin), tMax + 0.02 * (tMax - tMin), lo - pad, hi + pad);
+        }
+        VerticalCritical(plot);
+        plot.Title($"Input temperature for super-resolution {result.Options.BlockSize} → {result.Options.Size}");
+        plot.XLabel("target temperature T_x");
+        plot.YLabel("input temperature T_ξ");
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
+    private static void VerticalCritical(Plot plot)
+    {
+        var line = plot.Add.VerticalLine(TemperatureGrid.Critical);
+        line.LineWidth = 1;
+        line.Color = Colors.LightGray;
+        line.LegendText = "T_c";
+    }
+
+    private static double[] Fine(double a, double b, int n)
+    {
+        if (n < 2 || a == b) return [a];
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = a + (b - a) * i / (n - 1);
+        return x;
+    }
+}

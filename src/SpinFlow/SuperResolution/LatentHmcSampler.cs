@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.Randomness;
+using SpinFlow.Relaxation;
+using SpinFlow.Statistics;
+
+namespace SpinFlow.SuperResolution;
+
+/// <summary>Settings of latent HMC through a super-resolution flow; validated on construction.</summary>
+public sealed record LatentHmcOptions
+{
+    /// <summary>Independent chains, advanced together (one batch row each).</summary>
+    public int Chains { get; }
+    /// <summary>Warm-up trajectories per chain (step size tuned, not measured for observables).</summary>
+    public int WarmUp { get; }
+    /// <summary>Measured trajectories per chain (step size fixed).</summary>
+    public int Trajectories { get; }
+    /// <summary>HMC settings (leapfrog steps, starting step size, tuning target).</summary>
+    public HmcOptions Hmc { get; }
+    /// <summary>Seed of the starting points, the HMC chains and the measurements.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1)
+    {
+        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
+        if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "warm-up must be non-negative");
+        if (trajectories < 4) throw new ArgumentOutOfRangeException(nameof(trajectories), trajectories, "need at least 4 measured trajectories for error bars");
+        hmc ??= new HmcOptions();
+        hmc.Validate();
+        Chains = chains;
+        WarmUp = warmUp;
+        Trajectories = trajectories;
+        Hmc = hmc;
+        Seed = seed;
+    }
+}
+
+/// <summary>Outcome of a latent HMC run.</summary>
+/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain.</param>
+/// <param name="Acceptance">Acceptance record of the measured trajectories.</param>
+/// <param name="StepSize">The step size fixed after warm-up.</param>
+/// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in trajectories.</param>
+/// <param name="TauM2">τ_int of E[m² | x], in trajectories.</param>
+/// <param name="M2Trace">Mean over chains of E[m² | x] after every trajectory, warm-up included (entry 0 is the starting point).</param>
+/// <param name="Elapsed">Wall time of the whole run.</param>
+public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
+    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed);
+
+/// <summary>
+/// Exact sampling of the 2L×2L relaxed Ising model by HMC in the latent space of a super-resolution flow
+/// (DESIGN.md §8, paper §III C): chains start from z ~ p_z (ξ from a data set of L×L configurations, g ~ N(0, 1))
+/// and move under U(z) = E_x(F(z)) − ln|det ∂F/∂z| (<see cref="LatentTarget"/>).
+/// </summary>
+public sealed class LatentHmcSampler
+{
+    private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL;
+    private readonly double[] _inputs;
+
+    /// <summary>The latent potential the chains move under.</summary>
+    public LatentTarget Target { get; }
+
+    /// <summary>The settings.</summary>
+    public LatentHmcOptions Options { get; }
+
+    /// <summary>Input size L (the flow generates 2L×2L).</summary>
+    public int InputSize { get; }
+
+    /// <summary>
+    /// Sampler of π_x at <paramref name="temperature"/> on the flow's 2L×2L lattice; <paramref name="inputs"/> holds
+    /// L×L relaxed configurations back to back (the starting ξ are drawn from them). <paramref name="shift"/> is the
+    /// relaxation shift of the output model (default <see cref="RelaxedIsing.DefaultShift"/>).
+    /// </summary>
+    public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, LatentHmcOptions options, double? shift = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(options);
+        InputSize = CheckInputs(flow, inputs.Length);
+        Target = new LatentTarget(flow, new RelaxedIsing(flow.Size, temperature, shift));
+        Options = options;
+        _inputs = inputs.ToArray();
+    }
+
+    /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
+    public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, LatentHmcOptions options, double? shift = null)
+        : this(flow, temperature, ToDouble(inputs), options, shift) { }
+
+    /// <summary>Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done.</summary>
+    public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        int chains = Options.Chains, l = InputSize, n = Target.Dimension;
+        var hmc = new HamiltonianMonteCarlo(Target, chains, Options.Hmc, Options.Seed);
+        hmc.SetPositions(StartingPoints(_inputs, l, chains, Options.Seed ^ StartStream));
+
+        var x = new float[chains * n];
+        var energyX = new double[chains];
+        var logDet = new double[chains];
+        var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
+        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1);
+        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream);
+        void Observe(ChainAverages into)
+        {
+            Target.Generate(hmc.Positions, x, energyX, logDet);
+            trace.Add(into.Add(x));
+        }
+
+        int total = Options.WarmUp + Options.Trajectories;
+        Observe(warmUpMeasure);
+        hmc.BeginWarmUp();
+        for (int t = 0; t < Options.WarmUp; t++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            hmc.Trajectory();
+            Observe(warmUpMeasure);
+            progress?.Report((t + 1.0) / total);
+        }
+        hmc.EndWarmUp();
+        for (int t = 0; t < Options.Trajectories; t++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            hmc.Trajectory();
+            Observe(measure);
+            progress?.Report((Options.WarmUp + t + 1.0) / total);
+        }
+        return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
+            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Latent starting points z ~ p_z for <paramref name="chains"/> chains (chains × (2L)², double): ξ drawn uniformly
+    /// from <paramref name="inputs"/> (L×L configurations back to back), noises g ~ N(0, 1).
+    /// </summary>
+    public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed)
+    {
+        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "input size must be positive");
+        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
+        int l2 = inputSize * inputSize;
+        if (inputs.Length == 0 || inputs.Length % l2 != 0) throw new ArgumentException($"inputs must hold whole L×L configurations (multiples of {l2} values)", nameof(inputs));
+        int count = inputs.Length / l2;
+        var rng = new Xoshiro256(seed);
+        var xi = new float[chains * l2];
+        var g = new float[chains * 3 * l2];
+        for (int c = 0; c < chains; c++)
+        {
+            int pick = rng.NextInt(count);
+            for (int k = 0; k < l2; k++) xi[c * l2 + k] = (float)inputs[pick * l2 + k];
+        }
+        rng.FillGaussian(g);
+        var z = new float[chains * 4 * l2];
+        SuperResolutionFlow.ComposeLatent(xi, g, z, inputSize);
+        return ToDouble(z);
+    }
+
+    internal static int CheckInputs(ILatticeFlow flow, int inputLength)
+    {
+        if (flow.Size % 2 != 0) throw new ArgumentException($"a super-resolution flow generates an even lattice, not {flow.Size}×{flow.Size}", nameof(flow));
+        int l = flow.Size / 2, l2 = l * l;
+        if (inputLength == 0 || inputLength % l2 != 0)
+            throw new ArgumentException($"inputs must hold whole {l}×{l} configurations (a positive multiple of {l2} values), got {inputLength}");
+        return l;
+    }
+
+    internal static double[] ToDouble(ReadOnlySpan<float> v)
+    {
+        var d = new double[v.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(v, d);
+        return d;
+    }
+}

@@ -1,0 +1,112 @@
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.Relaxation;
+
+namespace SpinFlow.SuperResolution;
+
+/// <summary>
+/// Potential of latent HMC (DESIGN.md §8, paper §III C): U(z) = E_x(F(z)) − ln|det ∂F/∂z|, the relaxed-Ising
+/// energy of the generated lattice pulled back through the flow F, with ∇U by the flow's reverse pass.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The density of z whose push-forward is π_x is π_x(F(z)) |det ∂F/∂z|, so U needs no p_z term: in the paper's
+/// eq. 13 the −ln p_z of the effective energy cancels against the ln p_z inside −ln q(F(z)) = −ln p_z(z) + ln|det|.
+/// This holds for any bijection F; training only changes how fast HMC mixes.
+/// </para>
+/// <para>
+/// The flow runs in float32: z is rounded on entry and ∂U/∂z comes back in float32. U itself is then a
+/// deterministic function of z (x = F(fl z), energies summed in double), and HMC with a deterministic
+/// approximate force stays exact, because leapfrog remains volume preserving and reversible and the accept step
+/// uses this U. Not thread-safe: buffers are reused between calls.
+/// </para>
+/// </remarks>
+public sealed class LatentTarget : IDifferentiableTarget
+{
+    private int _batch;
+    private float[] _z = [], _x = [], _gradX = [], _gradZ = [];
+    private double[] _logDet = [], _energyX = [], _minusOne = [];
+    private FlowTape? _tape;
+
+    /// <summary>The flow F (generation direction z → x).</summary>
+    public ILatticeFlow Flow { get; }
+
+    /// <summary>The relaxed Ising model on the output lattice (size and temperature T_x).</summary>
+    public RelaxedIsing Model { get; }
+
+    /// <inheritdoc/>
+    public int Dimension { get; }
+
+    /// <summary>Targets π_x of <paramref name="model"/> through <paramref name="flow"/>; both must act on the same lattice size.</summary>
+    public LatentTarget(ILatticeFlow flow, RelaxedIsing model)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(model);
+        if (flow.Size != model.Size)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the model on {model.Size}×{model.Size}", nameof(model));
+        Flow = flow;
+        Model = model;
+        Dimension = model.Sites;
+    }
+
+    /// <inheritdoc/>
+    public void EnergyAndGradient(ReadOnlySpan<double> z, Span<double> energy, Span<double> gradient)
+    {
+        int batch = BatchOf(z.Length);
+        if (energy.Length != batch) throw new ArgumentException($"energy has {energy.Length} entries, expected batch size {batch}", nameof(energy));
+        bool withGradient = !gradient.IsEmpty;
+        if (withGradient && gradient.Length != z.Length) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {z.Length}", nameof(gradient));
+        Ensure(batch);
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(z, _z);
+        if (!withGradient)
+        {
+            Flow.Generate(_z, _x, _logDet);
+            Model.EnergyAndGradient(_x, _energyX, Span<float>.Empty);
+        }
+        else
+        {
+            Flow.Generate(_z, _x, _logDet, _tape!);
+            Model.EnergyAndGradient(_x, _energyX, _gradX);
+            // ∂U/∂logDet = −1 for every row.
+            Flow.Backward(_tape!, _gradX, _minusOne, _gradZ);
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(_gradZ, gradient);
+        }
+        for (int b = 0; b < batch; b++) energy[b] = _energyX[b] - _logDet[b];
+    }
+
+    /// <summary>
+    /// x = F(z) (float32, batch × N) and, per row, E_x(x) and ln|det ∂F/∂z|, for measurements and Metropolis weights.
+    /// </summary>
+    public void Generate(ReadOnlySpan<double> z, Span<float> x, Span<double> energyX, Span<double> logDet)
+    {
+        int batch = BatchOf(z.Length);
+        if (x.Length != z.Length) throw new ArgumentException($"x needs {z.Length} entries", nameof(x));
+        if (energyX.Length != batch || logDet.Length != batch) throw new ArgumentException($"energyX and logDet need {batch} entries");
+        Ensure(batch);
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(z, _z);
+        Flow.Generate(_z, x, logDet);
+        Model.EnergyAndGradient(x, energyX, Span<float>.Empty);
+    }
+
+    private int BatchOf(int length)
+    {
+        if (length == 0 || length % Dimension != 0)
+            throw new ArgumentException($"batch length {length} is not a positive multiple of the dimension {Dimension}");
+        return length / Dimension;
+    }
+
+    private void Ensure(int batch)
+    {
+        if (batch == _batch) return;
+        int total = batch * Dimension;
+        _z = new float[total];
+        _x = new float[total];
+        _gradX = new float[total];
+        _gradZ = new float[total];
+        _logDet = new double[batch];
+        _energyX = new double[batch];
+        _minusOne = Enumerable.Repeat(-1.0, batch).ToArray();
+        _tape = Flow.CreateTape(batch);
+        _batch = batch;
+    }
+}
