@@ -22,7 +22,7 @@ public static class BenchCommand
         var arch = new FlowArchitectureOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps", "-n") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (the JIT needs a few to reach its optimised code)", DefaultValueFactory = _ => 10 };
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
         var seed = CommonOptions.Seed("Seed of parameters and latents");
