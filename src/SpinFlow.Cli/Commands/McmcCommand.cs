@@ -91,22 +91,10 @@ public static class McmcCommand
     private static void PrintSingle(CliContext cli, McmcResult r)
     {
         var o = r.Options;
-        var obs = r.Observables;
-        var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}");
         // A physicist's first question is whether the run agrees with what is known exactly.
-        var exact = ExactReference.For(o.Size, o.Temperature);
-        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned()).AddColumn(new TableColumn("τ_int (sweeps)").RightAligned())
-            .AddColumn(new TableColumn("exact").RightAligned()).AddColumn(new TableColumn("deviation").RightAligned());
-        void Row(string name, Statistics.Estimate e, double? reference) => table.AddRow(
-            Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"),
-            reference is double x ? Format.Number(x, "F8") : "",
-            reference is double y ? Format.Number(e.DeviationSigma(y), "F1") + "σ" : "");
-        Row("⟨e⟩", obs.Energy, exact.Energy);
-        Row("c", obs.SpecificHeat, exact.SpecificHeat);
-        Row("⟨m²⟩", obs.M2, exact.M2);
-        Row("⟨|m|⟩", obs.AbsM, exact.AbsM);
-        Row("χ", obs.Susceptibility, exact.Susceptibility);
-        Row("U₄", obs.Binder, exact.Binder);
+        var table = ObservablesTable.Create(
+            $"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}",
+            r.Observables, ExactReference.For(o.Size, o.Temperature), "sweeps");
         cli.Console.Write(table);
         cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
     }

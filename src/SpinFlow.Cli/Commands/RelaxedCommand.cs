@@ -118,23 +118,10 @@ public static class RelaxedCommand
         var o = r.Options;
         var obs = r.Observables;
         string unit = o.Sampler == RelaxedSamplerKind.NaiveHmc ? "trajectories" : "sweeps";
-        var table = new Table().Title(
+        var table = ObservablesTable.Create(
             $"relaxed {RelaxedSamplerNames.Name(o.Sampler)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, c = {Format.Number(r.Shift, "G6")}, " +
-            $"{o.Samples} samples from {o.Chains} chains, seed {o.Seed}");
-        var exact = ExactReference.For(o.Size, o.Temperature);
-        table.AddColumn("observable").AddColumn(new TableColumn("mean ± error").RightAligned())
-            .AddColumn(new TableColumn($"τ_int ({unit})").RightAligned())
-            .AddColumn(new TableColumn("exact").RightAligned()).AddColumn(new TableColumn("deviation").RightAligned());
-        void Row(string name, Statistics.Estimate e, double? reference) => table.AddRow(
-            Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2"),
-            reference is double x ? Format.Number(x, "F8") : "",
-            reference is double y ? Format.Number(e.DeviationSigma(y), "F1") + "σ" : "");
-        Row("⟨e⟩", obs.Energy, exact.Energy);
-        Row("c", obs.SpecificHeat, exact.SpecificHeat);
-        Row("⟨m²⟩", obs.M2, exact.M2);
-        Row("⟨|m|⟩", obs.AbsM, exact.AbsM);
-        Row("χ", obs.Susceptibility, exact.Susceptibility);
-        Row("U₄", obs.Binder, exact.Binder);
+            $"{o.Samples} samples from {o.Chains} chains, seed {o.Seed}",
+            obs, ExactReference.For(o.Size, o.Temperature), unit);
         cli.Console.Write(table);
         if (r.Acceptance is { } a)
             cli.Out.WriteLine($"HMC: acceptance {Format.Number(a.AcceptanceRate, "F3")} (mean probability {Format.Number(a.MeanAcceptanceProbability, "F3")}), " +
