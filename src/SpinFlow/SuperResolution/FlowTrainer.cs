@@ -1,0 +1,314 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.IO;
+using SpinFlow.Lattice;
+using SpinFlow.Randomness;
+using SpinFlow.Relaxation;
+using SpinFlow.Training;
+
+namespace SpinFlow.SuperResolution;
+
+/// <summary>Settings of <see cref="FlowTrainer"/> (DESIGN.md §6); validated on construction.</summary>
+public sealed record FlowTrainerOptions
+{
+    /// <summary>Output temperature T_x of the 2L×2L target.</summary>
+    public double Temperature { get; }
+    /// <summary>Samples per step.</summary>
+    public int Batch { get; }
+    /// <summary>Weight γ of the magnetisation-matching term during the first <see cref="GammaSteps"/> steps.</summary>
+    public double Gamma { get; }
+    /// <summary>Steps (counted from step 0 of the run, resumes included) during which γ applies; 0 afterwards.</summary>
+    public long GammaSteps { get; }
+    /// <summary>Seed of the run; step k draws from <c>Xoshiro256.ForStream(Seed, k)</c>.</summary>
+    public ulong Seed { get; }
+    /// <summary>Checkpoint every this many steps during <see cref="FlowTrainer.Run"/> (0: only at the end).</summary>
+    public int CheckpointEvery { get; }
+    /// <summary>Adam settings for a fresh optimiser (a resumed run keeps the saved ones).</summary>
+    public AdamOptions Adam { get; }
+
+    /// <summary>Validates and stores the settings.</summary>
+    public FlowTrainerOptions(double temperature, int batch = 64, double gamma = 200, long gammaSteps = 100, ulong seed = 1,
+        int checkpointEvery = 0, AdamOptions? adam = null)
+    {
+        if (!(temperature > 0) || !double.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive and finite");
+        if (batch < 1 || batch > 1 << 20) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be between 1 and 2^20");
+        if (!(gamma >= 0) || !double.IsFinite(gamma)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "γ must be non-negative and finite");
+        if (gammaSteps < 0) throw new ArgumentOutOfRangeException(nameof(gammaSteps), gammaSteps, "γ steps must be non-negative");
+        if (checkpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(checkpointEvery), checkpointEvery, "checkpoint interval must be non-negative");
+        Temperature = temperature;
+        Batch = batch;
+        Gamma = gamma;
+        GammaSteps = gammaSteps;
+        Seed = seed;
+        CheckpointEvery = checkpointEvery;
+        Adam = adam ?? new AdamOptions();
+    }
+}
+
+/// <summary>One training step of <see cref="FlowTrainer"/> (all totals over the 2L×2L lattice, not per site).</summary>
+/// <param name="Step">Steps done after this one (1 for the first step).</param>
+/// <param name="Loss">Objective + γ-term: the quantity minimised.</param>
+/// <param name="Objective">mean over the batch of −ln|det ∂x/∂z| + E_x(x).</param>
+/// <param name="Spread">Standard deviation over the batch of the per-sample −ln|det| + E_x.</param>
+/// <param name="StandardError">Spread/√batch.</param>
+/// <param name="Penalty">γ |⟨m⟩_in − ⟨m⟩_ds| (0 once γ is off).</param>
+/// <param name="MagnetizationIn">⟨m⟩_in: batch mean of tanh ξ.</param>
+/// <param name="MagnetizationBlocked">⟨m⟩_ds: batch mean of the expected 2×2 majority block spin of x.</param>
+/// <param name="Bound">−ln Z_x of the 2L×2L relaxed target: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>).</param>
+/// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
+public readonly record struct FlowTrainingStep(long Step, double Loss, double Objective, double Spread, double StandardError,
+    double Penalty, double MagnetizationIn, double MagnetizationBlocked, double Bound, double GradientNorm);
+
+/// <summary>
+/// Trains the super-resolution flow Flow_L on a data set of L×L relaxed configurations ξ (paper eq. 12, DESIGN.md §6):
+/// each step draws a batch of ξ with replacement and fresh Gaussian noises, composes the 2L×2L latent z, and minimises
+/// mean[−ln|det ∂f/∂z| + E_x(f(z))] + γ |⟨m⟩_in − ⟨m⟩_ds| with Adam. Step k uses the random stream (seed, k) only, so a
+/// run resumed from a checkpoint continues exactly as the uninterrupted run. Not thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The bound. With q the flow's density on x and p_z(z) = p_ξ(ξ) p_g(g) the latent density,
+/// E_z[−ln|det ∂f/∂z| + E_x(f(z))] = E_q[ln q + E_x] − E_{p_z}[ln p_z] = KL(q‖π_x) − ln Z_x + H(p_z). The data-set term
+/// E[ln p_z] is constant in θ and omitted from the objective, so the objective is bounded below by −ln Z_x + H(p_z), not by
+/// −ln Z_x alone. H(p_z) = H(ξ) + (3L²/2) ln(2πe) and, for ξ drawn from the relaxed model, H(ξ) ≥ H(ξ | s) =
+/// ½ ln det(2πe K'_ξ) &gt; 0 at the temperatures of interest, so <see cref="Bound"/> = −ln Z_x (of the 2L×2L target at T_x)
+/// is a valid, if loose by H(p_z), lower bound for <see cref="FlowTrainingStep.Objective"/> up to sampling noise.
+/// </para>
+/// <para>
+/// NaN/Inf in the loss or the gradient stops the run with an <see cref="InvalidOperationException"/> before the parameters
+/// are updated, so neither the flow nor any checkpoint written so far is touched.
+/// </para>
+/// </remarks>
+public sealed class FlowTrainer
+{
+    private readonly float[] _data;
+    private readonly int _count;
+    private readonly float[] _xi, _noise, _z, _x, _gradX, _gradParameters;
+    private readonly double[] _logDet, _energy, _gradLogDet, _xDouble, _gradPenalty;
+    private readonly FlowTape _tape;
+    private readonly List<double> _lossHistory;
+
+    /// <summary>The flow being trained (parameters updated in place); acts on the 2L×2L lattice.</summary>
+    public Flow Flow { get; }
+    /// <summary>The optimiser.</summary>
+    public Adam Optimizer { get; }
+    /// <summary>The settings.</summary>
+    public FlowTrainerOptions Options { get; }
+    /// <summary>The target energy E_x on the 2L×2L lattice at T_x.</summary>
+    public RelaxedIsingEnergy Energy { get; }
+    /// <summary>Input lattice side L.</summary>
+    public int InputSize { get; }
+    /// <summary>Temperature of the data set, when known (stored in checkpoints).</summary>
+    public double? InputTemperature { get; init; }
+    /// <summary>Steps done so far.</summary>
+    public long Step { get; private set; }
+    /// <summary>Loss of every step done so far.</summary>
+    public IReadOnlyList<double> LossHistory => _lossHistory;
+    /// <summary>−ln Z_x of the 2L×2L relaxed target at T_x (exact, from the Kaufman solution).</summary>
+    public double Bound { get; }
+    /// <summary><see cref="Bound"/> per site of the output lattice.</summary>
+    public double BoundPerSite => Bound / ((double)Flow.Size * Flow.Size);
+
+    /// <summary>
+    /// A trainer for <paramref name="flow"/> (on the 2L×2L lattice) over <paramref name="count"/> configurations of L×L
+    /// stored back to back in <paramref name="data"/> (not copied; must be finite). A null optimiser starts a fresh Adam;
+    /// <paramref name="startStep"/> and <paramref name="lossHistory"/> continue an earlier run.
+    /// </summary>
+    public FlowTrainer(Flow flow, float[] data, int count, int inputSize, FlowTrainerOptions options, Adam? optimizer = null,
+        long startStep = 0, IEnumerable<double>? lossHistory = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (inputSize < 1 || flow.Size != 2 * inputSize)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; input size L = {inputSize} needs {2 * inputSize}×{2 * inputSize}", nameof(inputSize));
+        int n = inputSize * inputSize;
+        if (count < 1 || (long)count * n > data.Length)
+            throw new ArgumentException($"data holds {data.Length} values, fewer than count {count} × L² {n} (or count < 1)", nameof(count));
+        for (int i = 0; i < count * n; i++)
+            if (!float.IsFinite(data[i]))
+                throw new ArgumentException($"data set configuration {i / n} holds a non-finite value at site {i % n}", nameof(data));
+        if (startStep < 0) throw new ArgumentOutOfRangeException(nameof(startStep), startStep, "start step must be non-negative");
+        optimizer ??= new Adam(flow.ParameterCount, options.Adam);
+        if (optimizer.ParameterCount != flow.ParameterCount)
+            throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}", nameof(optimizer));
+
+        Flow = flow;
+        Optimizer = optimizer;
+        Options = options;
+        InputSize = inputSize;
+        Step = startStep;
+        _lossHistory = lossHistory?.ToList() ?? [];
+        _data = data;
+        _count = count;
+        var model = new RelaxedIsing(flow.Size, options.Temperature);
+        Energy = new RelaxedIsingEnergy(model);
+        Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);
+
+        int b = options.Batch, big = 4 * n;
+        _xi = new float[b * n];
+        _noise = new float[b * 3 * n];
+        _z = new float[b * big];
+        _x = new float[b * big];
+        _gradX = new float[b * big];
+        _gradParameters = new float[flow.ParameterCount];
+        _logDet = new double[b];
+        _energy = new double[b];
+        _gradLogDet = new double[b];
+        _xDouble = new double[b * big];
+        _gradPenalty = new double[b * big];
+        _tape = flow.CreateTape(b);
+    }
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpoint"/>: its parameters, Adam state (fresh Adam when none was
+    /// saved), step count and loss history. Use the same options (seed, batch, γ schedule) for an exact continuation.
+    /// </summary>
+    public static FlowTrainer Resume(Checkpoint checkpoint, float[] data, int count, int inputSize, FlowTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var flow = checkpoint.CreateFlow(2 * inputSize);
+        return new FlowTrainer(flow, data, count, inputSize, options, checkpoint.CreateOptimizer(), checkpoint.Metadata.Step, checkpoint.Metadata.LossHistory)
+        {
+            InputTemperature = checkpoint.Metadata.Temperatures.TryGetValue("xi", out double t) ? t : null,
+        };
+    }
+
+    /// <summary>γ in force at step index <paramref name="step"/> (0-based).</summary>
+    public double GammaAt(long step) => step < Options.GammaSteps ? Options.Gamma : 0;
+
+    /// <summary>One step: draw, generate, loss and gradient, Adam update. Throws before updating on a non-finite loss or gradient.</summary>
+    public FlowTrainingStep TrainStep()
+    {
+        int b = Options.Batch, l = InputSize, n = l * l;
+        var rng = Xoshiro256.ForStream(Options.Seed, (ulong)Step);
+        for (int s = 0; s < b; s++)
+            _data.AsSpan(rng.NextInt(_count) * n, n).CopyTo(_xi.AsSpan(s * n, n));
+        rng.FillGaussian(_noise);
+        SuperResolutionFlow.ComposeLatent(_xi, _noise, _z, l);
+
+        Flow.Generate(_z, _x, _logDet, _tape);
+        Energy.EnergyAndGradient(_x, _energy, _gradX);
+
+        double inv = 1.0 / b;
+        double mean = 0;
+        for (int s = 0; s < b; s++) mean += (_energy[s] - _logDet[s]) * inv;
+        double var = 0;
+        for (int s = 0; s < b; s++)
+        {
+            double d = _energy[s] - _logDet[s] - mean;
+            var += d * d;
+        }
+        double spread = b > 1 ? Math.Sqrt(var / (b - 1)) : 0;
+
+        double magIn = 0;
+        foreach (float v in _xi) magIn += Math.Tanh(v);
+        magIn /= _xi.Length;
+
+        double gamma = GammaAt(Step);
+        for (int i = 0; i < _x.Length; i++) _xDouble[i] = _x[i];
+        double penalty = MagnetizationPenalty(magIn, _xDouble, Flow.Size, gamma, out double magBlocked, _gradPenalty);
+        double loss = mean + penalty;
+        if (!double.IsFinite(loss))
+            throw new InvalidOperationException($"training diverged at step {Step + 1}: loss is {loss} (objective {mean}, γ-term {penalty}); parameters and checkpoints left as they were");
+
+        float invF = (float)inv;
+        for (int i = 0; i < _gradX.Length; i++) _gradX[i] = _gradX[i] * invF + (float)_gradPenalty[i];
+        for (int s = 0; s < b; s++) _gradLogDet[s] = -inv;
+        Flow.Backward(_tape, _gradX, _gradLogDet, default, _gradParameters);
+        double norm = 0;
+        foreach (float g in _gradParameters) norm += (double)g * g;
+        norm = Math.Sqrt(norm);
+        if (!double.IsFinite(norm))
+            throw new InvalidOperationException($"training diverged at step {Step + 1}: the parameter gradient is not finite (loss {loss}); parameters and checkpoints left as they were");
+        Optimizer.Update(Flow.Parameters, _gradParameters);
+
+        Step++;
+        _lossHistory.Add(loss);
+        return new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps, reporting each to <paramref name="progress"/>; saves a checkpoint to
+    /// <paramref name="checkpointPath"/> (when given) every <see cref="FlowTrainerOptions.CheckpointEvery"/> steps and at the end.
+    /// </summary>
+    public IReadOnlyList<FlowTrainingStep> Run(long steps, string? checkpointPath = null, Action<FlowTrainingStep>? progress = null)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative");
+        var results = new List<FlowTrainingStep>();
+        for (long k = 0; k < steps; k++)
+        {
+            var r = TrainStep();
+            results.Add(r);
+            progress?.Invoke(r);
+            if (checkpointPath is not null && Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0 && k < steps - 1)
+                Capture().Save(checkpointPath);
+        }
+        if (checkpointPath is not null) Capture().Save(checkpointPath);
+        return results;
+    }
+
+    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, temperatures, sizes, γ schedule, seed).</summary>
+    public Checkpoint Capture()
+    {
+        var temperatures = new Dictionary<string, double> { ["x"] = Options.Temperature };
+        if (InputTemperature is double t) temperatures["xi"] = t;
+        var metadata = new CheckpointMetadata
+        {
+            Step = Step,
+            LossHistory = _lossHistory.ToArray(),
+            Temperatures = temperatures,
+            Sizes = new Dictionary<string, int> { ["input"] = InputSize, ["output"] = Flow.Size },
+            Extra = new JsonObject
+            {
+                ["trainer"] = "superres-reverse-kl",
+                ["seed"] = Options.Seed,
+                ["batch"] = Options.Batch,
+                ["gamma"] = Options.Gamma,
+                ["gamma_steps"] = Options.GammaSteps,
+                ["bound_per_site"] = BoundPerSite,
+            },
+        };
+        return Checkpoint.Capture(Flow, Optimizer, metadata);
+    }
+
+    /// <summary>
+    /// γ |⟨m⟩_in − ⟨m⟩_ds| for a batch of 2L×2L configurations <paramref name="x"/> and its gradient with respect to x
+    /// (overwritten). ⟨m⟩_ds is the mean over samples and blocks (I, J) = sites (2I+a, 2J+b) of the exact expected
+    /// majority block spin with p = P(s = +1 | x) = (1 + tanh x)/2. At ⟨m⟩_in = ⟨m⟩_ds the (sub)gradient 0 is used.
+    /// </summary>
+    public static double MagnetizationPenalty(double magnetizationIn, ReadOnlySpan<double> x, int size, double gamma,
+        out double magnetizationBlocked, Span<double> gradient)
+    {
+        if (size < 2 || size % 2 != 0) throw new ArgumentException($"the output lattice must have an even size, got {size}", nameof(size));
+        int n = size * size;
+        if (x.Length == 0 || x.Length % n != 0) throw new ArgumentException($"x length {x.Length} is not a positive multiple of L² = {n}", nameof(x));
+        if (gradient.Length != x.Length) throw new ArgumentException("gradient must have the length of x", nameof(gradient));
+        int batch = x.Length / n, half = size / 2;
+        double norm = 1.0 / ((double)batch * half * half);
+        Span<double> p = stackalloc double[4];
+        Span<double> g = stackalloc double[4];
+        Span<int> idx = stackalloc int[4];
+        double sum = 0;
+        for (int s = 0; s < batch; s++)
+            for (int bi = 0; bi < half; bi++)
+                for (int bj = 0; bj < half; bj++)
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        idx[k] = s * n + (2 * bi + (k >> 1)) * size + 2 * bj + (k & 1);
+                        p[k] = RelaxedMath.SpinUpProbability(x[idx[k]]);
+                    }
+                    sum += MajorityRule.ExpectedBlockSpin(p, g);
+                    // ∂p/∂x = (1 − tanh²x)/2 = 2p(1 − p); the scale γ·sign(…)·norm is applied below.
+                    for (int k = 0; k < 4; k++) gradient[idx[k]] = g[k] * 2 * p[k] * (1 - p[k]);
+                }
+        magnetizationBlocked = sum * norm;
+        double diff = magnetizationBlocked - magnetizationIn;
+        // Not Math.Sign: it throws on NaN, and a NaN must reach the caller's divergence check instead.
+        double scale = gamma * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * norm;
+        for (int i = 0; i < gradient.Length; i++) gradient[i] *= scale;
+        return gamma * Math.Abs(diff);
+    }
+}

@@ -1,0 +1,190 @@
+using SpinFlow.Flows;
+using SpinFlow.IO;
+using SpinFlow.Randomness;
+using SpinFlow.Relaxation;
+using SpinFlow.SuperResolution;
+using SpinFlow.Training;
+using static SpinFlow.Tests.Flows.FlowTestUtil;
+
+namespace SpinFlow.Tests.SuperResolution;
+
+public class FlowTrainerTests
+{
+    private const int InputSize = 4;
+
+    /// <summary>ξ data set from the exact relaxed sampler on the L×L lattice (chains × rounds configurations).</summary>
+    private static float[] RelaxedDataSet(double temperature, int chains, int rounds, ulong seed)
+    {
+        var sampler = new ExactRelaxedSampler(new RelaxedIsing(InputSize, temperature), chains, seed);
+        sampler.Thermalize(10);
+        int n = InputSize * InputSize;
+        var data = new float[chains * rounds * n];
+        for (int r = 0; r < rounds; r++)
+        {
+            sampler.Step();
+            var c = sampler.Configurations;
+            for (int i = 0; i < chains * n; i++) data[r * chains * n + i] = (float)c[i];
+        }
+        return data;
+    }
+
+    private static Flow SmallFlow(ulong seed = 3) => SuperResolutionFlow.Create(InputSize, seed, SmallSuperRes());
+
+    [Fact]
+    public void ShortRunLowersTheLossAndStaysAboveTheExactBound()
+    {
+        const double t = 2.6;
+        const int batch = 64, steps = 80, window = 8;
+        var data = RelaxedDataSet(t, 32, 8, 11);
+        var options = new FlowTrainerOptions(t, batch, gamma: 0, gammaSteps: 0, seed: 5, adam: new AdamOptions(1e-2));
+        var trainer = new FlowTrainer(SmallFlow(), data, data.Length / (InputSize * InputSize), InputSize, options);
+        var r = trainer.Run(steps);
+
+        Assert.Equal(steps, trainer.Step);
+        Assert.Equal(steps, trainer.LossHistory.Count);
+        double first = r.Take(window).Average(s => s.Objective), last = r.TakeLast(window).Average(s => s.Objective);
+        // Standard error of a window mean: the per-step batch spread over √(window·batch).
+        double seFirst = r.Take(window).Average(s => s.Spread) / Math.Sqrt(window * batch);
+        double seLast = r.TakeLast(window).Average(s => s.Spread) / Math.Sqrt(window * batch);
+        Assert.True(first - last > 4 * Math.Sqrt(seFirst * seFirst + seLast * seLast),
+            $"loss did not drop: first {first:F3} ± {seFirst:F3}, last {last:F3} ± {seLast:F3}");
+        foreach (var s in r)
+            Assert.True(s.Objective > s.Bound - 4 * s.StandardError, $"step {s.Step}: objective {s.Objective:F3} ± {s.StandardError:F3} below the bound {s.Bound:F3}");
+        Assert.Equal(trainer.Bound / 64, trainer.BoundPerSite, 12);
+    }
+
+    [Fact]
+    public void InterruptedAndResumedRunEqualsTheUninterruptedOneBitwise()
+    {
+        const double t = 2.4;
+        const int steps = 8;
+        var data = RelaxedDataSet(2.2, 8, 4, 21);
+        int count = data.Length / (InputSize * InputSize);
+        // γ switches off in the middle of the second half, so the schedule has to follow the resumed step count.
+        var options = new FlowTrainerOptions(t, batch: 6, gamma: 200, gammaSteps: 6, seed: 9, adam: new AdamOptions(3e-3));
+
+        var whole = new FlowTrainer(SmallFlow(), data, count, InputSize, options);
+        whole.Run(steps);
+
+        string path = Path.Combine(Path.GetTempPath(), $"spinflow-resume-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var first = new FlowTrainer(SmallFlow(), data, count, InputSize, options) { InputTemperature = 2.2 };
+            first.Run(steps / 2, path);
+            var resumed = FlowTrainer.Resume(Checkpoint.Load(path), data, count, InputSize, options);
+            Assert.Equal(steps / 2, resumed.Step);
+            Assert.Equal(2.2, resumed.InputTemperature);
+            resumed.Run(steps / 2, path);
+
+            Assert.Equal(whole.Step, resumed.Step);
+            Assert.Equal(whole.Flow.Parameters, resumed.Flow.Parameters);
+            Assert.Equal(whole.Optimizer.FirstMoment.ToArray(), resumed.Optimizer.FirstMoment.ToArray());
+            Assert.Equal(whole.Optimizer.SecondMoment.ToArray(), resumed.Optimizer.SecondMoment.ToArray());
+            Assert.Equal(whole.LossHistory, resumed.LossHistory);
+
+            var saved = Checkpoint.Load(path);
+            Assert.Equal(steps, saved.Metadata.Step);
+            Assert.Equal(whole.LossHistory, saved.Metadata.LossHistory);
+            Assert.Equal(t, saved.Metadata.Temperatures["x"]);
+            Assert.Equal(2.2, saved.Metadata.Temperatures["xi"]);
+            Assert.Equal(InputSize, saved.Metadata.Sizes["input"]);
+            Assert.Equal(2 * InputSize, saved.Metadata.Sizes["output"]);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(-0.4)]
+    public void PenaltyGradientMatchesCentralDifferences(double magIn)
+    {
+        const int size = 4, batch = 2, gamma = 200;
+        var rng = new Xoshiro256(7);
+        var x = new double[batch * size * size];
+        for (int i = 0; i < x.Length; i++) x[i] = 1.5 * rng.NextGaussian();
+        var grad = new double[x.Length];
+        double value = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out double mds, grad);
+        Assert.Equal(gamma * Math.Abs(mds - magIn), value, 12);
+
+        var scratch = new double[x.Length];
+        const double h = 1e-6;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double keep = x[i];
+            x[i] = keep + h;
+            double up = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            x[i] = keep - h;
+            double down = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            x[i] = keep;
+            double fd = (up - down) / (2 * h);
+            Assert.True(Math.Abs(fd - grad[i]) <= 1e-6 * (1 + Math.Abs(fd)), $"site {i}: analytic {grad[i]}, differences {fd}");
+        }
+    }
+
+    [Fact]
+    public void BlockedMagnetizationIsTheExpectedMajoritySpinOfAlignedBlocks()
+    {
+        // Saturated spins: x = ±20 makes every p_k 0 or 1, so ⟨m⟩_ds is the plain majority rule (ties → 0).
+        const int size = 4;
+        var x = new double[size * size];
+        // Block (0,0) all up → +1; block (0,1) three down → −1; block (1,0) a tie → 0; block (1,1) three up → +1.
+        int[,] s =
+        {
+            { 1, 1, -1, -1 },
+            { 1, 1, -1, 1 },
+            { 1, -1, 1, 1 },
+            { -1, 1, -1, 1 },
+        };
+        for (int r = 0; r < size; r++)
+            for (int c = 0; c < size; c++) x[r * size + c] = 20 * s[r, c];
+        FlowTrainer.MagnetizationPenalty(0, x, size, 1, out double mds, new double[x.Length]);
+        Assert.Equal(0.25, mds, 12);
+    }
+
+    [Fact]
+    public void NonFiniteLossThrowsAndLeavesTheLastCheckpointUntouched()
+    {
+        var data = RelaxedDataSet(2.5, 4, 2, 31);
+        int count = data.Length / (InputSize * InputSize);
+        var options = new FlowTrainerOptions(2.5, batch: 4, gammaSteps: 1, seed: 2, checkpointEvery: 1);
+        string path = Path.Combine(Path.GetTempPath(), $"spinflow-nan-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var trainer = new FlowTrainer(SmallFlow(), data, count, InputSize, options);
+            trainer.Run(2, path);
+            byte[] before = File.ReadAllBytes(path);
+            var parameters = (float[])trainer.Flow.Parameters.Clone();
+            // A NaN weight in every net reaches every output site.
+            Array.Fill(trainer.Flow.Parameters, float.NaN);
+            var e = Assert.Throws<InvalidOperationException>(() => trainer.Run(3, path));
+            Assert.Contains("diverged at step 3", e.Message);
+            Assert.Equal(2, trainer.Step);
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.Equal(parameters, Checkpoint.Load(path).Parameters);
+        }
+        finally { File.Delete(path); }
+
+        // Non-finite data are refused up front, naming the configuration.
+        data[3 * 16 + 5] = float.NaN;
+        var d = Assert.Throws<ArgumentException>(() => new FlowTrainer(SmallFlow(), data, count, InputSize, options));
+        Assert.Contains("configuration 3", d.Message);
+    }
+
+    [Fact]
+    public void OptionsAndShapesAreValidated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowTrainerOptions(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowTrainerOptions(2, batch: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowTrainerOptions(2, gamma: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowTrainerOptions(2, gammaSteps: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowTrainerOptions(2, checkpointEvery: -1));
+        var options = new FlowTrainerOptions(2.5);
+        var data = new float[16 * 3];
+        Assert.Throws<ArgumentException>(() => new FlowTrainer(SmallFlow(), data, 3, 8, options));
+        Assert.Throws<ArgumentException>(() => new FlowTrainer(SmallFlow(), data, 4, InputSize, options));
+        Assert.Equal(200, options.Gamma);
+        var trainer = new FlowTrainer(SmallFlow(), data, 3, InputSize, options);
+        Assert.Equal(200, trainer.GammaAt(options.GammaSteps - 1));
+        Assert.Equal(0, trainer.GammaAt(options.GammaSteps));
+    }
+}
