@@ -4,11 +4,12 @@ using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
+using Xunit.Abstractions;
 using static SpinFlow.Tests.Flows.FlowTestUtil;
 
 namespace SpinFlow.Tests.SuperResolution;
 
-public class FlowTrainerTests
+public class FlowTrainerTests(ITestOutputHelper output)
 {
     private const int InputSize = 4;
 
@@ -46,6 +47,7 @@ public class FlowTrainerTests
         // Standard error of a window mean: the per-step batch spread over √(window·batch).
         double seFirst = r.Take(window).Average(s => s.Spread) / Math.Sqrt(window * batch);
         double seLast = r.TakeLast(window).Average(s => s.Spread) / Math.Sqrt(window * batch);
+        output.WriteLine($"objective first {first:F3} ± {seFirst:F3}, last {last:F3} ± {seLast:F3}, bound {trainer.Bound:F3} ({trainer.BoundPerSite:F4}/site)");
         Assert.True(first - last > 4 * Math.Sqrt(seFirst * seFirst + seLast * seLast),
             $"loss did not drop: first {first:F3} ± {seFirst:F3}, last {last:F3} ± {seLast:F3}");
         foreach (var s in r)
