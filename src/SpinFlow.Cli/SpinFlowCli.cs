@@ -22,6 +22,7 @@ public static class SpinFlowCli
             ExactCommand.Create(context),
             RelaxedCommand.Create(context),
             RescaleCommand.Create(context),
+            TrainCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };

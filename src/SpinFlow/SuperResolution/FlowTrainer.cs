@@ -100,7 +100,7 @@ public sealed class FlowTrainer
     /// <summary>Input lattice side L.</summary>
     public int InputSize { get; }
     /// <summary>Temperature of the data set, when known (stored in checkpoints).</summary>
-    public double? InputTemperature { get; init; }
+    public double? InputTemperature { get; set; }
     /// <summary>Steps done so far.</summary>
     public long Step { get; private set; }
     /// <summary>Loss of every step done so far.</summary>
