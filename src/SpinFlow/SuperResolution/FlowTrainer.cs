@@ -107,6 +107,10 @@ public sealed class FlowTrainer
     public IReadOnlyList<double> LossHistory => _lossHistory;
     /// <summary>−ln Z_x of the 2L×2L relaxed target at T_x (exact, from the Kaufman solution).</summary>
     public double Bound { get; }
+    /// <summary>Latents z (batch × 2L × 2L) of the last step.</summary>
+    public ReadOnlySpan<float> LastLatent => _z;
+    /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
+    public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
     /// <summary><see cref="Bound"/> per site of the output lattice.</summary>
     public double BoundPerSite => Bound / ((double)Flow.Size * Flow.Size);
 
