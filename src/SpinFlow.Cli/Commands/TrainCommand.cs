@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.SuperResolution;
@@ -55,18 +56,24 @@ public static class TrainCommand
             if (shaped && (initPath is not null || resuming)) throw new UsageException("architecture options apply to new flows only, not with --init or --resume");
             if (!resuming && File.Exists(outPath)) throw new UsageException($"{outPath} exists: pass --resume to continue that run, or choose another --out");
 
-            var options = new FlowTrainerOptions(temperatures[0], parse.GetValue(batch), parse.GetValue(gamma), parse.GetValue(gammaSteps),
-                parse.GetValue(seed), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
+            var saved = resuming ? Checkpoint.Load(outPath) : null;
+            if (saved is not null && saved.Architecture is not SuperResolutionFlowOptions)
+                throw new InvalidDataException($"{outPath} holds a {saved.Architecture.Name} flow, not a superres flow");
+            // A resumed run repeats the saved schedule unless told otherwise, so that it continues exactly.
+            var extra = saved?.Metadata.Extra;
+            var options = new FlowTrainerOptions(temperatures[0],
+                Setting(parse, batch, extra, "batch", cli), Setting(parse, gamma, extra, "gamma", cli), Setting(parse, gammaSteps, extra, "gamma_steps", cli),
+                Setting(parse, seed, extra, "seed", cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
+            if (saved?.Metadata.Temperatures.TryGetValue("x", out double savedT) == true && savedT != options.Temperature)
+                cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
             var (data, count, meta) = RelaxedConfigurationFile.Read(parse.GetValue(input)!);
             if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
             AtomicFile.CheckWritable(outPath);
 
             FlowTrainer trainer;
-            if (resuming)
+            if (saved is not null)
             {
-                var ckpt = Checkpoint.Load(outPath);
-                if (ckpt.Architecture is not SuperResolutionFlowOptions) throw new InvalidDataException($"{outPath} holds a {ckpt.Architecture.Name} flow, not a superres flow");
-                trainer = FlowTrainer.Resume(ckpt, data, count, meta.Size, options);
+                trainer = FlowTrainer.Resume(saved, data, count, meta.Size, options);
             }
             else
             {
@@ -125,5 +132,16 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The option's value; on resume, the saved value unless the option was given (a differing one is noted).</summary>
+    private static T Setting<T>(ParseResult parse, Option<T> option, JsonObject? saved, string key, CliContext cli)
+    {
+        T value = parse.GetValue(option)!;
+        if (saved?[key] is not JsonValue node || !node.TryGetValue(out T? savedValue)) return value;
+        if (parse.GetResult(option) is not { Implicit: false }) return savedValue!;
+        if (!EqualityComparer<T>.Default.Equals(value, savedValue))
+            cli.Error.WriteLine($"note: {option.Name} {value} differs from the saved run's {savedValue}: not an exact continuation of it");
+        return value;
     }
 }

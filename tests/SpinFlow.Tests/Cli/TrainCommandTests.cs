@@ -59,10 +59,12 @@ public sealed class TrainCommandTests : IDisposable
 
         var b = CliRunner.Run(Train(xi, split, 4));
         Assert.True(b.ExitCode == 0, b.Stderr);
-        // The architecture is in the checkpoint; a resumed run takes no shape options.
-        var c = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "6", "--batch", "8", "--gamma-steps", "3", "--seed", "3", "--out", split, "--resume");
+        // The architecture, seed, batch and γ schedule are in the checkpoint: a resumed run needs none of them.
+        var c = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "6", "--out", split, "--resume");
         Assert.True(c.ExitCode == 0, c.Stderr);
         Assert.Contains("resuming at step 4", c.Stdout);
+        Assert.Contains("batch 8, seed 3", c.Stdout);
+        Assert.DoesNotContain("note:", c.Stderr);
 
         var w = Checkpoint.Load(whole);
         var s = Checkpoint.Load(split);
@@ -71,5 +73,13 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(w.Metadata.LossHistory, s.Metadata.LossHistory);
         Assert.Equal(2.5, s.Metadata.Temperatures["xi"]);
         Assert.Equal(8, s.Metadata.Sizes["output"]);
+
+        // An explicit, different seed is honoured but flagged; a run already at --steps has nothing to do.
+        var d = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "7", "--seed", "4", "--out", split, "--resume");
+        Assert.True(d.ExitCode == 0, d.Stderr);
+        Assert.Contains("note: --seed 4 differs from the saved run's 3", d.Stderr);
+        var e = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "7", "--out", split, "--resume");
+        Assert.True(e.ExitCode == 0, e.Stderr);
+        Assert.Contains("nothing to do", e.Stdout);
     }
 }
