@@ -31,13 +31,14 @@ public static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save --out every this many steps (0: only at the end)", DefaultValueFactory = _ => 0 };
         var logEvery = new Option<int?>("--log-every") { Description = "Print a progress line every this many steps (default: about 20 lines per run)" };
         var seed = CommonOptions.Seed("Seed: flow initialisation and step k's batch and noises (same seed → same run, resumed or not)");
+        var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core); with 1 a run and its resumed continuation are bit-for-bit reproducible", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists" };
 
         var command = new Command("train", "Train the super-resolution flow Flow_L (L×L → 2L×2L) by reverse KL on a data set of relaxed configurations (paper eq. 12)")
         {
             input, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
-            init, checkpointEvery, logEvery, seed, output, resume,
+            init, checkpointEvery, logEvery, seed, threads, output, resume,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +48,8 @@ public static class TrainCommand
             if (total < 1) throw new UsageException($"--steps must be at least 1, got {total}");
             int every = parse.GetValue(logEvery) ?? (int)Math.Max(1, total / 20);
             if (every < 1) throw new UsageException("--log-every must be at least 1");
+            int threadCount = parse.GetValue(threads);
+            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
             string outPath = parse.GetValue(output)!;
             string? initPath = parse.GetValue(init);
             bool resuming = parse.GetValue(resume) && File.Exists(outPath);
@@ -94,6 +97,7 @@ public static class TrainCommand
                 trainer = new FlowTrainer(flow, data, count, meta.Size, options);
             }
             trainer.InputTemperature = meta.Temperature;
+            trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
 
             int sites = trainer.Flow.Size * trainer.Flow.Size;
             cli.Out.WriteLine($"train Flow_{meta.Size}: {count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} → {trainer.Flow.Size}×{trainer.Flow.Size} at " +

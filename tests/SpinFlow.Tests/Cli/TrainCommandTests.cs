@@ -18,7 +18,7 @@ public sealed class TrainCommandTests : IDisposable
 
     private static string[] Train(string xi, string outPath, int steps, params string[] extra) =>
         ["train", "-i", xi, "-T", "2.5", "--steps", steps.ToString(), "--batch", "8", "--couplings", "2", "--hidden", "4",
-            "--fine-layers", "1", "--coarse-layers", "1", "--gamma-steps", "3", "--seed", "3", "--out", outPath, .. extra];
+            "--fine-layers", "1", "--coarse-layers", "1", "--gamma-steps", "3", "--seed", "3", "--threads", "1", "--out", outPath, .. extra];
 
     [Fact]
     public void BadInputGivesExitCode2()
@@ -60,7 +60,7 @@ public sealed class TrainCommandTests : IDisposable
         var b = CliRunner.Run(Train(xi, split, 4));
         Assert.True(b.ExitCode == 0, b.Stderr);
         // The architecture, seed, batch and γ schedule are in the checkpoint: a resumed run needs none of them.
-        var c = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "6", "--out", split, "--resume");
+        var c = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "6", "--threads", "1", "--out", split, "--resume");
         Assert.True(c.ExitCode == 0, c.Stderr);
         Assert.Contains("resuming at step 4", c.Stdout);
         Assert.Contains("batch 8, seed 3", c.Stdout);
