@@ -57,8 +57,9 @@ public sealed record FlowTrainerOptions
 /// <param name="MagnetizationBlocked">⟨m⟩_ds: batch mean of the expected 2×2 majority block spin of x.</param>
 /// <param name="Bound">−ln Z_x of the 2L×2L relaxed target: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>).</param>
 /// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
+/// <param name="KlEstimate">Objective − Bound − H(p_z), an estimate of KL(q‖π_x) ≥ 0, when <see cref="FlowTrainer.LatentEntropy"/> is known; NaN otherwise.</param>
 public readonly record struct FlowTrainingStep(long Step, double Loss, double Objective, double Spread, double StandardError,
-    double Penalty, double MagnetizationIn, double MagnetizationBlocked, double Bound, double GradientNorm);
+    double Penalty, double MagnetizationIn, double MagnetizationBlocked, double Bound, double GradientNorm, double KlEstimate);
 
 /// <summary>
 /// Trains the super-resolution flow Flow_L on a data set of L×L relaxed configurations ξ (paper eq. 12, DESIGN.md §6):
@@ -113,6 +114,11 @@ public sealed class FlowTrainer
     public ReadOnlySpan<float> LastLatent => _z;
     /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
     public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
+    /// <summary>
+    /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>): the objective's minimum over all flows is
+    /// Bound + H(p_z), reached at q = π_x, so each step reports Objective − Bound − H(p_z) as an estimate of KL(q‖π_x).
+    /// </summary>
+    public double? LatentEntropy { get; set; }
     /// <summary><see cref="Bound"/> per site of the output lattice.</summary>
     public double BoundPerSite => Bound / ((double)Flow.Size * Flow.Size);
 
@@ -232,7 +238,8 @@ public sealed class FlowTrainer
 
         Step++;
         _lossHistory.Add(loss);
-        return new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm);
+        double kl = LatentEntropy is double h ? mean - Bound - h : double.NaN;
+        return new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm, kl);
     }
 
     /// <summary>
@@ -277,6 +284,32 @@ public sealed class FlowTrainer
             },
         };
         return Checkpoint.Capture(Flow, Optimizer, metadata);
+    }
+
+    /// <summary>
+    /// Estimate of H(p_z) = H(ξ) + (3L²/2) ln 2πe for a data set drawn from the relaxed model <paramref name="inputModel"/>
+    /// (L×L at T_ξ, with the data set's shift): H(ξ) = E[E_ξ(ξ)] + ln Z_ξ, with E[E_ξ] the data-set mean and ln Z_ξ exact.
+    /// Returns the estimate and the standard error of the data-set mean (configurations taken as independent).
+    /// </summary>
+    public static (double Entropy, double StandardError) LatentEntropyOf(ReadOnlySpan<float> data, int count, RelaxedIsing inputModel)
+    {
+        ArgumentNullException.ThrowIfNull(inputModel);
+        int n = inputModel.Sites;
+        if (count < 2 || (long)count * n > data.Length) throw new ArgumentException($"need at least 2 configurations of {n} sites", nameof(count));
+        var x = new double[n];
+        double sum = 0, sumSq = 0;
+        for (int c = 0; c < count; c++)
+        {
+            for (int i = 0; i < n; i++) x[i] = data[c * n + i];
+            double e = inputModel.Energy(x);
+            sum += e;
+            sumSq += e * e;
+        }
+        double mean = sum / count;
+        double variance = Math.Max(0, (sumSq - count * mean * mean) / (count - 1));
+        double lnZ = inputModel.LnNormalizer(KaufmanSolution.Compute(inputModel.Size, inputModel.Temperature).LnZ);
+        double noise = 1.5 * n * Math.Log(2 * Math.PI * Math.E);
+        return (mean + lnZ + noise, Math.Sqrt(variance / count));
     }
 
     /// <summary>

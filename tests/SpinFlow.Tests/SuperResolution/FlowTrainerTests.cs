@@ -38,7 +38,9 @@ public class FlowTrainerTests(ITestOutputHelper output)
         const int batch = 64, steps = 80, window = 8;
         var data = RelaxedDataSet(t, 32, 8, 11);
         var options = new FlowTrainerOptions(t, batch, gamma: 0, gammaSteps: 0, seed: 5, adam: new AdamOptions(1e-2));
-        var trainer = new FlowTrainer(SmallFlow(), data, data.Length / (InputSize * InputSize), InputSize, options);
+        int count = data.Length / (InputSize * InputSize);
+        var (entropy, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(InputSize, t));
+        var trainer = new FlowTrainer(SmallFlow(), data, count, InputSize, options) { LatentEntropy = entropy };
         var r = trainer.Run(steps);
 
         Assert.Equal(steps, trainer.Step);
@@ -51,7 +53,14 @@ public class FlowTrainerTests(ITestOutputHelper output)
         Assert.True(first - last > 4 * Math.Sqrt(seFirst * seFirst + seLast * seLast),
             $"loss did not drop: first {first:F3} ± {seFirst:F3}, last {last:F3} ± {seLast:F3}");
         foreach (var s in r)
+        {
             Assert.True(s.Objective > s.Bound - 4 * s.StandardError, $"step {s.Step}: objective {s.Objective:F3} ± {s.StandardError:F3} below the bound {s.Bound:F3}");
+            // The tight form: KL(q‖π_x) ≥ 0, with the data-set estimate of H(ξ) as a second source of noise.
+            double tolerance = 4 * Math.Sqrt(s.StandardError * s.StandardError + entropyError * entropyError);
+            Assert.True(s.KlEstimate > -tolerance, $"step {s.Step}: KL estimate {s.KlEstimate:F3} below 0 by more than {tolerance:F3}");
+        }
+        output.WriteLine($"H(p_z) = {entropy:F3} ± {entropyError:F3}; KL estimate first {r[0].KlEstimate:F3}, last {r[^1].KlEstimate:F3}");
+        Assert.True(r[^1].KlEstimate < r[0].KlEstimate);
         Assert.Equal(trainer.Bound / 64, trainer.BoundPerSite, 12);
     }
 
