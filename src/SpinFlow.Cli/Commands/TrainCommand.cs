@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
 
@@ -97,13 +98,21 @@ public static class TrainCommand
                 trainer = new FlowTrainer(flow, data, count, meta.Size, options);
             }
             trainer.InputTemperature = meta.Temperature;
+            // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least.
+            double entropyError = double.NaN;
+            if (count >= 2)
+            {
+                (double h, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift));
+                trainer.LatentEntropy = h;
+            }
             trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
 
             int sites = trainer.Flow.Size * trainer.Flow.Size;
             cli.Out.WriteLine($"train Flow_{meta.Size}: {count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} → {trainer.Flow.Size}×{trainer.Flow.Size} at " +
                 $"T_x = {Format.Number(options.Temperature, "G6")}; {trainer.Flow.ParameterCount} parameters, batch {options.Batch}, seed {options.Seed}" +
                 (resuming ? $"; resuming at step {trainer.Step}" : ""));
-            cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(trainer.BoundPerSite, "F6")} (loss ≥ bound)");
+            cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(trainer.BoundPerSite, "F6")} (loss ≥ bound)" +
+                (trainer.LatentEntropy is double hz ? $"; KL = loss − γ-term − bound − H(p_z)/N with H(p_z)/N = {Format.Number(hz / sites, "F6")} ± {Format.Number(entropyError / sites, "F6")} from the data set" : ""));
             long remaining = Math.Max(0, total - trainer.Step);
             if (remaining == 0)
             {
@@ -124,7 +133,8 @@ public static class TrainCommand
                     lastTime = now;
                     cli.Out.WriteLine($"step {r.Step,7}/{total}  loss {Format.Number(r.Loss / sites, "F5")} ± {Format.Number(r.Spread / sites, "F5")}  " +
                         $"γ-term {Format.Number(r.Penalty / sites, "F5")}  m_in {Format.Number(r.MagnetizationIn, "F3")} m_ds {Format.Number(r.MagnetizationBlocked, "F3")}  " +
-                        $"bound {Format.Number(r.Bound / sites, "F5")}  {Format.Number(rate, "G3")} steps/s");
+                        $"bound {Format.Number(r.Bound / sites, "F5")}" + (double.IsNaN(r.KlEstimate) ? "" : $"  KL {Format.Number(r.KlEstimate / sites, "F5")}") +
+                        $"  {Format.Number(rate, "G3")} steps/s");
                 });
             }
             catch (InvalidOperationException e)

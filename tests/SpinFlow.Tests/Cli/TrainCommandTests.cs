@@ -56,6 +56,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("step       6/6  loss", a.Stdout);
         Assert.Contains("steps/s", a.Stdout);
         Assert.Contains("bound", a.Stdout);
+        Assert.Contains("  KL ", a.Stdout);
 
         var b = CliRunner.Run(Train(xi, split, 4));
         Assert.True(b.ExitCode == 0, b.Stderr);
