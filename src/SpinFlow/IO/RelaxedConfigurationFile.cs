@@ -1,5 +1,3 @@
-using PureHDF;
-
 namespace SpinFlow.IO;
 
 /// <summary>Metadata stored as attributes of the <c>x</c> dataset.</summary>
@@ -24,35 +22,21 @@ public static class RelaxedConfigurationFile
     public static void Write(string path, float[] x, int count, RelaxedConfigurationMetadata meta)
     {
         ArgumentNullException.ThrowIfNull(meta);
-        long n2 = (long)meta.Size * meta.Size;
-        if (count < 0 || x.Length < count * n2) throw new ArgumentException("fewer values than count·L² were given");
-        var data = x.Length == count * n2 ? x : x.AsSpan(0, (int)(count * n2)).ToArray();
-        var dataset = new H5Dataset(data, fileDims: [(ulong)count, (ulong)meta.Size, (ulong)meta.Size]);
-        dataset.Attributes["size"] = meta.Size;
-        dataset.Attributes["temperature"] = meta.Temperature;
-        dataset.Attributes["shift"] = meta.Shift;
-        dataset.Attributes["sampler"] = meta.Sampler;
-        dataset.Attributes["seed"] = meta.Seed;
-        dataset.Attributes["chains"] = meta.Chains;
-        var file = new H5File { [Dataset] = dataset };
-        AtomicFile.Write(path, tmp => file.Write(tmp));
+        LatticeDataset.Write(path, Dataset, x, count, meta.Size, new Dictionary<string, object>
+        {
+            ["size"] = meta.Size,
+            ["temperature"] = meta.Temperature,
+            ["shift"] = meta.Shift,
+            ["sampler"] = meta.Sampler,
+            ["seed"] = meta.Seed,
+            ["chains"] = meta.Chains,
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Write"/>: the values (n·L² floats, row-major), n, and the metadata.</summary>
-    public static (float[] X, int Count, RelaxedConfigurationMetadata Metadata) Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"no such file: {path}");
-        try
+    public static (float[] X, int Count, RelaxedConfigurationMetadata Metadata) Read(string path) =>
+        LatticeDataset.Read(path, Dataset, "relaxed-configuration", ["size", "temperature", "shift", "sampler", "seed"], (ds, count) =>
         {
-            using var file = H5File.OpenRead(path);
-            if (!file.LinkExists(Dataset))
-                throw new InvalidDataException($"{path} has no '{Dataset}' dataset: not a spinflow relaxed-configuration file");
-            var ds = file.Dataset(Dataset);
-            var dims = ds.Space.Dimensions;
-            if (dims.Length != 3 || dims[1] != dims[2]) throw new InvalidDataException($"{path}: '{Dataset}' must have shape [n, L, L]");
-            foreach (var name in new[] { "size", "temperature", "shift", "sampler", "seed" })
-                if (!ds.AttributeExists(name)) throw new InvalidDataException($"{path}: '{Dataset}' lacks the '{name}' attribute");
-            var x = ds.Read<float[]>();
             var meta = new RelaxedConfigurationMetadata(
                 ds.Attribute("size").Read<int>(),
                 ds.Attribute("temperature").Read<double>(),
@@ -60,12 +44,6 @@ public static class RelaxedConfigurationFile
                 ds.Attribute("sampler").Read<string>(),
                 ds.Attribute("seed").Read<ulong>(),
                 ds.AttributeExists("chains") ? ds.Attribute("chains").Read<int>() : 1);
-            if (meta.Size != (int)dims[1]) throw new InvalidDataException($"{path}: size attribute {meta.Size} does not match dataset shape");
-            return (x, (int)dims[0], meta);
-        }
-        catch (Exception e) when (e is not InvalidDataException and not FileNotFoundException)
-        {
-            throw new InvalidDataException($"{path} is not a readable spinflow HDF5 relaxed-configuration file: {e.Message}");
-        }
-    }
+            return (ds.Read<float[]>(), count, meta);
+        });
 }

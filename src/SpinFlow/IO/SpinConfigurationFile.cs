@@ -1,5 +1,3 @@
-using PureHDF;
-
 namespace SpinFlow.IO;
 
 /// <summary>Metadata stored as attributes next to the <c>configs</c> dataset.</summary>
@@ -17,45 +15,26 @@ public static class SpinConfigurationFile
     public const string Dataset = "configs";
 
     /// <summary>Writes <paramref name="count"/> configurations stored back to back in <paramref name="spins"/>, atomically.</summary>
-    public static void Write(string path, sbyte[] spins, int count, SpinConfigurationMetadata meta)
-    {
-        int n2 = meta.Size * meta.Size;
-        if (spins.Length < (long)count * n2) throw new ArgumentException("fewer spins than count·L² were given");
-        var data = spins.Length == count * n2 ? spins : spins.AsSpan(0, count * n2).ToArray();
-        var dataset = new H5Dataset(data, fileDims: [(ulong)count, (ulong)meta.Size, (ulong)meta.Size]);
-        dataset.Attributes["size"] = meta.Size;
-        dataset.Attributes["temperature"] = meta.Temperature;
-        dataset.Attributes["algorithm"] = meta.Algorithm;
-        dataset.Attributes["seed"] = meta.Seed;
-        dataset.Attributes["sweeps_between_saves"] = meta.SweepsBetweenSaves;
-        var file = new H5File { [Dataset] = dataset };
-        AtomicFile.Write(path, tmp => file.Write(tmp));
-    }
+    public static void Write(string path, sbyte[] spins, int count, SpinConfigurationMetadata meta) =>
+        LatticeDataset.Write(path, Dataset, spins, count, meta.Size, new Dictionary<string, object>
+        {
+            ["size"] = meta.Size,
+            ["temperature"] = meta.Temperature,
+            ["algorithm"] = meta.Algorithm,
+            ["seed"] = meta.Seed,
+            ["sweeps_between_saves"] = meta.SweepsBetweenSaves,
+        });
 
     /// <summary>Reads a file written by <see cref="Write"/>; returns the spins (n·L² values) and metadata.</summary>
-    public static (sbyte[] Spins, int Count, SpinConfigurationMetadata Metadata) Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"no such file: {path}");
-        try
+    public static (sbyte[] Spins, int Count, SpinConfigurationMetadata Metadata) Read(string path) =>
+        LatticeDataset.Read(path, Dataset, "configuration", ["size", "temperature", "algorithm", "seed", "sweeps_between_saves"], (ds, count) =>
         {
-            using var file = H5File.OpenRead(path);
-            if (!file.LinkExists(Dataset)) throw new InvalidDataException($"{path} has no '{Dataset}' dataset: not a spinflow configuration file");
-            var ds = file.Dataset(Dataset);
-            var dims = ds.Space.Dimensions;
-            if (dims.Length != 3 || dims[1] != dims[2]) throw new InvalidDataException($"{path}: '{Dataset}' must have shape [n, L, L]");
-            var spins = ds.Read<sbyte[]>();
             var meta = new SpinConfigurationMetadata(
                 ds.Attribute("size").Read<int>(),
                 ds.Attribute("temperature").Read<double>(),
                 ds.Attribute("algorithm").Read<string>(),
                 ds.Attribute("seed").Read<ulong>(),
                 ds.Attribute("sweeps_between_saves").Read<int>());
-            if (meta.Size != (int)dims[1]) throw new InvalidDataException($"{path}: size attribute {meta.Size} does not match dataset shape");
-            return (spins, (int)dims[0], meta);
-        }
-        catch (Exception e) when (e is not InvalidDataException and not FileNotFoundException)
-        {
-            throw new InvalidDataException($"{path} is not a readable spinflow HDF5 configuration file: {e.Message}");
-        }
-    }
+            return (ds.Read<sbyte[]>(), count, meta);
+        });
 }
