@@ -110,7 +110,7 @@ public static class TrainCommand
                     lastStep = r.Step;
                     lastTime = now;
                     cli.Out.WriteLine($"step {r.Step,7}/{total}  loss {Format.Number(r.Loss / sites, "F5")} ± {Format.Number(r.Spread / sites, "F5")}  " +
-                        $"γ-term {Format.Number(r.Penalty / sites, "F5")}  " +
+                        (baseline ? "" : $"γ-term {Format.Number(r.Penalty / sites, "F5")}  ") +
                         (double.IsNaN(r.MagnetizationIn) ? "" : $"m_in {Format.Number(r.MagnetizationIn, "F3")} |m|_in {Format.Number(r.AbsMagnetizationIn, "F3")}  ") +
                         $"m_ds {Format.Number(r.MagnetizationBlocked, "F3")} |m|_ds {Format.Number(r.AbsMagnetizationBlocked, "F3")}  " +
                         $"bound {Format.Number(r.Bound / sites, "F5")}" + (double.IsNaN(r.KlEstimate) ? "" : $"  KL {Format.Number(r.KlEstimate / sites, "F5")}") +
