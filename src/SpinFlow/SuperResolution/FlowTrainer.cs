@@ -215,8 +215,8 @@ public sealed class FlowTrainer
 
     /// <summary>
     /// Continues the run saved in <paramref name="checkpoint"/> with latents from <paramref name="latent"/>: parameters, Adam
-    /// state (fresh Adam when none was saved), step count, loss history and per-step history. Use the same latent source and
-    /// options (seed, batch, γ schedule) for an exact continuation.
+    /// state (fresh Adam when none was saved), step count, loss history and per-step history (empty for checkpoints written
+    /// before it was recorded). Use the same latent source and options (seed, batch, γ schedule) for an exact continuation.
     /// </summary>
     public static FlowTrainer Resume(Checkpoint checkpoint, IConfigurationSource latent, FlowTrainerOptions options)
     {
