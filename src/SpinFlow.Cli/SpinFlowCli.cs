@@ -23,6 +23,8 @@ public static class SpinFlowCli
             RelaxedCommand.Create(context),
             RescaleCommand.Create(context),
             TrainCommand.Create(context),
+            PipelineCommand.Create(context),
+            PlotCommand.Create(context),
             GenerateCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),

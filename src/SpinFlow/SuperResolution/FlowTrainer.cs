@@ -181,6 +181,7 @@ public sealed class FlowTrainer
         Step = startStep;
         _lossHistory = lossHistory?.ToList() ?? [];
         History = history ?? new TrainingHistory();
+        History.Sites = flow.Size * flow.Size;
         var model = new RelaxedIsing(flow.Size, options.Temperature);
         Energy = new RelaxedIsingEnergy(model);
         Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);

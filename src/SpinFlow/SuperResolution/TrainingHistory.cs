@@ -17,6 +17,9 @@ public sealed class TrainingHistory
 
     private readonly List<double>[] _columns = Columns.Select(_ => new List<double>()).ToArray();
 
+    /// <summary>Sites N of the output lattice, when known: divides the totals into the per-site values that plots show.</summary>
+    public int? Sites { get; set; }
+
     /// <summary>Steps recorded.</summary>
     public int Count => _columns[0].Count;
 
@@ -39,14 +42,19 @@ public sealed class TrainingHistory
     }
 
     /// <summary>The columns as a JSON object of arrays.</summary>
-    public JsonObject ToJson() => new(Columns.Select((name, i) => KeyValuePair.Create(name,
-        (JsonNode?)new JsonArray(_columns[i].Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).ToArray<JsonNode?>()))));
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject(Columns.Select((name, i) => KeyValuePair.Create(name,
+            (JsonNode?)new JsonArray(_columns[i].Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).ToArray<JsonNode?>()))));
+        if (Sites is int n) o["sites"] = n;
+        return o;
+    }
 
     /// <summary>Reads <see cref="ToJson"/>'s output; a missing or malformed history is an <see cref="InvalidDataException"/>.</summary>
     public static TrainingHistory FromJson(JsonNode? node)
     {
         if (node is not JsonObject o) throw new InvalidDataException("training history is not a JSON object");
-        var history = new TrainingHistory();
+        var history = new TrainingHistory { Sites = o["sites"] is JsonValue n && n.TryGetValue(out int sites) ? sites : null };
         int length = -1;
         for (int i = 0; i < Columns.Count; i++)
         {

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using Spectre.Console;
+using SpinFlow.IO;
+using SpinFlow.Pipeline;
+
+namespace SpinFlow.Cli.Commands;
+
+/// <summary><c>spinflow pipeline</c>: the whole method in one resumable run (rescale, train with transfer, sample exactly, compare).</summary>
+public static class PipelineCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext cli)
+    {
+        var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes) or paper (16 → … → 128 at 7 temperatures, hours)", DefaultValueFactory = _ => "quick" };
+        var baseSize = new Option<int?>("--base-size") { Description = "Input lattice size, a power of two ≥ 4 (preset: 8 quick, 16 paper)" };
+        var levels = new Option<int?>("--levels") { Description = "Super-resolution levels; the final size is base·2^levels (preset: 2 quick, 3 paper)" };
+        var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' (preset: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Run folder (default runs/PRESET); it must be new or empty unless --resume" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out: finished stages are kept, the rest run" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 400 quick, 2000 paper)" };
+        var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 200 quick, 500 paper)" };
+        var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 16 quick, 32 paper)" };
+        var warmUp = new Option<int?>("--warmup") { Description = "Warm-up trajectories per chain (preset: 100 quick, 200 paper)" };
+        var trajectories = new Option<int?>("--trajectories") { Description = "Measured trajectories per chain (preset: 200 quick, 500 paper)" };
+        var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 50000 paper)" };
+        var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
+        var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang references; writes report.md, results.json and figures")
+        {
+            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, seed, threads,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var kind = parse.GetValue(preset) switch
+            {
+                "quick" => PipelinePreset.Quick,
+                "paper" => PipelinePreset.Paper,
+                var other => throw new UsageException($"--preset must be quick or paper, not '{other}'"),
+            };
+            string? temps = parse.GetValue(temperature);
+            var options = PipelineOptions.ForPreset(kind, parse.GetValue(baseSize), parse.GetValue(levels), temps is null ? null : TemperatureGrid.Parse(temps));
+            options = options with
+            {
+                TrainSteps = parse.GetValue(trainSteps) ?? options.TrainSteps,
+                TransferSteps = parse.GetValue(transferSteps) ?? options.TransferSteps,
+                Chains = parse.GetValue(chains) ?? options.Chains,
+                WarmUp = parse.GetValue(warmUp) ?? options.WarmUp,
+                Trajectories = parse.GetValue(trajectories) ?? options.Trajectories,
+                ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+            };
+            options.Validate();
+            string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
+
+            cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
+                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");
+            var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
+                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
+            Print(cli, summary);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static PipelineSummary RunWithBar(PipelineOptions options, string folder, bool resume, CancellationToken cancellation)
+    {
+        PipelineSummary summary = null!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var overall = ctx.AddTask("pipeline", maxValue: 1.0);
+                var stage = ctx.AddTask("stage", maxValue: 1.0);
+                var progress = new InlineProgress(p =>
+                {
+                    overall.Value = (p.StagesDone + p.StageFraction) / p.StagesTotal;
+                    overall.Description = Markup.Escape($"pipeline {p.StagesDone + 1}/{p.StagesTotal}" + (p.Remaining is TimeSpan eta ? $", ETA {Eta(eta)}" : ""));
+                    stage.Value = p.StageFraction;
+                    stage.Description = Markup.Escape(Describe(p));
+                });
+                summary = PipelineRun.Run(options, folder, resume, progress, cancellation);
+                overall.Value = 1;
+                stage.Value = 1;
+            });
+        return summary;
+    }
+
+    private static string Describe(PipelineProgress p) =>
+        $"{p.Kind}" + (p.Level > 0 ? $" level {p.Level}" : "") + (p.Temperature is double t ? $" T = {Format.Number(t, "F4")}" : "") + $" ({p.Stage})";
+
+    private static string Eta(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.Seconds}s";
+
+    private static void Print(CliContext cli, PipelineSummary summary)
+    {
+        var table = new Table().Title(Markup.Escape("⟨m²⟩ and ⟨e⟩: super-resolution flow + latent HMC against Swendsen–Wang"));
+        foreach (var c in new[] { "L", "T", "⟨m²⟩ flow", "⟨m²⟩ SW", "dev σ", "⟨e⟩ flow", "⟨e⟩ exact", "acc.", "τ(m²)" })
+            table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        foreach (var g in summary.Results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
+        {
+            var m2 = g.First(e => e.Observable == "m2");
+            var e = g.First(e => e.Observable == "energy");
+            table.AddRow(g.Key.Size.ToString(), Format.Number(g.Key.Temperature, "F4"), Format.WithError(m2.Flow), Format.WithError(m2.Reference),
+                Format.Number(m2.DeviationSigma, "+0.0;-0.0"), Format.WithError(e.Flow), Format.Number(e.Exact, "F5"),
+                Format.Number(m2.Acceptance, "F2"), Format.Number(m2.TauInt, "F1"));
+        }
+        cli.Console.Write(table);
+        cli.Out.WriteLine($"{summary.Executed.Count} stages run, {summary.Skipped.Count} already done; wall time {Format.Number(summary.Elapsed.TotalSeconds, "F1")} s");
+        cli.Out.WriteLine($"report: {summary.Folder.ReportPath}");
+    }
+
+    /// <summary>Non-interactive progress: one line when a stage starts and when it ends.</summary>
+    private sealed class LineProgress(CliContext cli) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress p)
+        {
+            if (p.StageFraction == 0)
+                cli.Error.WriteLine($"[{p.StagesDone + 1}/{p.StagesTotal}] {Describe(p)}" + (p.Remaining is TimeSpan eta ? $"; ETA {Eta(eta)}" : ""));
+            else if (p.Finished)
+                cli.Error.WriteLine($"      done; {Eta(p.Elapsed)} elapsed");
+        }
+    }
+
+    private sealed class InlineProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) => report(value);
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using SpinFlow.Pipeline;
+using SpinFlow.Reporting;
+using SpinFlow.SuperResolution;
+
+namespace SpinFlow.Cli.Commands;
+
+/// <summary><c>spinflow plot</c>: redraws figures from saved JSON (a pipeline run folder, or training histories).</summary>
+public static class PlotCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext cli)
+    {
+        var run = new Option<string?>("--run") { Description = "Pipeline run folder: redraws its figures from results.json and stages/rescale.json" };
+        var figure = new Option<string>("--figure") { Description = "With --run: all, fig2, fig4, fig5 or training", DefaultValueFactory = _ => "all" };
+        var history = new Option<string?>("--history") { Description = "Training history files written by 'spinflow train --history' (comma-separated): draws their loss curves with the bounds" };
+        var output = new Option<string?>("--out", "-o") { Description = "With --history: the PNG to write (default training-curves.png)" };
+        var command = new Command("plot", "Redraw figures from a pipeline run's JSON, or training curves from 'train --history' files") { run, figure, history, output };
+        command.SetAction(parse =>
+        {
+            string? runPath = parse.GetValue(run), historyPaths = parse.GetValue(history);
+            if ((runPath is null) == (historyPaths is null)) throw new UsageException("give either --run DIR or --history FILE[,FILE…]");
+            if (historyPaths is not null)
+            {
+                string outPath = parse.GetValue(output) ?? "training-curves.png";
+                IO.AtomicFile.CheckWritable(outPath);
+                var curves = historyPaths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Curve).ToArray();
+                TrainingCurvesFigure.Save(curves, outPath);
+                cli.Out.WriteLine($"wrote {outPath}");
+                return 0;
+            }
+            string which = parse.GetValue(figure)!;
+            if (which is not ("all" or "fig2" or "fig4" or "fig5" or "training")) throw new UsageException($"--figure must be all, fig2, fig4, fig5 or training, not '{which}'");
+            var folder = RunFolder.Existing(runPath!);
+            var results = PipelineResults.FromJson(ReadObject(folder.ResultsPath));
+            if (which is "all" or "fig2")
+            {
+                if (!folder.IsDone(PipelineRun.RescaleStage)) throw new FileNotFoundException($"{runPath} has no finished rescaling stage to draw fig2 from");
+                RescalingFigure.Save(PipelineJson.Rescaling(folder.Load(PipelineRun.RescaleStage)), folder.RescalingFigurePath);
+                cli.Out.WriteLine($"wrote {folder.RescalingFigurePath}");
+            }
+            if (which is "all" or "fig4")
+            {
+                PipelineReport.DrawConvergence(results, folder.ConvergenceFigurePath);
+                cli.Out.WriteLine($"wrote {folder.ConvergenceFigurePath}");
+            }
+            if (which is "all" or "fig5")
+            {
+                StructureFactorFigure.Save(results, folder.StructureFactorFigurePath);
+                cli.Out.WriteLine($"wrote {folder.StructureFactorFigurePath}");
+            }
+            if (which is "all" or "training")
+            {
+                PipelineReport.DrawTraining(results, folder.TrainingFigurePath);
+                cli.Out.WriteLine($"wrote {folder.TrainingFigurePath}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static TrainingCurve Curve(string path)
+    {
+        var h = TrainingHistory.FromJson(ReadObject(path));
+        if (h.Count == 0) throw new InvalidDataException($"{path} holds no training steps");
+        // Older files lack the site count; then the totals are drawn as they are.
+        double n = h.Sites ?? 1;
+        return new TrainingCurve(Path.GetFileNameWithoutExtension(path) + (h.Sites is null ? " (totals)" : ""),
+            h["loss"].Select(v => v / n).ToArray(), h["bound"][^1] / n);
+    }
+
+    private static JsonObject ReadObject(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist");
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using SpinFlow.IO;
+using SpinFlow.Statistics;
+using SpinFlow.SuperResolution;
+
+namespace SpinFlow.Pipeline;
+
+/// <summary>JSON forms of the pipeline's settings and of the records the figures are redrawn from.</summary>
+public static class PipelineJson
+{
+    /// <summary>
+    /// The settings that decide a run's results (everything but the thread count), as stored in pipeline.json and
+    /// compared on resume.
+    /// </summary>
+    public static JsonObject Settings(PipelineOptions o) => new()
+    {
+        ["format"] = "spinflow-pipeline",
+        ["version"] = 1,
+        ["preset"] = o.Preset,
+        ["base_size"] = o.BaseSize,
+        ["levels"] = o.Levels,
+        ["temperatures"] = new JsonArray(o.Temperatures.Select(t => (JsonNode?)t).ToArray()),
+        ["rescale_sweeps"] = o.RescaleSweeps,
+        ["grid_points"] = o.GridPoints,
+        ["data_samples"] = o.DataSamples,
+        ["generated_samples"] = o.GeneratedSamples,
+        ["train_steps"] = o.TrainSteps,
+        ["transfer_steps"] = o.TransferSteps,
+        ["batch"] = o.Batch,
+        ["learning_rate"] = o.LearningRate,
+        ["gamma"] = o.Gamma,
+        ["gamma_steps"] = o.GammaSteps,
+        ["equivariant"] = o.Equivariant,
+        ["chains"] = o.Chains,
+        ["warm_up"] = o.WarmUp,
+        ["trajectories"] = o.Trajectories,
+        ["leapfrog_steps"] = o.LeapfrogSteps,
+        ["reference_sweeps"] = o.ReferenceSweeps,
+        ["seed"] = o.Seed,
+    };
+
+    /// <summary>A rescaling run with every grid point, enough to redraw Fig. 2.</summary>
+    public static JsonObject Rescaling(TemperatureRescalingResult r) => new()
+    {
+        ["size"] = r.Options.Size,
+        ["samples"] = r.Options.Samples,
+        ["thermalize"] = r.Options.Thermalize,
+        ["seed"] = r.Options.Seed,
+        ["points"] = new JsonArray(r.Points.Select(p => (JsonNode?)new JsonObject
+        {
+            ["temperature"] = p.Temperature,
+            ["block_energy"] = ResultJson.Estimate(p.BlockEnergy),
+            ["energy"] = ResultJson.Estimate(p.Energy),
+            ["exact_energy"] = p.ExactEnergy,
+            ["exact_half_energy"] = p.ExactHalfEnergy,
+            ["t_xi"] = ResultJson.Number(p.TXi),
+            ["t_xi_error"] = ResultJson.Number(p.TXiError),
+            ["half_specific_heat_at_t_xi"] = ResultJson.Number(p.HalfSpecificHeatAtTXi),
+        }).ToArray()),
+    };
+
+    /// <summary>Inverse of <see cref="Rescaling(TemperatureRescalingResult)"/>.</summary>
+    public static TemperatureRescalingResult Rescaling(JsonObject node)
+    {
+        var points = node["points"]!.AsArray().Select(p => new RescalingPoint(
+            Double(p!["temperature"]), EstimateOf(p["block_energy"]), EstimateOf(p["energy"]), Double(p["exact_energy"]), Double(p["exact_half_energy"]),
+            Double(p["t_xi"]), Double(p["t_xi_error"]), Double(p["half_specific_heat_at_t_xi"]))).ToArray();
+        var options = new TemperatureRescalingOptions((int)Double(node["size"]), points.Select(p => p.Temperature).ToArray(),
+            (int)Double(node["samples"]), (int)Double(node["thermalize"]), node["seed"]!.GetValue<ulong>());
+        return new TemperatureRescalingResult(options, points, TimeSpan.Zero);
+    }
+
+    /// <summary>{"mean","error","tau"} back to an <see cref="Estimate"/> (null → NaN).</summary>
+    public static Estimate EstimateOf(JsonNode? node) => new(Double(node?["mean"]), Double(node?["error"]), Double(node?["tau"]));
+
+    /// <summary>A JSON number, or NaN for null/missing.</summary>
+    public static double Double(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
+}

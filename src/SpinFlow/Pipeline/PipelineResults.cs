@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using SpinFlow.IO;
+using SpinFlow.Statistics;
+
+namespace SpinFlow.Pipeline;
+
+/// <summary>One observable at one size and temperature: the flow's exact-sampling result beside the Swendsen–Wang reference.</summary>
+/// <param name="Size">Linear size of the lattice.</param>
+/// <param name="Level">Super-resolution level that produced it (1 = Flow_base).</param>
+/// <param name="Temperature">Target temperature T_x.</param>
+/// <param name="Observable">"m2" or "energy".</param>
+/// <param name="Flow">Latent-HMC estimate (τ in trajectories).</param>
+/// <param name="Reference">Swendsen–Wang estimate on the same size and temperature (τ in sweeps).</param>
+/// <param name="Exact">Exact value when known (⟨e⟩ from the finite-size solution), else NaN.</param>
+/// <param name="DeviationSigma">(flow − reference) / √(σ_flow² + σ_ref²).</param>
+/// <param name="Acceptance">Latent-HMC acceptance rate.</param>
+/// <param name="TauInt">τ_int of the observable's chain-averaged series, in trajectories.</param>
+/// <param name="Seconds">Wall time of the sampling stage.</param>
+public sealed record PipelineEntry(int Size, int Level, double Temperature, string Observable, Estimate Flow, Estimate Reference,
+    double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds);
+
+/// <summary>⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice).</summary>
+public sealed record PipelineInput(double Temperature, double InputTemperature, int Size, Estimate M2);
+
+/// <summary>A Swendsen–Wang reference curve: ⟨m²⟩ against T on one size.</summary>
+public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] M2);
+
+/// <summary>⟨m²⟩ (mean over chains) after every latent-HMC trajectory of one sampling stage, warm-up included (entry 0 = start).</summary>
+public sealed record ConvergenceTrace(int Size, double Temperature, int WarmUp, double[] M2);
+
+/// <summary>Loss history of one trained flow.</summary>
+public sealed record LevelTraining(int InputSize, double Temperature, double BoundPerSite, double[] LossPerSite);
+
+/// <summary>Wall time of one stage.</summary>
+public sealed record StageTime(string Stage, string Kind, double Seconds);
+
+/// <summary>Everything the report, results.json and the figures show, collected from the stage records of a run folder.</summary>
+public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IReadOnlyList<PipelineInput> Inputs,
+    IReadOnlyList<ReferenceCurve> Curves, IReadOnlyList<ConvergenceTrace> Traces, IReadOnlyList<LevelTraining> Training, IReadOnlyList<StageTime> Stages)
+{
+    /// <summary>Reads every finished stage of <paramref name="run"/>; stages not yet done are simply absent.</summary>
+    public static PipelineResults Collect(PipelineOptions options, RunFolder run)
+    {
+        var curves = new List<ReferenceCurve>();
+        var reference = new Dictionary<(int, double), (Estimate M2, Estimate E)>();
+        for (int level = 0; level <= options.Levels; level++)
+        {
+            int size = options.SizeAt(level);
+            string name = PipelineRun.ReferenceStage(size);
+            if (!run.IsDone(name)) continue;
+            var points = run.Load(name)["points"]!.AsArray();
+            var ts = new List<double>();
+            var m2 = new List<Estimate>();
+            foreach (var p in points)
+            {
+                double t = PipelineJson.Double(p!["temperature"]);
+                var obs = p["observables"]!;
+                var est = PipelineJson.EstimateOf(obs["m2"]);
+                ts.Add(t);
+                m2.Add(est);
+                reference[(size, t)] = (est, PipelineJson.EstimateOf(obs["energy"]));
+            }
+            curves.Add(new ReferenceCurve(size, ts.ToArray(), m2.ToArray()));
+        }
+
+        var entries = new List<PipelineEntry>();
+        var inputs = new List<PipelineInput>();
+        var traces = new List<ConvergenceTrace>();
+        var training = new List<LevelTraining>();
+        foreach (double t in options.Temperatures)
+        {
+            if (run.IsDone(PipelineRun.DataStage(t)))
+            {
+                var d = run.Load(PipelineRun.DataStage(t));
+                inputs.Add(new PipelineInput(t, PipelineJson.Double(d["t_xi"]), options.BaseSize, PipelineJson.EstimateOf(d["observables"]!["m2"])));
+            }
+            for (int level = 1; level <= options.Levels; level++)
+            {
+                int size = options.SizeAt(level);
+                string trained = PipelineRun.TrainStage(t, options.SizeAt(level - 1));
+                if (run.IsDone(trained))
+                {
+                    var tr = run.Load(trained);
+                    training.Add(new LevelTraining(options.SizeAt(level - 1), t, PipelineJson.Double(tr["bound_per_site"]),
+                        tr["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray()));
+                }
+                string name = PipelineRun.SampleStage(t, size);
+                if (!run.IsDone(name)) continue;
+                var s = run.Load(name);
+                traces.Add(new ConvergenceTrace(size, t, (int)PipelineJson.Double(s["warm_up"]), s["m2_trace"]!.AsArray().Select(PipelineJson.Double).ToArray()));
+                var obs = s["observables"]!;
+                double acceptance = PipelineJson.Double(s["acceptance"]), seconds = PipelineJson.Double(s["seconds"]);
+                var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (new Estimate(double.NaN, double.NaN, double.NaN), new Estimate(double.NaN, double.NaN, double.NaN));
+                var m2 = PipelineJson.EstimateOf(obs["m2"]);
+                var e = PipelineJson.EstimateOf(obs["energy"]);
+                entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
+                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds));
+                entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, PipelineJson.Double(s["exact_energy"]), e.DeviationSigma(refE.Mean, refE.Error),
+                    acceptance, PipelineJson.Double(s["tau_int"]!["energy"]), seconds));
+            }
+        }
+
+        var stages = PipelineRun.StageNames(options).Where(run.IsDone).Select(n =>
+        {
+            var rec = run.Load(n);
+            return new StageTime(n, rec["kind"]?.GetValue<string>() ?? "", PipelineJson.Double(rec["seconds"]));
+        }).ToArray();
+        return new PipelineResults(entries, inputs, curves, traces, training, stages);
+    }
+
+    /// <summary>results.json: one entry per size, temperature and observable, plus the inputs, curves and stage times.</summary>
+    public JsonObject ToJson(PipelineOptions options) => new()
+    {
+        ["format"] = "spinflow-pipeline-results",
+        ["version"] = 1,
+        ["settings"] = PipelineJson.Settings(options),
+        ["entries"] = new JsonArray(Entries.Select(e => (JsonNode?)new JsonObject
+        {
+            ["size"] = e.Size,
+            ["level"] = e.Level,
+            ["temperature"] = e.Temperature,
+            ["observable"] = e.Observable,
+            ["method"] = "latent-hmc",
+            ["flow"] = ResultJson.Estimate(e.Flow),
+            ["reference"] = ResultJson.Estimate(e.Reference),
+            ["reference_method"] = "sw",
+            ["exact"] = ResultJson.Number(e.Exact),
+            ["deviation_sigma"] = ResultJson.Number(e.DeviationSigma),
+            ["acceptance"] = ResultJson.Number(e.Acceptance),
+            ["tau_int"] = ResultJson.Number(e.TauInt),
+            ["wall_seconds"] = ResultJson.Number(e.Seconds),
+        }).ToArray()),
+        ["inputs"] = new JsonArray(Inputs.Select(i => (JsonNode?)new JsonObject
+        {
+            ["temperature"] = i.Temperature,
+            ["t_xi"] = i.InputTemperature,
+            ["size"] = i.Size,
+            ["m2"] = ResultJson.Estimate(i.M2),
+        }).ToArray()),
+        ["reference_curves"] = new JsonArray(Curves.Select(c => (JsonNode?)new JsonObject
+        {
+            ["size"] = c.Size,
+            ["temperatures"] = new JsonArray(c.Temperatures.Select(t => (JsonNode?)t).ToArray()),
+            ["m2"] = new JsonArray(c.M2.Select(m => (JsonNode?)ResultJson.Estimate(m)).ToArray()),
+        }).ToArray()),
+        ["traces"] = new JsonArray(Traces.Select(c => (JsonNode?)new JsonObject
+        {
+            ["size"] = c.Size,
+            ["temperature"] = c.Temperature,
+            ["warm_up"] = c.WarmUp,
+            ["m2"] = new JsonArray(c.M2.Select(v => ResultJson.Number(v)).ToArray()),
+        }).ToArray()),
+        ["training"] = new JsonArray(Training.Select(h => (JsonNode?)new JsonObject
+        {
+            ["input_size"] = h.InputSize,
+            ["temperature"] = h.Temperature,
+            ["bound_per_site"] = ResultJson.Number(h.BoundPerSite),
+            ["loss_per_site"] = new JsonArray(h.LossPerSite.Select(v => ResultJson.Number(v)).ToArray()),
+        }).ToArray()),
+        ["stages"] = new JsonArray(Stages.Select(s => (JsonNode?)new JsonObject { ["stage"] = s.Stage, ["kind"] = s.Kind, ["seconds"] = ResultJson.Number(s.Seconds) }).ToArray()),
+    };
+
+    /// <summary>Reads results.json back (for <c>spinflow plot</c>).</summary>
+    public static PipelineResults FromJson(JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node["format"]?.GetValue<string>() != "spinflow-pipeline-results") throw new InvalidDataException("not a spinflow pipeline results.json");
+        var entries = node["entries"]!.AsArray().Select(e => new PipelineEntry((int)PipelineJson.Double(e!["size"]), (int)PipelineJson.Double(e["level"]),
+            PipelineJson.Double(e["temperature"]), e["observable"]!.GetValue<string>(), PipelineJson.EstimateOf(e["flow"]), PipelineJson.EstimateOf(e["reference"]),
+            PipelineJson.Double(e["exact"]), PipelineJson.Double(e["deviation_sigma"]), PipelineJson.Double(e["acceptance"]), PipelineJson.Double(e["tau_int"]),
+            PipelineJson.Double(e["wall_seconds"]))).ToArray();
+        var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(PipelineJson.Double(i!["temperature"]), PipelineJson.Double(i["t_xi"]),
+            (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]))).ToArray();
+        var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),
+            c["temperatures"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["m2"]!.AsArray().Select(PipelineJson.EstimateOf).ToArray())).ToArray();
+        var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)PipelineJson.Double(c!["size"]), PipelineJson.Double(c["temperature"]),
+            (int)PipelineJson.Double(c["warm_up"]), c["m2"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();
+        var stages = node["stages"]!.AsArray().Select(s => new StageTime(s!["stage"]!.GetValue<string>(), s["kind"]!.GetValue<string>(), PipelineJson.Double(s["seconds"]))).ToArray();
+        var training = node["training"]!.AsArray().Select(h => new LevelTraining((int)PipelineJson.Double(h!["input_size"]), PipelineJson.Double(h["temperature"]),
+            PipelineJson.Double(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();
+        return new PipelineResults(entries, inputs, curves, traces, training, stages);
+    }
+}

@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.IO;
+using SpinFlow.MonteCarlo;
+using SpinFlow.Relaxation;
+using SpinFlow.SuperResolution;
+using SpinFlow.Training;
+
+namespace SpinFlow.Pipeline;
+
+/// <summary>Outcome of <see cref="PipelineRun.Run"/>.</summary>
+/// <param name="Folder">The run folder.</param>
+/// <param name="Executed">Stages run in this session, in order.</param>
+/// <param name="Skipped">Stages found finished (by an earlier session) and skipped.</param>
+/// <param name="Results">The results table written to results.json and report.md.</param>
+/// <param name="Elapsed">Wall time of this session.</param>
+public sealed record PipelineSummary(RunFolder Folder, IReadOnlyList<string> Executed, IReadOnlyList<string> Skipped,
+    PipelineResults Results, TimeSpan Elapsed);
+
+/// <summary>
+/// The whole super-resolution method as one resumable run (DESIGN.md §7–9, paper Fig. 5): temperature rescaling,
+/// Swendsen–Wang references at every size, input data at the base size, then per target temperature and level:
+/// train Flow_L (level 1 on the data; later levels start from the level below and train on configurations it generates),
+/// sample the stack exactly by latent HMC, and generate the next level's input. Ends with report.md, results.json and
+/// the figures.
+/// </summary>
+public static class PipelineRun
+{
+    private const ulong RescaleStream = 1, ReferenceStream = 2, DataStream = 3, TrainStream = 4, SampleStream = 5, GenerateStream = 6;
+
+    private sealed record Stage(string Name, string Kind, int Level, double? Temperature, double Cost, Func<IProgress<double>, CancellationToken, JsonObject> Body);
+
+    /// <summary>
+    /// Runs (or, with <paramref name="resume"/>, continues) the pipeline in <paramref name="folder"/>. Finished stages are
+    /// never redone; the report, results and figures are rewritten at the end from all stage records.
+    /// </summary>
+    public static PipelineSummary Run(PipelineOptions options, string folder, bool resume = false,
+        IProgress<PipelineProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var run = RunFolder.Open(folder, PipelineJson.Settings(options), resume);
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(options, run);
+        var executed = new List<string>();
+        var skipped = new List<string>();
+        double totalCost = plan.Sum(s => s.Cost), doneCost = 0, spentCost = 0;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var stage = plan[i];
+            if (run.IsDone(stage.Name))
+            {
+                skipped.Add(stage.Name);
+                doneCost += stage.Cost;
+                continue;
+            }
+            cancellation.ThrowIfCancellationRequested();
+            double before = clock.Elapsed.TotalSeconds;
+            int index = i;
+            void Report(double f, bool finished = false)
+            {
+                // Seconds per unit of modelled cost, measured over what ran in this session, converts the rest to time.
+                double ran = spentCost + f * stage.Cost;
+                double now = clock.Elapsed.TotalSeconds;
+                TimeSpan? eta = ran > 0 && now > 1 ? TimeSpan.FromSeconds(now / ran * (totalCost - doneCost - f * stage.Cost)) : null;
+                progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, index, plan.Count, clock.Elapsed, eta, finished));
+            }
+            Report(0);
+            var record = stage.Body(new InlineProgress(f => Report(f)), cancellation);
+            record["stage"] = stage.Name;
+            record["kind"] = stage.Kind;
+            record["seconds"] = clock.Elapsed.TotalSeconds - before;
+            run.Save(stage.Name, record);
+            executed.Add(stage.Name);
+            doneCost += stage.Cost;
+            spentCost += stage.Cost;
+            Report(1, finished: true);
+        }
+        var results = PipelineResults.Collect(options, run);
+        PipelineReport.Write(options, run, results);
+        return new PipelineSummary(run, executed, skipped, results, clock.Elapsed);
+    }
+
+    /// <summary>Names of the stages of a run with <paramref name="options"/>, in execution order.</summary>
+    public static IReadOnlyList<string> StageNames(PipelineOptions options) =>
+        Plan(options, null).Select(s => s.Name).ToArray();
+
+    /// <summary>Stage name of the reference runs on the L×L lattice.</summary>
+    public static string ReferenceStage(int size) => $"reference-L{size}";
+    /// <summary>Stage name of the input data at target temperature T.</summary>
+    public static string DataStage(double t) => $"data-T{RunFolder.Tag(t)}";
+    /// <summary>Stage name of training Flow_L (input size L) for target T.</summary>
+    public static string TrainStage(double t, int inputSize) => $"train-T{RunFolder.Tag(t)}-L{inputSize}";
+    /// <summary>Stage name of latent HMC on the L×L output of the stack for target T.</summary>
+    public static string SampleStage(double t, int size) => $"sample-T{RunFolder.Tag(t)}-L{size}";
+    /// <summary>Stage name of generating L×L configurations from the stack for target T.</summary>
+    public static string GenerateStage(double t, int size) => $"generate-T{RunFolder.Tag(t)}-L{size}";
+    /// <summary>Stage name of the rescaling run.</summary>
+    public const string RescaleStage = "rescale";
+
+    /// <summary>
+    /// Temperatures of the rescaling run and of the reference curves: GridPoints values spanning the targets with a
+    /// margin (so interpolation never leaves the grid), merged with the targets themselves.
+    /// </summary>
+    public static double[] Grid(PipelineOptions options)
+    {
+        double lo = options.Temperatures[0], hi = options.Temperatures[^1];
+        double margin = Math.Max(0.05, 0.1 * (hi - lo));
+        lo -= margin;
+        hi += margin;
+        var grid = Enumerable.Range(0, options.GridPoints).Select(i => lo + (hi - lo) * i / (options.GridPoints - 1));
+        return grid.Concat(options.Temperatures).Select(t => Math.Round(t, 10)).Distinct().Order().ToArray();
+    }
+
+    private static List<Stage> Plan(PipelineOptions o, RunFolder? run)
+    {
+        var stages = new List<Stage>();
+        int b = o.BaseSize;
+        double[] grid = Grid(o);
+        const double swSecondsPerSite = 12e-9, flowSecondsPerSite = 1.5e-6;
+        stages.Add(new Stage(RescaleStage, "rescale", 0, null, grid.Length * (o.RescaleSweeps * 1.1 + 100) * 4.0 * b * b * swSecondsPerSite * 1.5,
+            (p, ct) => Rescale(o, grid, p, ct)));
+        for (int level = 0; level <= o.Levels; level++)
+        {
+            int size = o.SizeAt(level);
+            stages.Add(new Stage(ReferenceStage(size), "reference", level, null, grid.Length * o.ReferenceSweeps * 1.1 * size * size * swSecondsPerSite,
+                (p, ct) => Reference(o, size, grid, p, ct)));
+        }
+        foreach (double t in o.Temperatures)
+        {
+            stages.Add(new Stage(DataStage(t), "data", 0, t, o.DataSamples * b * b * 100e-9 + 0.5, (p, ct) => Data(o, run!, t, p, ct)));
+            double stackSites = 0;
+            for (int level = 1; level <= o.Levels; level++)
+            {
+                int inputSize = o.SizeAt(level - 1), size = o.SizeAt(level);
+                int lvl = level;
+                stackSites += (double)size * size;
+                double flowFactor = o.Equivariant ? 2 : 1;
+                int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
+                stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, steps * o.Batch * (double)size * size * flowSecondsPerSite * flowFactor,
+                    (p, ct) => Train(o, run!, t, lvl, p, ct)));
+                stages.Add(new Stage(SampleStage(t, size), "sample", level, t,
+                    (o.WarmUp + o.Trajectories) * (o.LeapfrogSteps + 1.0) * o.Chains * stackSites * flowSecondsPerSite * flowFactor,
+                    (p, ct) => Sample(o, run!, t, lvl, p, ct)));
+                if (level < o.Levels)
+                    stages.Add(new Stage(GenerateStage(t, size), "generate", level, t, o.GeneratedSamples * stackSites * flowSecondsPerSite * flowFactor * 0.3,
+                        (p, ct) => Generate(o, run!, t, lvl, p, ct)));
+            }
+        }
+        return stages;
+    }
+
+    private static ulong SeedOf(PipelineOptions o, ulong stream, double t = 0, int level = 0) =>
+        Randomness.Xoshiro256.ForStream(o.Seed ^ (stream << 56), (ulong)BitConverter.DoubleToInt64Bits(t) ^ ((ulong)level << 48)).NextUInt64();
+
+    private static int FlowThreads(PipelineOptions o) => o.Threads == 0 ? Environment.ProcessorCount : o.Threads;
+
+    // ───────────────────────────── stages ─────────────────────────────
+
+    private static JsonObject Rescale(PipelineOptions o, double[] grid, IProgress<double> progress, CancellationToken ct)
+    {
+        var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10), SeedOf(o, RescaleStream));
+        var result = TemperatureRescaling.Run(options, progress, -1, ct);
+        var record = PipelineJson.Rescaling(result);
+        var targets = new JsonArray();
+        foreach (double t in o.Temperatures)
+        {
+            var r = result.TXiAt(t);
+            if (!double.IsFinite(r.TXi))
+                throw new InvalidOperationException($"temperature rescaling cannot invert at T_x = {t}: the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
+            targets.Add(new JsonObject { ["temperature"] = t, ["t_xi"] = r.TXi, ["t_xi_error"] = ResultJson.Number(r.Error) });
+        }
+        record["targets"] = targets;
+        return record;
+    }
+
+    private static JsonObject Reference(PipelineOptions o, int size, double[] grid, IProgress<double> progress, CancellationToken ct)
+    {
+        var points = new JsonObject[grid.Length];
+        int done = 0;
+        Parallel.For(0, grid.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var mc = new McmcOptions(size, grid[i], SpinAlgorithm.SwendsenWang, o.ReferenceSweeps, Math.Max(100, o.ReferenceSweeps / 10), 1,
+                SeedOf(o, ReferenceStream, grid[i], size));
+            var r = MarkovChainRun.Run(mc, cancellation: ct);
+            points[i] = new JsonObject
+            {
+                ["temperature"] = grid[i],
+                ["sweeps"] = o.ReferenceSweeps,
+                ["observables"] = ResultJson.Observables(r.Observables),
+                ["exact_energy"] = KaufmanSolution.Compute(size, grid[i]).Energy,
+            };
+            progress.Report((double)Interlocked.Increment(ref done) / grid.Length);
+        });
+        return new JsonObject { ["size"] = size, ["algorithm"] = "sw", ["points"] = new JsonArray(points) };
+    }
+
+    private static double InputTemperature(RunFolder run, double t)
+    {
+        foreach (var node in run.Load(RescaleStage)["targets"]!.AsArray())
+            if (node!["temperature"]!.GetValue<double>() == t) return node["t_xi"]!.GetValue<double>();
+        throw new InvalidDataException($"the rescaling record has no entry for T = {t}");
+    }
+
+    private static JsonObject Data(PipelineOptions o, RunFolder run, double t, IProgress<double> progress, CancellationToken ct)
+    {
+        double tXi = InputTemperature(run, t);
+        int b = o.BaseSize, n = b * b;
+        var options = new RelaxedOptions { Size = b, Temperature = tXi, Samples = o.DataSamples, Chains = 8, Seed = SeedOf(o, DataStream, t) };
+        var store = new float[(long)((o.DataSamples + 7) / 8 * 8) * n];
+        long saved = 0;
+        var result = RelaxedRun.Run(options, progress, (_, x) =>
+        {
+            for (int k = 0; k < n; k++) store[saved * n + k] = (float)x[k];
+            saved++;
+        }, ct);
+        string path = run.InputDataPath(b, t);
+        RelaxedConfigurationFile.Write(path, store, (int)saved,
+            new RelaxedConfigurationMetadata(b, tXi, result.Shift, "exact", options.Seed, options.Chains));
+        return new JsonObject
+        {
+            ["temperature"] = t,
+            ["t_xi"] = tXi,
+            ["size"] = b,
+            ["samples"] = saved,
+            ["path"] = Path.GetRelativePath(run.Root, path),
+            ["observables"] = ResultJson.Observables(result.Observables),
+        };
+    }
+
+    private static JsonObject Train(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        int inputSize = o.SizeAt(level - 1);
+        string dataPath = level == 1 ? run.InputDataPath(o.BaseSize, t) : run.GeneratedDataPath(inputSize, t);
+        var (data, count, meta) = RelaxedConfigurationFile.Read(dataPath);
+        if (meta.Size != inputSize) throw new InvalidDataException($"{dataPath} holds {meta.Size}×{meta.Size} configurations, expected {inputSize}×{inputSize}");
+        int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
+        var trainerOptions = new FlowTrainerOptions(t, o.Batch, o.Gamma, level == 1 ? o.GammaSteps : 0, SeedOf(o, TrainStream, t, level),
+            Math.Max(10, steps / 10), new AdamOptions(o.LearningRate));
+        string ckpt = run.CheckpointPath(inputSize, t);
+        FlowTrainer trainer;
+        if (File.Exists(ckpt))
+        {
+            // A stage interrupted half-way continues from its last checkpoint: same seed stream per step, so the same run.
+            trainer = FlowTrainer.Resume(Checkpoint.Load(ckpt), data, count, inputSize, trainerOptions);
+        }
+        else
+        {
+            Flow flow = level == 1
+                ? SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, new SuperResolutionFlowOptions(new RealNvpOptions(10, 6, 1, o.Equivariant), 8, 8))
+                : Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)).CreateFlow(2 * inputSize);
+            trainer = new FlowTrainer(flow, data, count, inputSize, trainerOptions);
+        }
+        trainer.InputTemperature = meta.Temperature;
+        if (level == 1 && count >= 2)
+            trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;
+        trainer.Flow.Threads = FlowThreads(o);
+        long remaining = Math.Max(0, steps - trainer.Step);
+        FlowTrainingStep last = default;
+        trainer.Run(remaining, ckpt, r =>
+        {
+            ct.ThrowIfCancellationRequested();
+            last = r;
+            progress.Report((double)r.Step / steps);
+        });
+        double sites = (double)trainer.Flow.Size * trainer.Flow.Size;
+        return new JsonObject
+        {
+            ["temperature"] = t,
+            ["level"] = level,
+            ["input_size"] = inputSize,
+            ["output_size"] = trainer.Flow.Size,
+            ["steps"] = trainer.Step,
+            ["batch"] = o.Batch,
+            ["checkpoint"] = Path.GetRelativePath(run.Root, ckpt),
+            ["transfer_from"] = level == 1 ? null : Path.GetRelativePath(run.Root, run.CheckpointPath(o.SizeAt(level - 2), t)),
+            ["bound_per_site"] = trainer.BoundPerSite,
+            ["loss_per_site"] = new JsonArray(trainer.LossHistory.Select(v => (JsonNode?)JsonValue.Create(v / sites)).ToArray()),
+            ["kl_per_site"] = trainer.LatentEntropy is null || remaining == 0 ? null : ResultJson.Number(last.KlEstimate / sites),
+        };
+    }
+
+    /// <summary>The trained stack Flow_B, Flow_2B, …, up to <paramref name="level"/> for target T.</summary>
+    private static FlowStack LoadStack(PipelineOptions o, RunFolder run, double t, int level)
+    {
+        var flows = new List<Flow>();
+        for (int k = 1; k <= level; k++) flows.Add(Checkpoint.Load(run.CheckpointPath(o.SizeAt(k - 1), t)).CreateFlow(o.SizeAt(k)));
+        var stack = new FlowStack(flows) { Threads = FlowThreads(o) };
+        return stack;
+    }
+
+    private static JsonObject Sample(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        int size = o.SizeAt(level);
+        var (xi, _, _) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
+        var stack = LoadStack(o, run, t, level);
+        var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
+        var options = new LatentHmcOptions(o.Chains, o.WarmUp, o.Trajectories, hmc, SeedOf(o, SampleStream, t, level));
+        var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, options);
+        var r = sampler.Run(progress, ct);
+        var exact = KaufmanSolution.Compute(size, t);
+        return new JsonObject
+        {
+            ["temperature"] = t,
+            ["level"] = level,
+            ["size"] = size,
+            ["method"] = "latent-hmc",
+            ["chains"] = o.Chains,
+            ["warm_up"] = o.WarmUp,
+            ["trajectories"] = o.Trajectories,
+            ["leapfrog_steps"] = o.LeapfrogSteps,
+            ["step_size"] = r.StepSize,
+            ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
+            ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
+            ["observables"] = ResultJson.Observables(r.Observables),
+            ["exact_energy"] = exact.Energy,
+            ["m2_trace"] = new JsonArray(r.M2Trace.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
+        };
+    }
+
+    private static JsonObject Generate(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        int size = o.SizeAt(level);
+        var (xi, _, _) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
+        var stack = LoadStack(o, run, t, level);
+        var x = PipelineSampling.Generate(stack, o.BaseSize, xi, o.GeneratedSamples, SeedOf(o, GenerateStream, t, level), progress, ct);
+        string path = run.GeneratedDataPath(size, t);
+        var model = new RelaxedIsing(size, t);
+        RelaxedConfigurationFile.Write(path, x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", SeedOf(o, GenerateStream, t, level)));
+        return new JsonObject
+        {
+            ["temperature"] = t,
+            ["level"] = level,
+            ["size"] = size,
+            ["samples"] = o.GeneratedSamples,
+            ["path"] = Path.GetRelativePath(run.Root, path),
+        };
+    }
+
+    /// <summary>Adapts a callback to <see cref="IProgress{T}"/> without the synchronisation-context hop of <see cref="Progress{T}"/>.</summary>
+    private sealed class InlineProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}
