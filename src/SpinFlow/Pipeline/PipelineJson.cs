@@ -30,7 +30,7 @@ public static class PipelineJson
         ["learning_rate"] = o.LearningRate,
         ["gamma"] = o.Gamma,
         ["gamma_steps"] = o.GammaSteps,
-        ["equivariant"] = o.Equivariant,
+        ["architecture"] = o.Architecture.ToJson(),
         ["chains"] = o.Chains,
         ["warm_up"] = o.WarmUp,
         ["trajectories"] = o.Trajectories,

@@ -76,8 +76,11 @@ public sealed record PipelineOptions
     public double Gamma { get; init; } = 200;
     /// <summary>Steps during which γ applies (level 1 only; transfer levels start from a flow that already encodes the map).</summary>
     public int GammaSteps { get; init; } = 100;
-    /// <summary>Z₂-equivariant flows (f(−z) = −f(z)); keeps training at and below T_c from collapsing into one ordered state.</summary>
-    public bool Equivariant { get; init; } = true;
+    /// <summary>
+    /// Architecture of every Flow_L: the paper's (10 couplings, 4 → 6 → 4 nets, 8 + 8 layers) made Z₂-equivariant
+    /// (f(−z) = −f(z)), which keeps training at and below T_c from collapsing into one ordered state.
+    /// </summary>
+    public Flows.SuperResolutionFlowOptions Architecture { get; init; } = new(new Flows.RealNvpOptions(10, 6, 1, equivariant: true), 8, 8);
     /// <summary>Latent HMC chains per level and temperature.</summary>
     public int Chains { get; init; } = 16;
     /// <summary>Warm-up trajectories (step size tuned, not measured).</summary>

@@ -16,8 +16,9 @@ namespace SpinFlow.Pipeline;
 /// <param name="Acceptance">Latent-HMC acceptance rate.</param>
 /// <param name="TauInt">τ_int of the observable's chain-averaged series, in trajectories.</param>
 /// <param name="Seconds">Wall time of the sampling stage.</param>
+/// <param name="DriftSigma">⟨m²⟩ of the second half of the measured trajectories minus the first half, in combined σ: large values mean the chains had not forgotten their start.</param>
 public sealed record PipelineEntry(int Size, int Level, double Temperature, string Observable, Estimate Flow, Estimate Reference,
-    double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds);
+    double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds, double DriftSigma = double.NaN);
 
 /// <summary>⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice).</summary>
 public sealed record PipelineInput(double Temperature, double InputTemperature, int Size, Estimate M2);
@@ -94,7 +95,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 var m2 = PipelineJson.EstimateOf(obs["m2"]);
                 var e = PipelineJson.EstimateOf(obs["energy"]);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
-                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds));
+                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"])));
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, PipelineJson.Double(s["exact_energy"]), e.DeviationSigma(refE.Mean, refE.Error),
                     acceptance, PipelineJson.Double(s["tau_int"]!["energy"]), seconds));
             }
@@ -129,6 +130,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["acceptance"] = ResultJson.Number(e.Acceptance),
             ["tau_int"] = ResultJson.Number(e.TauInt),
             ["wall_seconds"] = ResultJson.Number(e.Seconds),
+            ["drift_sigma"] = ResultJson.Number(e.DriftSigma),
         }).ToArray()),
         ["inputs"] = new JsonArray(Inputs.Select(i => (JsonNode?)new JsonObject
         {
@@ -168,7 +170,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var entries = node["entries"]!.AsArray().Select(e => new PipelineEntry((int)PipelineJson.Double(e!["size"]), (int)PipelineJson.Double(e["level"]),
             PipelineJson.Double(e["temperature"]), e["observable"]!.GetValue<string>(), PipelineJson.EstimateOf(e["flow"]), PipelineJson.EstimateOf(e["reference"]),
             PipelineJson.Double(e["exact"]), PipelineJson.Double(e["deviation_sigma"]), PipelineJson.Double(e["acceptance"]), PipelineJson.Double(e["tau_int"]),
-            PipelineJson.Double(e["wall_seconds"]))).ToArray();
+            PipelineJson.Double(e["wall_seconds"]), PipelineJson.Double(e["drift_sigma"]))).ToArray();
         var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(PipelineJson.Double(i!["temperature"]), PipelineJson.Double(i["t_xi"]),
             (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]))).ToArray();
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),

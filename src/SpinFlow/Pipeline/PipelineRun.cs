@@ -138,7 +138,7 @@ public static class PipelineRun
                 int inputSize = o.SizeAt(level - 1), size = o.SizeAt(level);
                 int lvl = level;
                 stackSites += (double)size * size;
-                double flowFactor = o.Equivariant ? 2 : 1;
+                double flowFactor = (o.Architecture.Bijector.Equivariant ? 2 : 1) * o.Architecture.ParameterCount(size) / 38400.0;
                 int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
                 stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, steps * o.Batch * (double)size * size * flowSecondsPerSite * flowFactor,
                     (p, ct) => Train(o, run!, t, lvl, p, ct)));
@@ -250,7 +250,7 @@ public static class PipelineRun
         else
         {
             Flow flow = level == 1
-                ? SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, new SuperResolutionFlowOptions(new RealNvpOptions(10, 6, 1, o.Equivariant), 8, 8))
+                ? SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture)
                 : Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)).CreateFlow(2 * inputSize);
             trainer = new FlowTrainer(flow, data, count, inputSize, trainerOptions);
         }
@@ -302,8 +302,13 @@ public static class PipelineRun
         var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, options);
         var r = sampler.Run(progress, ct);
         var exact = KaufmanSolution.Compute(size, t);
+        // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
+        var measured = r.M2Trace.AsSpan(r.M2Trace.Length - o.Trajectories);
+        var first = Statistics.TimeSeries.Analyze(measured[..(measured.Length / 2)]);
+        var second = Statistics.TimeSeries.Analyze(measured[(measured.Length / 2)..]);
         return new JsonObject
         {
+            ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
             ["temperature"] = t,
             ["level"] = level,
             ["size"] = size,

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.Pipeline;
+using SpinFlow.Tests.Cli;
+
+namespace SpinFlow.Tests.Pipeline;
+
+public sealed class PipelineRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("spinflow-pipeline-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>4 → 8 → 16 at one temperature with small flows and short stages: seconds, not minutes.</summary>
+    private static PipelineOptions Tiny(double temperature = 3.2) =>
+        PipelineOptions.ForPreset(PipelinePreset.Quick, baseSize: 4, levels: 2, temperatures: [temperature]) with
+        {
+            RescaleSweeps = 1000,
+            GridPoints = 3,
+            DataSamples = 256,
+            GeneratedSamples = 64,
+            TrainSteps = 30,
+            TransferSteps = 20,
+            Batch = 8,
+            Architecture = new SuperResolutionFlowOptions(new RealNvpOptions(2, 4, 1, equivariant: true), 2, 2),
+            Chains = 8,
+            WarmUp = 150,
+            Trajectories = 400,
+            LeapfrogSteps = 5,
+            ReferenceSweeps = 4000,
+            Threads = 1,
+        };
+
+    [Fact]
+    public void InterruptedRunResumesWithoutRedoingStagesAndIsExactAtTheLargestSize()
+    {
+        var options = Tiny();
+        string folder = Path.Combine(_dir, "run");
+        string interruptAfter = PipelineRun.TrainStage(options.Temperatures[0], 4);
+        using var cancel = new CancellationTokenSource();
+        var firstSession = new List<string>();
+        var progress = new SyncProgress(p =>
+        {
+            if (!p.Finished) return;
+            firstSession.Add(p.Stage);
+            if (p.Stage == interruptAfter) cancel.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => PipelineRun.Run(options, folder, progress: progress, cancellation: cancel.Token));
+        Assert.Contains(interruptAfter, firstSession);
+        Assert.True(firstSession.Count < PipelineRun.StageNames(options).Count);
+
+        // Without --resume an existing run is refused; with other settings too.
+        Assert.Throws<IOException>(() => PipelineRun.Run(options, folder));
+        Assert.Throws<InvalidDataException>(() => PipelineRun.Run(options with { Seed = 99 }, folder, resume: true));
+
+        var summary = PipelineRun.Run(options, folder, resume: true);
+        Assert.Equal(firstSession.Order(), summary.Skipped.Order());
+        Assert.Empty(summary.Executed.Intersect(firstSession));
+        Assert.Equal(PipelineRun.StageNames(options).Order(), summary.Executed.Concat(summary.Skipped).Order());
+
+        var run = summary.Folder;
+        foreach (string path in new[] { run.ReportPath, run.ResultsPath, run.RescalingFigurePath, run.ConvergenceFigurePath, run.StructureFactorFigurePath,
+                     run.TrainingFigurePath, run.CheckpointPath(4, options.Temperatures[0]), run.CheckpointPath(8, options.Temperatures[0]),
+                     run.InputDataPath(4, options.Temperatures[0]), run.GeneratedDataPath(8, options.Temperatures[0]) })
+            Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"missing artefact {path}");
+
+        // results.json: one entry per size, temperature and observable, with numeric deviations.
+        var json = JsonNode.Parse(File.ReadAllText(run.ResultsPath))!;
+        var entries = json["entries"]!.AsArray();
+        Assert.Equal(4, entries.Count);
+        foreach (var e in entries)
+        {
+            Assert.True(double.IsFinite(e!["deviation_sigma"]!.GetValue<double>()));
+            Assert.True(e["flow"]!["error"]!.GetValue<double>() > 0);
+        }
+
+        // The stacked exact sampler at 16×16 against the exact finite-size solution.
+        var energy = summary.Results.Entries.Single(e => e.Size == 16 && e.Observable == "energy");
+        double exact = KaufmanSolution.Compute(16, options.Temperatures[0]).Energy;
+        Assert.Equal(exact, energy.Exact, 12);
+        Assert.True(Math.Abs(energy.Flow.DeviationSigma(exact)) < 4,
+            $"⟨e⟩ at 16×16: {energy.Flow.Mean} ± {energy.Flow.Error} vs exact {exact} ({energy.Flow.DeviationSigma(exact):F2}σ)");
+
+        string report = File.ReadAllText(run.ReportPath);
+        Assert.Contains("| 16 |", report);
+        Assert.Contains("Wall time per stage", report);
+    }
+
+    [Fact]
+    public void CliRejectsBadInputWithOneLine()
+    {
+        var o = CliRunner.Run("pipeline", "--preset", "huge", "--out", Path.Combine(_dir, "x"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.StartsWith("spinflow: error:", o.Stderr.Trim());
+        o = CliRunner.Run("pipeline", "--base-size", "6", "--out", Path.Combine(_dir, "y"));
+        Assert.Equal(2, o.ExitCode);
+        o = CliRunner.Run("pipeline", "-T", "0", "--out", Path.Combine(_dir, "z"));
+        Assert.Equal(2, o.ExitCode);
+        o = CliRunner.Run("plot", "--run", Path.Combine(_dir, "missing"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Single(o.Stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "x")));
+    }
+
+    private sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) => report(value);
+    }
+}
