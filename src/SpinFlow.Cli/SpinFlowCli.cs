@@ -23,6 +23,7 @@ public static class SpinFlowCli
             RelaxedCommand.Create(context),
             RescaleCommand.Create(context),
             TrainCommand.Create(context),
+            SampleCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };
