@@ -24,6 +24,7 @@ public static class SpinFlowCli
             RescaleCommand.Create(context),
             TrainCommand.Create(context),
             SampleCommand.Create(context),
+            CompareConvergenceCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };

@@ -69,7 +69,7 @@ public static class SampleCommand
 
             string[] paths = parse.GetValue(flowOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (paths.Length == 0) throw new UsageException("--flow needs at least one checkpoint");
-            var setup = LoadFlows(cli, paths, parse.GetValue(input));
+            var setup = LoadFlows(paths, parse.GetValue(input));
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
 
@@ -117,14 +117,14 @@ public static class SampleCommand
         return command;
     }
 
-    /// <summary>Flows, prior and data set as the command line describes them.</summary>
-    private sealed record Setup(ILatticeFlow Flow, LatentPrior Prior, (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description);
+    /// <summary>Flows, prior and data set as the command line describes them (also used by compare-convergence).</summary>
+    internal sealed record Setup(ILatticeFlow Flow, LatentPrior Prior, (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description);
 
     /// <summary>What both methods report, in one shape.</summary>
     private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
         AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature);
 
-    private static Setup LoadFlows(CliContext cli, string[] paths, string? inputPath)
+    internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
         var checkpoints = paths.Select(Checkpoint.Load).ToArray();
         if (checkpoints[0].Architecture is NnrgFlowOptions)

@@ -20,9 +20,11 @@ public sealed record LatentHmcOptions
     public HmcOptions Hmc { get; }
     /// <summary>Seed of the starting points, the HMC chains and the measurements.</summary>
     public ulong Seed { get; }
+    /// <summary>Keep every chain's E[m² | x] at every step (<see cref="LatentHmcResult.ChainM2Trace"/>); memory grows as steps × chains.</summary>
+    public bool RecordChains { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "warm-up must be non-negative");
@@ -34,6 +36,7 @@ public sealed record LatentHmcOptions
         Trajectories = trajectories;
         Hmc = hmc;
         Seed = seed;
+        RecordChains = recordChains;
     }
 }
 
@@ -51,9 +54,13 @@ public sealed record LatentHmcOptions
 /// NaN when the prior has no density (a data-set prior without its input model).
 /// </param>
 /// <param name="FinalConfigurations">x = F(z) of every chain after the last trajectory (chains × N, float32).</param>
+/// <param name="ChainM2Trace">
+/// With <see cref="LatentHmcOptions.RecordChains"/>: E[m² | x] of chain c after trajectory t at [t·chains + c], warm-up
+/// included, as <see cref="M2Trace"/>; otherwise empty.
+/// </param>
 public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
-    double StartWeightEss, float[] FinalConfigurations);
+    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace);
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -122,8 +129,9 @@ public sealed class LatentHmcSampler
         var energyX = new double[chains];
         var logDet = new double[chains];
         var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
-        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1);
-        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream);
+        var chainM2 = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
+        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2);
+        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2);
         void Observe(ChainAverages into)
         {
             Target.Generate(hmc.Positions, x, energyX, logDet);
@@ -158,7 +166,7 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
-            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x);
+            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? []);
     }
 
     /// <summary>

@@ -153,4 +153,36 @@ public sealed class SampleCommandTests : IDisposable
         AssertBad(CliRunner.Run("sample", "-i", xi, "-T", "3"));                                      // --flow is required
         Assert.False(File.Exists(json));
     }
+
+    [Fact]
+    public void CompareConvergenceWritesCurvesAgainstTheReferenceAndAPlot()
+    {
+        string xi = DataSet(), f2 = SuperResCheckpoint(2, 3), nnrg = NnrgCheckpoint(4), json = PathOf("c.json"), png = PathOf("c.png");
+        var o = CliRunner.Run("compare-convergence", "--superres", f2, "-i", xi, "--nnrg", nnrg, "-T", "3", "--steps", "20", "--chains", "4",
+            "--hmc-steps", "3", "--reference-sweeps", "500", "--threads", "1", "--json", json, "--plot", png);
+        AssertOk(o);
+        Assert.Contains("converged at step", o.Stdout);
+        var r = ReadJson(json);
+        Assert.Equal(4, (int)r["size"]!);
+        Assert.True((double)r["reference"]!["m2"]!["error"]! > 0);
+        var curves = r["curves"]!.AsArray();
+        Assert.Equal(["superres", "NNRG"], curves.Select(c => (string)c!["label"]!));
+        foreach (var c in curves)
+        {
+            Assert.Equal(21, c!["m2"]!.AsArray().Count);
+            Assert.Equal(21, c["m2_error"]!.AsArray().Count);
+        }
+        Assert.True(new FileInfo(png).Length > 1000);
+        AssertBad(CliRunner.Run("compare-convergence", "--superres", nnrg, "-i", xi, "--nnrg", nnrg));
+        AssertBad(CliRunner.Run("compare-convergence", "--superres", f2, "-i", xi, "--nnrg", f2));
+        AssertBad(CliRunner.Run("compare-convergence", "--superres", f2, "-i", xi, "--nnrg", NnrgCheckpointAt(8)));
+        AssertBad(CliRunner.Run("compare-convergence", "--superres", f2, "-i", xi, "--nnrg", nnrg, "--chains", "1"));
+    }
+
+    private string NnrgCheckpointAt(int size)
+    {
+        string path = PathOf($"nnrg-at-{size}.ckpt");
+        Checkpoint.Capture(NnrgFlow.Create(size, 8, SmallNnrg())).Save(path);
+        return path;
+    }
 }
