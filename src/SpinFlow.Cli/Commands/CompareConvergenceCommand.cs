@@ -80,7 +80,8 @@ public static class CompareConvergenceCommand
             var mcmc = new McmcOptions(size, tx, SpinAlgorithm.SwendsenWang, sweeps, Math.Max(100, sweeps / 10), 1, s);
             var reference = cli.WithProgress($"Swendsen–Wang {size}×{size}", progress => MarkovChainRun.Run(mcmc, progress));
             Estimate refM2 = reference.Observables.M2;
-            int block = Math.Max(1, (n + 1) / 50);
+            // About 25 blocks: enough to locate where a curve settles, few enough to keep chance excursions rare.
+            int block = Math.Max(1, (n + 1) / 25);
             var curves = runs.Select(r => (r.Label, Curve: ConvergenceCurve.Analyze(r.Result.ChainM2Trace, c, refM2, block))).ToList();
 
             var table = new Table().Title(Markup.Escape(
@@ -98,8 +99,9 @@ public static class CompareConvergenceCommand
             }
             cli.Console.Write(table);
             cli.Out.WriteLine($"reference: Swendsen–Wang ⟨m²⟩ = {Format.WithError(refM2)} ({sweeps} sweeps, τ_int {Format.Number(refM2.Tau, "F2")})");
-            cli.Out.WriteLine($"converged step: the first multiple t of {block} from which every tail average over steps t…{n} agrees with the reference " +
-                $"within {ConvergenceCurve.Sigmas}σ (errors from the spread over chains and the reference's error, in quadrature)");
+            cli.Out.WriteLine($"converged step: first step of the earliest block of {block} steps from which every block average agrees with the reference " +
+                $"within {ConvergenceCurve.Sigmas}σ (errors from the spread over chains and the reference's error, in quadrature; a converged curve still leaves " +
+                "the band in ~5% of blocks, so read it with the plot)");
 
             if (jsonPath is not null)
             {

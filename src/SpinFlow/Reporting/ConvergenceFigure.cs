@@ -35,6 +35,7 @@ public static class ConvergenceFigure
         var band = plot.Add.FillY(xs, [reference.Mean - 2 * reference.Error, reference.Mean - 2 * reference.Error],
             [reference.Mean + 2 * reference.Error, reference.Mean + 2 * reference.Error]);
         band.FillColor = Colors.Gray.WithAlpha(0.25);
+        band.LineWidth = 0;
         band.LegendText = "reference ±2σ";
         var refLine = plot.Add.HorizontalLine(reference.Mean);
         refLine.Color = Colors.Black;
@@ -51,6 +52,7 @@ public static class ConvergenceFigure
             {
                 var fill = plot.Add.FillY(t, curve.Mean.Zip(curve.Error, (m, e) => m - e).ToArray(), curve.Mean.Zip(curve.Error, (m, e) => m + e).ToArray());
                 fill.FillColor = line.Color.WithAlpha(0.2);
+                fill.LineWidth = 0;
             }
             if (curve.ConvergedStep is int s)
             {

@@ -18,18 +18,18 @@ public class ConvergenceCurveTests
     }
 
     /// <summary>
-    /// Bias 1·e^(−t/20), noise 0.1, 200 steps × 50 chains: the tail average from t carries a bias ≈ 20·e^(−t/20)/(200 − t)
-    /// and an error 0.1/√(50(200 − t)). At t = 60 the bias is 0.0071 against 2σ = 0.0024 (≈ 4σ beyond the band); from
-    /// t ≈ 100 it is below σ, so the converged step must lie between.
+    /// Bias 1·e^(−t/20), noise 0.1, 200 steps × 50 chains, blocks of 20: a block from t has bias 0.63·e^(−t/20) and error
+    /// 0.1/√(20·50) = 0.0032, so the block at 60 is 10σ off and the one at 80 3.6σ off, while from 120 on the bias is
+    /// below σ/2. The converged step must be found and lie at 80 or later (later if a chance 2σ excursion intervenes).
     /// </summary>
     [Fact]
     public void ConvergedStepFollowsTheDecayOfTheBias()
     {
-        var curve = ConvergenceCurve.Analyze(Relaxing(200, 50, 1.0, 20, 0, 0.1, 1), 50, new Estimate(0.5, 0, 1), blockSize: 4);
+        var curve = ConvergenceCurve.Analyze(Relaxing(200, 50, 1.0, 20, 0, 0.1, 1), 50, new Estimate(0.5, 0, 1), blockSize: 20);
         Assert.Equal(200, curve.Mean.Length);
         Assert.NotNull(curve.ConvergedStep);
-        Assert.InRange(curve.ConvergedStep!.Value, 60, 140);
-        Assert.Equal(0, curve.ConvergedStep.Value % 4);
+        Assert.InRange(curve.ConvergedStep!.Value, 80, 180);
+        Assert.Equal(0, curve.ConvergedStep.Value % 20);
         // Step 0: mean 1.5 within a few errors of 0.1/√50.
         Assert.InRange(curve.Mean[0], 1.5 - 5 * 0.1 / Math.Sqrt(50), 1.5 + 5 * 0.1 / Math.Sqrt(50));
         Assert.InRange(curve.Error[0], 0.5 * 0.1 / Math.Sqrt(50), 1.5 * 0.1 / Math.Sqrt(50));
@@ -38,7 +38,7 @@ public class ConvergenceCurveTests
     [Fact]
     public void AnOffsetCurveNeverConvergesAndOneChainHasNoErrorBars()
     {
-        // Offset 0.05 against a tail error of at most 0.1/√(50·4) = 0.007: every tail is ≥ 6σ off.
+        // Offset 0.05 against a block error of 0.1/√(50·4) = 0.007: every block is ≈ 7σ off.
         var off = ConvergenceCurve.Analyze(Relaxing(200, 50, 0, 20, 0.05, 0.1, 2), 50, new Estimate(0.5, 0, 1), blockSize: 4);
         Assert.Null(off.ConvergedStep);
         var one = ConvergenceCurve.Analyze(Relaxing(50, 1, 0, 20, 0, 0.1, 3), 1, new Estimate(0.5, 0.01, 1), blockSize: 1);
