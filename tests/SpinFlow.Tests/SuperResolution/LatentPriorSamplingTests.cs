@@ -28,13 +28,14 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     public void LatentHmcThroughAnUntrainedNnrgFlowReproducesTheExactEnergy(double temperature, ulong seed)
     {
         var flow = RandomFlow(SmallNnrg(), OutputSize, seed, scale: 0.3, aScale: 0.2);
-        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 600, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
+        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
         var result = new LatentHmcSampler(flow, new GaussianLatentPrior(OutputSize), temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
         Report("NNRG latent HMC", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, start ESS {result.StartWeightEss:G3}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
 
@@ -45,13 +46,14 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         var stack = UntrainedStack(seed, 0.3, 0.2);
         var inputs = ExactSamplingTests.InputData(2, temperature, 64, seed);
         var prior = new SuperResolutionLatentPrior(2, 2, inputs);
-        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 600, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
+        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
         var result = new LatentHmcSampler(stack, prior, temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
         Report("stack latent HMC", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
 
