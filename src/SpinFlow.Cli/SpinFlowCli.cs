@@ -23,6 +23,7 @@ public static class SpinFlowCli
             RelaxedCommand.Create(context),
             RescaleCommand.Create(context),
             TrainCommand.Create(context),
+            GenerateCommand.Create(context),
             SampleCommand.Create(context),
             CompareConvergenceCommand.Create(context),
             FlowInfoCommand.Create(context),

@@ -9,13 +9,16 @@ using SpinFlow.Training;
 
 namespace SpinFlow.Cli.Commands;
 
-/// <summary><c>spinflow train</c>: trains the super-resolution flow Flow_L on a data set of relaxed L×L configurations.</summary>
+/// <summary><c>spinflow train</c>: trains the super-resolution flow Flow_L on a data set of relaxed L×L configurations, or the NNRG baseline (<c>--nnrg</c>).</summary>
 public static class TrainCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var input = new Option<string>("--input", "-i") { Description = "HDF5 data set of L×L relaxed configurations ξ (written by 'spinflow relaxed --out')", Required = true };
+        var input = new Option<string?>("--input", "-i") { Description = "HDF5 data set of L×L configurations ξ (from 'spinflow relaxed --out', or from 'spinflow generate' for transfer learning); required without --nnrg" };
+        var nnrg = new Option<bool>("--nnrg") { Description = "Train the NNRG baseline instead: MERA flow on --size × --size with z ~ N(0, I) on every site (no --input, no γ-term)" };
+        var size = new Option<int?>("--size", "-L") { Description = "--nnrg: lattice side L of the flow, a power of two" };
+        var history = new Option<string?>("--history") { Description = "Write the per-step history {step, loss, objective, spread, bound, kl, m_in, m_ds, abs_m_in, abs_m_ds, gamma} (totals, not per site) as JSON here, at each checkpoint and at the end" };
         var temperature = CommonOptions.Temperature("Output temperature T_x of the 2L×2L target: a value or 'tc'");
         var steps = new Option<long>("--steps") { Description = "Total training steps; with --resume the run continues up to this count", Required = true };
         var batch = new Option<int>("--batch") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
@@ -24,8 +27,8 @@ public static class TrainCommand
         var gammaSteps = new Option<long>("--gamma-steps") { Description = "Steps during which γ applies (0 afterwards)", DefaultValueFactory = _ => 100 };
         var equivariant = new Option<bool>("--equivariant") { Description = "Even S and odd T nets: the flow is odd, f(−z) = −f(z) (new flows only)" };
         var couplings = new Option<int?>("--couplings") { Description = "Coupling layers per bijector (new flows; default 10)" };
-        var hidden = new Option<int?>("--hidden") { Description = "Hidden width of the S and T nets (new flows; default 6)" };
-        var mlpLayers = new Option<int?>("--mlp-layers") { Description = "Hidden layers of the S and T nets (new flows; default 1)" };
+        var hidden = new Option<int?>("--hidden") { Description = "Hidden width of the S and T nets (new flows; default 6, --nnrg 10)" };
+        var mlpLayers = new Option<int?>("--mlp-layers") { Description = "Hidden layers of the S and T nets (new flows; default 1, --nnrg 3)" };
         var fineLayers = new Option<int?>("--fine-layers") { Description = "Layers on the whole 2L×2L lattice (new flows; default 8)" };
         var coarseLayers = new Option<int?>("--coarse-layers") { Description = "Layers on the ξ sublattice (new flows; default 8)" };
         var init = new Option<string?>("--init") { Description = "Start from the parameters of this checkpoint (any input size: transfer learning), with a fresh optimiser" };
@@ -36,9 +39,9 @@ public static class TrainCommand
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists" };
 
-        var command = new Command("train", "Train the super-resolution flow Flow_L (L×L → 2L×2L) by reverse KL on a data set of relaxed configurations (paper eq. 12)")
+        var command = new Command("train", "Train the super-resolution flow Flow_L (L×L → 2L×2L) by reverse KL on a data set of relaxed configurations (paper eq. 12), or the NNRG baseline")
         {
-            input, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
+            input, nnrg, size, history, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
             init, checkpointEvery, logEvery, seed, threads, output, resume,
         };
         command.SetAction(parse =>
@@ -52,6 +55,18 @@ public static class TrainCommand
             int threadCount = parse.GetValue(threads);
             if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
             string outPath = parse.GetValue(output)!;
+            bool baseline = parse.GetValue(nnrg);
+            string? inputPath = parse.GetValue(input);
+            if (baseline && inputPath is not null) throw new UsageException("--input and --nnrg exclude each other: the NNRG baseline draws its whole latent from N(0, I)");
+            if (!baseline && inputPath is null) throw new UsageException("--input is required (a data set of L×L configurations), unless --nnrg trains the NNRG baseline");
+            if (!baseline && parse.GetValue(size) is not null) throw new UsageException("--size applies to --nnrg only: Flow_L's size comes from the data set");
+            if (baseline && parse.GetValue(size) is null) throw new UsageException("--nnrg needs --size L");
+            if (baseline && (parse.GetValue(fineLayers) is not null || parse.GetValue(coarseLayers) is not null))
+                throw new UsageException("--fine-layers and --coarse-layers apply to the super-resolution flow, not to --nnrg");
+            // ⟨m⟩_in needs an input configuration, which the NNRG latent does not have: refuse an explicit γ rather than ignore it.
+            if (baseline && parse.GetResult(gamma) is { Implicit: false } && parse.GetValue(gamma) > 0 && parse.GetValue(gammaSteps) > 0)
+                throw new UsageException("--gamma needs an input configuration (⟨m⟩_in); the NNRG baseline has none: drop --gamma or pass --gamma-steps 0");
+            string? historyPath = parse.GetValue(history);
             string? initPath = parse.GetValue(init);
             bool resuming = parse.GetValue(resume) && File.Exists(outPath);
             bool shaped = parse.GetValue(equivariant) || parse.GetValue(couplings) is not null || parse.GetValue(hidden) is not null ||
@@ -61,58 +76,21 @@ public static class TrainCommand
             if (!resuming && File.Exists(outPath)) throw new UsageException($"{outPath} exists: pass --resume to continue that run, or choose another --out");
 
             var saved = resuming ? Checkpoint.Load(outPath) : null;
-            if (saved is not null && saved.Architecture is not SuperResolutionFlowOptions)
-                throw new InvalidDataException($"{outPath} holds a {saved.Architecture.Name} flow, not a superres flow");
+            string kind = baseline ? NnrgFlowOptions.KindName : SuperResolutionFlowOptions.KindName;
+            if (saved is not null && saved.Architecture.Name != kind)
+                throw new InvalidDataException($"{outPath} holds a {saved.Architecture.Name} flow, not a {kind} flow" + (baseline ? "" : " (pass --nnrg to continue an NNRG run)"));
             // A resumed run repeats the saved schedule unless told otherwise, so that it continues exactly.
             var extra = saved?.Metadata.Extra;
             var options = new FlowTrainerOptions(temperatures[0],
-                Setting(parse, batch, extra, "batch", cli), Setting(parse, gamma, extra, "gamma", cli), Setting(parse, gammaSteps, extra, "gamma_steps", cli),
+                Setting(parse, batch, extra, "batch", cli), baseline ? 0 : Setting(parse, gamma, extra, "gamma", cli),
+                baseline ? 0 : Setting(parse, gammaSteps, extra, "gamma_steps", cli),
                 Setting(parse, seed, extra, "seed", cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
             if (saved?.Metadata.Temperatures.TryGetValue("x", out double savedT) == true && savedT != options.Temperature)
                 cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
-            var (data, count, meta) = RelaxedConfigurationFile.Read(parse.GetValue(input)!);
-            if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
-            AtomicFile.CheckWritable(outPath);
-
-            FlowTrainer trainer;
-            if (saved is not null)
-            {
-                trainer = FlowTrainer.Resume(saved, data, count, meta.Size, options);
-            }
-            else
-            {
-                Flow flow;
-                if (initPath is not null)
-                {
-                    var ckpt = Checkpoint.Load(initPath);
-                    if (ckpt.Architecture is not SuperResolutionFlowOptions) throw new InvalidDataException($"{initPath} holds a {ckpt.Architecture.Name} flow, not a superres flow");
-                    flow = ckpt.CreateFlow(2 * meta.Size);
-                }
-                else
-                {
-                    var arch = new SuperResolutionFlowOptions(
-                        new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, parse.GetValue(equivariant)),
-                        parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8);
-                    flow = SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed), arch);
-                }
-                trainer = new FlowTrainer(flow, data, count, meta.Size, options);
-            }
-            trainer.InputTemperature = meta.Temperature;
-            // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least.
-            double entropyError = double.NaN;
-            if (count >= 2)
-            {
-                (double h, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift));
-                trainer.LatentEntropy = h;
-            }
+            if (historyPath is not null) AtomicFile.CheckWritable(historyPath);
+            var trainer = baseline ? BaselineTrainer() : SuperResolutionTrainer();
             trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-
             int sites = trainer.Flow.Size * trainer.Flow.Size;
-            cli.Out.WriteLine($"train Flow_{meta.Size}: {count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} → {trainer.Flow.Size}×{trainer.Flow.Size} at " +
-                $"T_x = {Format.Number(options.Temperature, "G6")}; {trainer.Flow.ParameterCount} parameters, batch {options.Batch}, seed {options.Seed}" +
-                (resuming ? $"; resuming at step {trainer.Step}" : ""));
-            cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(trainer.BoundPerSite, "F6")} (loss ≥ bound)" +
-                (trainer.LatentEntropy is double hz ? $"; KL = loss − γ-term − bound − H(p_z)/N with H(p_z)/N = {Format.Number(hz / sites, "F6")} ± {Format.Number(entropyError / sites, "F6")} from the data set" : ""));
             long remaining = Math.Max(0, total - trainer.Step);
             if (remaining == 0)
             {
@@ -124,7 +102,7 @@ public static class TrainCommand
             double lastTime = 0;
             try
             {
-                trainer.Run(remaining, outPath, r =>
+                trainer.Run(remaining, outPath, historyPath: historyPath, progress: r =>
                 {
                     if (r.Step % every != 0 && r.Step != total) return;
                     double now = clock.Elapsed.TotalSeconds;
@@ -132,7 +110,9 @@ public static class TrainCommand
                     lastStep = r.Step;
                     lastTime = now;
                     cli.Out.WriteLine($"step {r.Step,7}/{total}  loss {Format.Number(r.Loss / sites, "F5")} ± {Format.Number(r.Spread / sites, "F5")}  " +
-                        $"γ-term {Format.Number(r.Penalty / sites, "F5")}  m_in {Format.Number(r.MagnetizationIn, "F3")} m_ds {Format.Number(r.MagnetizationBlocked, "F3")}  " +
+                        (baseline ? "" : $"γ-term {Format.Number(r.Penalty / sites, "F5")}  ") +
+                        (double.IsNaN(r.MagnetizationIn) ? "" : $"m_in {Format.Number(r.MagnetizationIn, "F3")} |m|_in {Format.Number(r.AbsMagnetizationIn, "F3")}  ") +
+                        $"m_ds {Format.Number(r.MagnetizationBlocked, "F3")} |m|_ds {Format.Number(r.AbsMagnetizationBlocked, "F3")}  " +
                         $"bound {Format.Number(r.Bound / sites, "F5")}" + (double.IsNaN(r.KlEstimate) ? "" : $"  KL {Format.Number(r.KlEstimate / sites, "F5")}") +
                         $"  {Format.Number(rate, "G3")} steps/s");
                 });
@@ -142,10 +122,80 @@ public static class TrainCommand
                 cli.Error.WriteLine($"spinflow: error: {e.Message}");
                 return 1;
             }
-            cli.Out.WriteLine($"saved {outPath} at step {trainer.Step}; wall time {Format.Number(clock.Elapsed.TotalSeconds, "F2")} s");
+            cli.Out.WriteLine($"saved {outPath} at step {trainer.Step}" + (historyPath is null ? "" : $" and {historyPath}") +
+                $"; wall time {Format.Number(clock.Elapsed.TotalSeconds, "F2")} s");
             return 0;
+
+            // The NNRG baseline: the whole latent is N(0, I) on the L×L lattice, so H(p_z) and the KL estimate are exact.
+            FlowTrainer BaselineTrainer()
+            {
+                int l = parse.GetValue(size)!.Value;
+                new NnrgFlowOptions(new RealNvpOptions(1, 1, 1)).ValidateSize(l);
+                AtomicFile.CheckWritable(outPath);
+                var latent = new GaussianConfigurations(l);
+                FlowTrainer t;
+                if (saved is not null) t = FlowTrainer.Resume(saved, latent, options);
+                else
+                {
+                    var flow = initPath is not null
+                        ? LoadInit(initPath, NnrgFlowOptions.KindName, l)
+                        : NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
+                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, parse.GetValue(equivariant))));
+                    t = new FlowTrainer(flow, latent, options);
+                }
+                cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
+                    $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
+                cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound); " +
+                    $"KL = loss − bound − H(p_z)/N with H(p_z)/N = ½ ln 2πe = {Format.Number(t.LatentEntropy!.Value / (l * l), "F6")} exactly");
+                return t;
+            }
+
+            FlowTrainer SuperResolutionTrainer()
+            {
+                var (data, count, meta) = RelaxedConfigurationFile.Read(inputPath!);
+                if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
+                AtomicFile.CheckWritable(outPath);
+                var latent = new SuperResolutionLatent(new DataSetConfigurations(data, count, meta.Size));
+                FlowTrainer t;
+                if (saved is not null) t = FlowTrainer.Resume(saved, latent, options);
+                else
+                {
+                    var flow = initPath is not null
+                        ? LoadInit(initPath, SuperResolutionFlowOptions.KindName, 2 * meta.Size)
+                        : SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed), new SuperResolutionFlowOptions(
+                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, parse.GetValue(equivariant)),
+                            parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8));
+                    t = new FlowTrainer(flow, latent, options);
+                }
+                t.InputTemperature = meta.Temperature;
+                // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least;
+                // a data set generated by a flow samples that flow's q instead, whose entropy the file does not carry.
+                double entropyError = double.NaN;
+                bool relaxed = meta.Sampler != GenerateCommand.SamplerName;
+                if (count >= 2 && relaxed)
+                {
+                    (double h, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift));
+                    t.LatentEntropy = h;
+                }
+                int n = t.Flow.Size * t.Flow.Size;
+                cli.Out.WriteLine($"train Flow_{meta.Size}: {count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")}" + (relaxed ? "" : " (generated by a flow)") +
+                    $" → {t.Flow.Size}×{t.Flow.Size} at T_x = {Format.Number(options.Temperature, "G6")}; {t.Flow.ParameterCount} parameters, batch {options.Batch}, seed {options.Seed}" +
+                    (resuming ? $"; resuming at step {t.Step}" : ""));
+                cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound)" +
+                    (t.LatentEntropy is double hz ? $"; KL = loss − γ-term − bound − H(p_z)/N with H(p_z)/N = {Format.Number(hz / n, "F6")} ± {Format.Number(entropyError / n, "F6")} from the data set" :
+                     relaxed ? "" : "; no KL estimate (the entropy of generated data is not in the file)"));
+                return t;
+            }
         });
         return command;
+    }
+
+    /// <summary>The --init checkpoint's parameters at lattice size <paramref name="size"/> (transfer learning), which must be a <paramref name="kind"/> flow.</summary>
+    private static Flow LoadInit(string path, string kind, int size)
+    {
+        var ckpt = Checkpoint.Load(path);
+        if (ckpt.Architecture.Name != kind) throw new InvalidDataException($"{path} holds a {ckpt.Architecture.Name} flow, not a {kind} flow");
+        return ckpt.CreateFlow(size);
     }
 
     /// <summary>The option's value; on resume, the saved value unless the option was given (a differing one is noted).</summary>

@@ -198,11 +198,12 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             }
             NetForward(o, w, n0, n1, _act[2], _out[2]);
             NetForward(o, w + pns, n0, n1, _act[3], _out[3]);
-            // Even S: S(y) + S(−y); odd T: T(y) − T(−y).
+            // Even S: ½[S(y) + S(−y)]; odd T: ½[T(y) − T(−y)].
+            var half = Vector256.Create(T.CreateTruncating(0.5));
             for (int c = 0; c < 2 * P; c += V)
             {
-                Vector256.Store(Vector256.Load(_out[0] + c) + Vector256.Load(_out[2] + c), _out[0] + c);
-                Vector256.Store(Vector256.Load(_out[1] + c) - Vector256.Load(_out[3] + c), _out[1] + c);
+                Vector256.Store(half * (Vector256.Load(_out[0] + c) + Vector256.Load(_out[2] + c)), _out[0] + c);
+                Vector256.Store(half * (Vector256.Load(_out[1] + c) - Vector256.Load(_out[3] + c)), _out[1] + c);
             }
         }
     }
@@ -257,13 +258,15 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                 new ReadOnlySpan<T>(in0, P).CopyTo(new Span<T>(_pair, P));
                 new ReadOnlySpan<T>(in1, P).CopyTo(new Span<T>(_pair + P, P));
             }
-            NetBackward(o, w + pns, _pair, _act[1], _gt, one, one, g0, g1, acc == null ? null : acc + pns);
-            NetBackward(o, w, _pair, _act[0], _gs, one, one, g0, g1, acc);
+            // The equivariant nets are averages of two evaluations, so each sees half the output gradient.
+            T scale = o.Equivariant ? T.CreateTruncating(0.5) : one;
+            NetBackward(o, w + pns, _pair, _act[1], _gt, scale, one, g0, g1, acc == null ? null : acc + pns);
+            NetBackward(o, w, _pair, _act[0], _gs, scale, one, g0, g1, acc);
             if (o.Equivariant)
             {
-                // The copies see −y: their input gradients enter with a minus sign; T(y) − T(−y) flips the T copy's output gradient.
-                NetBackward(o, w + pns, _neg, _act[3], _gt, -one, -one, g0, g1, acc == null ? null : acc + pns);
-                NetBackward(o, w, _neg, _act[2], _gs, one, -one, g0, g1, acc);
+                // The copies see −y: their input gradients enter with a minus sign; ½[T(y) − T(−y)] flips the T copy's output gradient.
+                NetBackward(o, w + pns, _neg, _act[3], _gt, -scale, -one, g0, g1, acc == null ? null : acc + pns);
+                NetBackward(o, w, _neg, _act[2], _gs, scale, -one, g0, g1, acc);
             }
         }
         if (parameterGradients && ++_pending >= 64) FlushLanes(o);

@@ -46,20 +46,24 @@ public sealed record FlowTrainerOptions
     }
 }
 
-/// <summary>One training step of <see cref="FlowTrainer"/> (all totals over the 2L×2L lattice, not per site).</summary>
+/// <summary>One training step of <see cref="FlowTrainer"/> (all totals over the output lattice, not per site).</summary>
 /// <param name="Step">Steps done after this one (1 for the first step).</param>
 /// <param name="Loss">Objective + γ-term: the quantity minimised.</param>
 /// <param name="Objective">mean over the batch of −ln|det ∂x/∂z| + E_x(x).</param>
 /// <param name="Spread">Standard deviation over the batch of the per-sample −ln|det| + E_x.</param>
 /// <param name="StandardError">Spread/√batch.</param>
 /// <param name="Penalty">γ |⟨m⟩_in − ⟨m⟩_ds| (0 once γ is off).</param>
-/// <param name="MagnetizationIn">⟨m⟩_in: batch mean of tanh ξ.</param>
+/// <param name="MagnetizationIn">⟨m⟩_in: batch mean of tanh ξ; NaN without an input configuration (NNRG baseline).</param>
 /// <param name="MagnetizationBlocked">⟨m⟩_ds: batch mean of the expected 2×2 majority block spin of x.</param>
-/// <param name="Bound">−ln Z_x of the 2L×2L relaxed target: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>).</param>
+/// <param name="Bound">−ln Z_x of the relaxed target on the output lattice: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>).</param>
 /// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
 /// <param name="KlEstimate">Objective − Bound − H(p_z), an estimate of KL(q‖π_x) ≥ 0, when <see cref="FlowTrainer.LatentEntropy"/> is known; NaN otherwise.</param>
+/// <param name="AbsMagnetizationIn">⟨|m|⟩_in: batch mean of |mean of tanh ξ over one sample|; NaN without an input configuration.</param>
+/// <param name="AbsMagnetizationBlocked">⟨|m|⟩_ds: batch mean of |expected blocked magnetisation of one sample| (shows a collapse into one ordered phase, which ⟨m⟩ hides when both signs occur).</param>
+/// <param name="Gamma">γ in force at this step.</param>
 public readonly record struct FlowTrainingStep(long Step, double Loss, double Objective, double Spread, double StandardError,
-    double Penalty, double MagnetizationIn, double MagnetizationBlocked, double Bound, double GradientNorm, double KlEstimate);
+    double Penalty, double MagnetizationIn, double MagnetizationBlocked, double Bound, double GradientNorm, double KlEstimate,
+    double AbsMagnetizationIn = double.NaN, double AbsMagnetizationBlocked = double.NaN, double Gamma = 0);
 
 /// <summary>
 /// Trains the super-resolution flow Flow_L on a data set of L×L relaxed configurations ξ (paper eq. 12, DESIGN.md §6):
@@ -84,41 +88,52 @@ public readonly record struct FlowTrainingStep(long Step, double Loss, double Ob
 /// NaN/Inf in the loss or the gradient stops the run with an <see cref="InvalidOperationException"/> before the parameters
 /// are updated, so neither the flow nor any checkpoint written so far is touched.
 /// </para>
+/// <para>
+/// Where z comes from is an <see cref="IConfigurationSource"/> on the flow's lattice: a <see cref="SuperResolutionLatent"/>
+/// around ξ from a data set (<see cref="DataSetConfigurations"/>, the data-set constructor) or from a trained lower flow
+/// (<see cref="GeneratedConfigurations"/>, transfer learning, paper §III D); or <see cref="GaussianConfigurations"/>, z ~ N(0, I)
+/// on every site, which trains the NNRG baseline. Without an input configuration ⟨m⟩_in is undefined, so a γ-term is
+/// refused (γ = 0 or γ-steps = 0 required); the bound argument above holds unchanged with H(p_z) = (N/2) ln(2πe) exactly.
+/// </para>
 /// </remarks>
 public sealed class FlowTrainer
 {
-    private readonly float[] _data;
-    private readonly int _count;
-    private readonly float[] _xi, _noise, _z, _x, _gradX, _gradParameters;
+    private readonly IConfigurationSource _latent;
+    private readonly float[] _z, _x, _gradX, _gradParameters;
     private readonly double[] _logDet, _energy, _gradLogDet, _xDouble, _gradPenalty;
     private readonly FlowTape _tape;
     private readonly List<double> _lossHistory;
 
-    /// <summary>The flow being trained (parameters updated in place); acts on the 2L×2L lattice.</summary>
+    /// <summary>The flow being trained (parameters updated in place); acts on the output lattice (2L×2L for Flow_L).</summary>
     public Flow Flow { get; }
     /// <summary>The optimiser.</summary>
     public Adam Optimizer { get; }
     /// <summary>The settings.</summary>
     public FlowTrainerOptions Options { get; }
-    /// <summary>The target energy E_x on the 2L×2L lattice at T_x.</summary>
+    /// <summary>The target energy E_x on the output lattice at T_x.</summary>
     public RelaxedIsingEnergy Energy { get; }
-    /// <summary>Input lattice side L.</summary>
+    /// <summary>Input lattice side L of a super-resolution flow; 0 when the latent has no input configuration (NNRG baseline).</summary>
     public int InputSize { get; }
+    /// <summary>Distribution of the latent z on the flow's lattice.</summary>
+    public IConfigurationSource Latent => _latent;
     /// <summary>Temperature of the data set, when known (stored in checkpoints).</summary>
     public double? InputTemperature { get; set; }
     /// <summary>Steps done so far.</summary>
     public long Step { get; private set; }
     /// <summary>Loss of every step done so far.</summary>
     public IReadOnlyList<double> LossHistory => _lossHistory;
-    /// <summary>−ln Z_x of the 2L×2L relaxed target at T_x (exact, from the Kaufman solution).</summary>
+    /// <summary>Per-step record (loss, objective, spread, bound, KL, magnetisations, γ) of the steps this run and the runs it resumed recorded.</summary>
+    public TrainingHistory History { get; }
+    /// <summary>−ln Z_x of the relaxed target on the output lattice at T_x (exact, from the Kaufman solution).</summary>
     public double Bound { get; }
-    /// <summary>Latents z (batch × 2L × 2L) of the last step.</summary>
+    /// <summary>Latents z (batch × S × S) of the last step.</summary>
     public ReadOnlySpan<float> LastLatent => _z;
     /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
     public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
     /// <summary>
-    /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>): the objective's minimum over all flows is
-    /// Bound + H(p_z), reached at q = π_x, so each step reports Objective − Bound − H(p_z) as an estimate of KL(q‖π_x).
+    /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>; initially <see cref="IConfigurationSource.Entropy"/>
+    /// of the latent): the objective's minimum over all flows is Bound + H(p_z), reached at q = π_x, so each step reports
+    /// Objective − Bound − H(p_z) as an estimate of KL(q‖π_x).
     /// </summary>
     public double? LatentEntropy { get; set; }
     /// <summary><see cref="Bound"/> per site of the output lattice.</summary>
@@ -131,18 +146,27 @@ public sealed class FlowTrainer
     /// </summary>
     public FlowTrainer(Flow flow, float[] data, int count, int inputSize, FlowTrainerOptions options, Adam? optimizer = null,
         long startStep = 0, IEnumerable<double>? lossHistory = null)
+        : this(flow, DataSetLatent(flow, data, count, inputSize), options, optimizer, startStep, lossHistory)
+    {
+    }
+
+    /// <summary>
+    /// A trainer for <paramref name="flow"/> with latents z drawn from <paramref name="latent"/> (same lattice size): a
+    /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianConfigurations"/> for the NNRG baseline. A null
+    /// optimiser starts a fresh Adam; <paramref name="startStep"/>, <paramref name="lossHistory"/> and <paramref name="history"/>
+    /// continue an earlier run.
+    /// </summary>
+    public FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options, Adam? optimizer = null,
+        long startStep = 0, IEnumerable<double>? lossHistory = null, TrainingHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(latent);
         ArgumentNullException.ThrowIfNull(options);
-        if (inputSize < 1 || flow.Size != 2 * inputSize)
-            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; input size L = {inputSize} needs {2 * inputSize}×{2 * inputSize}", nameof(inputSize));
-        int n = inputSize * inputSize;
-        if (count < 1 || (long)count * n > data.Length)
-            throw new ArgumentException($"data holds {data.Length} values, fewer than count {count} × L² {n} (or count < 1)", nameof(count));
-        for (int i = 0; i < count * n; i++)
-            if (!float.IsFinite(data[i]))
-                throw new ArgumentException($"data set configuration {i / n} holds a non-finite value at site {i % n}", nameof(data));
+        if (latent.Size != flow.Size)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; the latent source draws {latent.Size}×{latent.Size}", nameof(latent));
+        if (flow.Size % 2 != 0) throw new ArgumentException($"the blocked magnetisation needs an even lattice size, got {flow.Size}", nameof(flow));
+        if (latent is not SuperResolutionLatent && options.Gamma > 0 && options.GammaSteps > 0)
+            throw new ArgumentException("the latent has no input configuration ξ (NNRG baseline), so ⟨m⟩_in and the γ-term are undefined: use γ = 0 or γ-steps = 0", nameof(options));
         if (startStep < 0) throw new ArgumentOutOfRangeException(nameof(startStep), startStep, "start step must be non-negative");
         optimizer ??= new Adam(flow.ParameterCount, options.Adam);
         if (optimizer.ParameterCount != flow.ParameterCount)
@@ -151,18 +175,17 @@ public sealed class FlowTrainer
         Flow = flow;
         Optimizer = optimizer;
         Options = options;
-        InputSize = inputSize;
+        _latent = latent;
+        InputSize = latent is SuperResolutionLatent sr ? sr.Input.Size : 0;
+        LatentEntropy = latent.Entropy;
         Step = startStep;
         _lossHistory = lossHistory?.ToList() ?? [];
-        _data = data;
-        _count = count;
+        History = history ?? new TrainingHistory();
         var model = new RelaxedIsing(flow.Size, options.Temperature);
         Energy = new RelaxedIsingEnergy(model);
         Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);
 
-        int b = options.Batch, big = 4 * n;
-        _xi = new float[b * n];
-        _noise = new float[b * 3 * n];
+        int b = options.Batch, big = flow.Size * flow.Size;
         _z = new float[b * big];
         _x = new float[b * big];
         _gradX = new float[b * big];
@@ -175,15 +198,33 @@ public sealed class FlowTrainer
         _tape = flow.CreateTape(b);
     }
 
+    private static SuperResolutionLatent DataSetLatent(Flow flow, float[] data, int count, int inputSize)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        if (inputSize < 1 || flow.Size != 2 * inputSize)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; input size L = {inputSize} needs {2 * inputSize}×{2 * inputSize}", nameof(inputSize));
+        return new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize));
+    }
+
     /// <summary>
     /// Continues the run saved in <paramref name="checkpoint"/>: its parameters, Adam state (fresh Adam when none was
     /// saved), step count and loss history. Use the same options (seed, batch, γ schedule) for an exact continuation.
     /// </summary>
-    public static FlowTrainer Resume(Checkpoint checkpoint, float[] data, int count, int inputSize, FlowTrainerOptions options)
+    public static FlowTrainer Resume(Checkpoint checkpoint, float[] data, int count, int inputSize, FlowTrainerOptions options) =>
+        Resume(checkpoint, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), options);
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpoint"/> with latents from <paramref name="latent"/>: parameters, Adam
+    /// state (fresh Adam when none was saved), step count, loss history and per-step history (empty for checkpoints written
+    /// before it was recorded). Use the same latent source and options (seed, batch, γ schedule) for an exact continuation.
+    /// </summary>
+    public static FlowTrainer Resume(Checkpoint checkpoint, IConfigurationSource latent, FlowTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var flow = checkpoint.CreateFlow(2 * inputSize);
-        return new FlowTrainer(flow, data, count, inputSize, options, checkpoint.CreateOptimizer(), checkpoint.Metadata.Step, checkpoint.Metadata.LossHistory)
+        ArgumentNullException.ThrowIfNull(latent);
+        var flow = checkpoint.CreateFlow(latent.Size);
+        var history = checkpoint.Metadata.Extra?["history"] is JsonNode h ? TrainingHistory.FromJson(h) : null;
+        return new FlowTrainer(flow, latent, options, checkpoint.CreateOptimizer(), checkpoint.Metadata.Step, checkpoint.Metadata.LossHistory, history)
         {
             InputTemperature = checkpoint.Metadata.Temperatures.TryGetValue("xi", out double t) ? t : null,
         };
@@ -195,12 +236,9 @@ public sealed class FlowTrainer
     /// <summary>One step: draw, generate, loss and gradient, Adam update. Throws before updating on a non-finite loss or gradient.</summary>
     public FlowTrainingStep TrainStep()
     {
-        int b = Options.Batch, l = InputSize, n = l * l;
+        int b = Options.Batch;
         var rng = Xoshiro256.ForStream(Options.Seed, (ulong)Step);
-        for (int s = 0; s < b; s++)
-            _data.AsSpan(rng.NextInt(_count) * n, n).CopyTo(_xi.AsSpan(s * n, n));
-        rng.FillGaussian(_noise);
-        SuperResolutionFlow.ComposeLatent(_xi, _noise, _z, l);
+        _latent.Draw(rng, _z);
 
         Flow.Generate(_z, _x, _logDet, _tape);
         Energy.EnergyAndGradient(_x, _energy, _gradX);
@@ -216,13 +254,13 @@ public sealed class FlowTrainer
         }
         double spread = b > 1 ? Math.Sqrt(var / (b - 1)) : 0;
 
-        double magIn = 0;
-        foreach (float v in _xi) magIn += Math.Tanh(v);
-        magIn /= _xi.Length;
+        double magIn = double.NaN, absMagIn = double.NaN;
+        if (_latent is SuperResolutionLatent sr) (magIn, absMagIn) = InputMagnetization(sr.LastInput, b);
 
         double gamma = GammaAt(Step);
         for (int i = 0; i < _x.Length; i++) _xDouble[i] = _x[i];
-        double penalty = MagnetizationPenalty(magIn, _xDouble, Flow.Size, gamma, out double magBlocked, _gradPenalty);
+        // Without an input (γ refused at construction) the term is evaluated at m_in = 0 and γ = 0 for ⟨m⟩_ds alone.
+        double penalty = MagnetizationPenalty(double.IsNaN(magIn) ? 0 : magIn, _xDouble, Flow.Size, gamma, out double magBlocked, out double absMagBlocked, _gradPenalty);
         double loss = mean + penalty;
         if (!double.IsFinite(loss))
             throw new InvalidOperationException($"training diverged at step {Step + 1}: loss is {loss} (objective {mean}, γ-term {penalty}); parameters and checkpoints left as they were");
@@ -241,14 +279,39 @@ public sealed class FlowTrainer
         Step++;
         _lossHistory.Add(loss);
         double kl = LatentEntropy is double h ? mean - Bound - h : double.NaN;
-        return new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm, kl);
+        var result = new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm, kl,
+            absMagIn, absMagBlocked, gamma);
+        History.Add(result);
+        return result;
+    }
+
+    /// <summary>⟨m⟩ and ⟨|m|⟩ over a batch of ξ with m = mean of tanh ξ over one configuration.</summary>
+    private static (double Mean, double MeanAbs) InputMagnetization(ReadOnlySpan<float> xi, int batch)
+    {
+        // ⟨m⟩ as one running sum over all values, the order the γ-term has always used (resumed runs stay bit-identical).
+        double all = 0, abs = 0;
+        int n = xi.Length / batch;
+        for (int s = 0; s < batch; s++)
+        {
+            double one = 0;
+            foreach (float v in xi.Slice(s * n, n))
+            {
+                double t = Math.Tanh(v);
+                all += t;
+                one += t;
+            }
+            abs += Math.Abs(one / n);
+        }
+        return (all / xi.Length, abs / batch);
     }
 
     /// <summary>
     /// Runs <paramref name="steps"/> steps, reporting each to <paramref name="progress"/>; saves a checkpoint to
-    /// <paramref name="checkpointPath"/> (when given) every <see cref="FlowTrainerOptions.CheckpointEvery"/> steps and at the end.
+    /// <paramref name="checkpointPath"/> (when given) every <see cref="FlowTrainerOptions.CheckpointEvery"/> steps and at the end,
+    /// and with it the per-step history to <paramref name="historyPath"/> (when given).
     /// </summary>
-    public IReadOnlyList<FlowTrainingStep> Run(long steps, string? checkpointPath = null, Action<FlowTrainingStep>? progress = null)
+    public IReadOnlyList<FlowTrainingStep> Run(long steps, string? checkpointPath = null, Action<FlowTrainingStep>? progress = null,
+        string? historyPath = null)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative");
         var results = new List<FlowTrainingStep>();
@@ -257,32 +320,41 @@ public sealed class FlowTrainer
             var r = TrainStep();
             results.Add(r);
             progress?.Invoke(r);
-            if (checkpointPath is not null && Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0 && k < steps - 1)
-                Capture().Save(checkpointPath);
+            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0 && k < steps - 1) Save(checkpointPath, historyPath);
         }
-        if (checkpointPath is not null) Capture().Save(checkpointPath);
+        Save(checkpointPath, historyPath);
         return results;
     }
 
-    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, temperatures, sizes, γ schedule, seed).</summary>
+    private void Save(string? checkpointPath, string? historyPath)
+    {
+        if (checkpointPath is not null) Capture().Save(checkpointPath);
+        if (historyPath is not null) History.Save(historyPath);
+    }
+
+    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, per-step history, temperatures, sizes, γ schedule, seed).</summary>
     public Checkpoint Capture()
     {
         var temperatures = new Dictionary<string, double> { ["x"] = Options.Temperature };
         if (InputTemperature is double t) temperatures["xi"] = t;
+        var sizes = InputSize > 0
+            ? new Dictionary<string, int> { ["input"] = InputSize, ["output"] = Flow.Size }
+            : new Dictionary<string, int> { ["output"] = Flow.Size };
         var metadata = new CheckpointMetadata
         {
             Step = Step,
             LossHistory = _lossHistory.ToArray(),
             Temperatures = temperatures,
-            Sizes = new Dictionary<string, int> { ["input"] = InputSize, ["output"] = Flow.Size },
+            Sizes = sizes,
             Extra = new JsonObject
             {
-                ["trainer"] = "superres-reverse-kl",
+                ["trainer"] = InputSize > 0 ? "superres-reverse-kl" : "nnrg-reverse-kl",
                 ["seed"] = Options.Seed,
                 ["batch"] = Options.Batch,
                 ["gamma"] = Options.Gamma,
                 ["gamma_steps"] = Options.GammaSteps,
                 ["bound_per_site"] = BoundPerSite,
+                ["history"] = History.ToJson(),
             },
         };
         return Checkpoint.Capture(Flow, Optimizer, metadata);
@@ -320,7 +392,15 @@ public sealed class FlowTrainer
     /// majority block spin with p = P(s = +1 | x) = (1 + tanh x)/2. At ⟨m⟩_in = ⟨m⟩_ds the (sub)gradient 0 is used.
     /// </summary>
     public static double MagnetizationPenalty(double magnetizationIn, ReadOnlySpan<double> x, int size, double gamma,
-        out double magnetizationBlocked, Span<double> gradient)
+        out double magnetizationBlocked, Span<double> gradient) =>
+        MagnetizationPenalty(magnetizationIn, x, size, gamma, out magnetizationBlocked, out _, gradient);
+
+    /// <summary>
+    /// <see cref="MagnetizationPenalty(double, ReadOnlySpan{double}, int, double, out double, Span{double})"/>, also returning
+    /// ⟨|m|⟩_ds: the batch mean of |expected blocked magnetisation of one sample|.
+    /// </summary>
+    public static double MagnetizationPenalty(double magnetizationIn, ReadOnlySpan<double> x, int size, double gamma,
+        out double magnetizationBlocked, out double absMagnetizationBlocked, Span<double> gradient)
     {
         if (size < 2 || size % 2 != 0) throw new ArgumentException($"the output lattice must have an even size, got {size}", nameof(size));
         int n = size * size;
@@ -331,8 +411,11 @@ public sealed class FlowTrainer
         Span<double> p = stackalloc double[4];
         Span<double> g = stackalloc double[4];
         Span<int> idx = stackalloc int[4];
-        double sum = 0;
+        double sum = 0, sumAbs = 0;
         for (int s = 0; s < batch; s++)
+        {
+            // A separate per-sample sum, so that the batch sum keeps its summation order.
+            double one = 0;
             for (int bi = 0; bi < half; bi++)
                 for (int bj = 0; bj < half; bj++)
                 {
@@ -341,11 +424,16 @@ public sealed class FlowTrainer
                         idx[k] = s * n + (2 * bi + (k >> 1)) * size + 2 * bj + (k & 1);
                         p[k] = RelaxedMath.SpinUpProbability(x[idx[k]]);
                     }
-                    sum += MajorityRule.ExpectedBlockSpin(p, g);
+                    double spin = MajorityRule.ExpectedBlockSpin(p, g);
+                    sum += spin;
+                    one += spin;
                     // ∂p/∂x = (1 − tanh²x)/2 = 2p(1 − p); the scale γ·sign(…)·norm is applied below.
                     for (int k = 0; k < 4; k++) gradient[idx[k]] = g[k] * 2 * p[k] * (1 - p[k]);
                 }
+            sumAbs += Math.Abs(one);
+        }
         magnetizationBlocked = sum * norm;
+        absMagnetizationBlocked = sumAbs * norm;
         double diff = magnetizationBlocked - magnetizationIn;
         // Not Math.Sign: it throws on NaN, and a NaN must reach the caller's divergence check instead.
         double scale = gamma * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * norm;

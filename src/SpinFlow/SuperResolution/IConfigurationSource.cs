@@ -1,0 +1,21 @@
+using SpinFlow.Randomness;
+
+namespace SpinFlow.SuperResolution;
+
+/// <summary>
+/// A distribution of configurations on an S×S periodic lattice that draws whole batches from one random stream: the
+/// input ξ of a super-resolution flow, or the latent z of the flow being trained (DESIGN.md §6, §9). Drawing from a given
+/// stream only is what keeps training exactly resumable (step k uses stream (seed, k) and nothing else).
+/// Implementations may keep per-batch scratch buffers, so they are not thread-safe.
+/// </summary>
+public interface IConfigurationSource
+{
+    /// <summary>Lattice side S of one configuration.</summary>
+    int Size { get; }
+
+    /// <summary>Differential entropy H of one configuration, exact or estimated, when known; null otherwise.</summary>
+    double? Entropy { get; }
+
+    /// <summary>Fills <paramref name="configurations"/> (batch × S², sample-major, row-major) with a batch drawn from <paramref name="rng"/>.</summary>
+    void Draw(Xoshiro256 rng, Span<float> configurations);
+}
