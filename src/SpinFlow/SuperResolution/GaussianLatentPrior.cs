@@ -9,14 +9,15 @@ public sealed class GaussianLatentPrior(int size) : LatentPrior(size)
     public override bool IsInputSite(int row, int col) => false;
 
     /// <inheritdoc/>
-    public override double[] Draw(int chains, ulong seed)
+    public override void Draw(Xoshiro256 rng, Span<float> configurations)
     {
-        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
-        // Drawn in float32 as the flow sees them, so a stored start reproduces F(z) exactly.
-        var z = new float[chains * Sites];
-        new Xoshiro256(seed).FillGaussian(z);
-        return LatentHmcSampler.ToDouble(z);
+        ArgumentNullException.ThrowIfNull(rng);
+        BatchOf(configurations.Length);
+        rng.FillGaussian(configurations);
     }
+
+    /// <summary>H(N(0, I)) = (S²/2) ln(2πe), exact.</summary>
+    public override double? Entropy => 0.5 * Sites * Math.Log(2 * Math.PI * Math.E);
 
     /// <inheritdoc/>
     public override bool HasDensity => true;

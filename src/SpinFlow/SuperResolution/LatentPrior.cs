@@ -1,3 +1,5 @@
+using SpinFlow.Randomness;
+
 namespace SpinFlow.SuperResolution;
 
 /// <summary>
@@ -6,9 +8,10 @@ namespace SpinFlow.SuperResolution;
 /// </summary>
 /// <remarks>
 /// Latent HMC needs p_z only for its starting points (U(z) = E_x(F(z)) − ln|det| has no p_z term), flow Metropolis
-/// needs the layout to redraw the noises, and the flow's importance weights need ln p_z.
+/// needs the layout to redraw the noises, and the flow's importance weights need ln p_z. As an
+/// <see cref="IConfigurationSource"/> a prior can also feed training.
 /// </remarks>
-public abstract class LatentPrior
+public abstract class LatentPrior : IConfigurationSource
 {
     /// <summary>Side S of the latent lattice (equal to the flow's lattice).</summary>
     public int Size { get; }
@@ -26,8 +29,23 @@ public abstract class LatentPrior
     /// <summary>True when latent site (row, col) holds an input value ξ rather than a Gaussian noise.</summary>
     public abstract bool IsInputSite(int row, int col);
 
-    /// <summary>Draws <paramref name="chains"/> independent latents z ~ p_z (chains × S², double); same seed → same draws.</summary>
-    public abstract double[] Draw(int chains, ulong seed);
+    /// <summary>
+    /// Draws <paramref name="chains"/> independent latents z ~ p_z (chains × S², double) from the stream
+    /// <c>new Xoshiro256(seed)</c>; same seed → same draws. Values are float32 as the flow sees them.
+    /// </summary>
+    public double[] Draw(int chains, ulong seed)
+    {
+        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
+        var z = new float[chains * Sites];
+        Draw(new Xoshiro256(seed), z);
+        return LatentHmcSampler.ToDouble(z);
+    }
+
+    /// <summary>Fills <paramref name="configurations"/> (batch × S²) with latents z ~ p_z drawn from <paramref name="rng"/>.</summary>
+    public abstract void Draw(Xoshiro256 rng, Span<float> configurations);
+
+    /// <summary>Differential entropy of p_z when known exactly; null otherwise.</summary>
+    public virtual double? Entropy => null;
 
     /// <summary>True when <see cref="LogDensity"/> can be evaluated.</summary>
     public abstract bool HasDensity { get; }

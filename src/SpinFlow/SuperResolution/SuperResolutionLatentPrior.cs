@@ -79,25 +79,22 @@ public sealed class SuperResolutionLatentPrior : LatentPrior
 
     /// <inheritdoc/>
     /// <remarks>
-    /// One stream: the data-set picks of all chains first, then all noises, so a one-level prior draws exactly what
+    /// One stream: the data-set picks of the whole batch first, then all noises, so a one-level prior draws exactly what
     /// <see cref="LatentHmcSampler.StartingPoints"/> always drew.
     /// </remarks>
-    public override double[] Draw(int chains, ulong seed)
+    public override void Draw(Xoshiro256 rng, Span<float> configurations)
     {
-        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
-        int l2 = InputSize * InputSize;
-        var rng = new Xoshiro256(seed);
-        var xi = new float[chains * l2];
-        for (int c = 0; c < chains; c++)
+        ArgumentNullException.ThrowIfNull(rng);
+        int batch = BatchOf(configurations.Length), l2 = InputSize * InputSize;
+        var xi = new float[batch * l2];
+        for (int c = 0; c < batch; c++)
         {
             int pick = rng.NextInt(InputCount);
             for (int k = 0; k < l2; k++) xi[c * l2 + k] = (float)_inputs[pick * l2 + k];
         }
-        var g = new float[chains * NoiseSites];
+        var g = new float[batch * NoiseSites];
         rng.FillGaussian(g);
-        var z = new float[chains * Sites];
-        Compose(xi, g, z);
-        return LatentHmcSampler.ToDouble(z);
+        Compose(xi, g, configurations);
     }
 
     /// <summary>

@@ -96,4 +96,25 @@ public class LatentPriorTests
         var inputs = ExactSamplingTests.InputData(2, 3.0, 4, 1);
         Assert.Throws<ArgumentException>(() => new FlowMetropolisSampler(flow, new SuperResolutionLatentPrior(2, 1, inputs), 3.0, new FlowMetropolisOptions(2, 3.0, 0, 4)));
     }
+
+    /// <summary>A prior is also a training source: the Gaussian one draws what <see cref="GaussianConfigurations"/> draws from the same stream.</summary>
+    [Fact]
+    public void PriorsAreConfigurationSources()
+    {
+        IConfigurationSource prior = new GaussianLatentPrior(4);
+        var reference = new GaussianConfigurations(4);
+        Assert.Equal(reference.Entropy, prior.Entropy);
+        var a = new float[3 * 16];
+        var b = new float[3 * 16];
+        prior.Draw(new SpinFlow.Randomness.Xoshiro256(6), a);
+        reference.Draw(new SpinFlow.Randomness.Xoshiro256(6), b);
+        Assert.Equal(b, a);
+        var inputs = ExactSamplingTests.InputData(2, 3.0, 4, 1);
+        IConfigurationSource stackPrior = new SuperResolutionLatentPrior(2, 2, inputs);
+        Assert.Equal(8, stackPrior.Size);
+        Assert.Null(stackPrior.Entropy);
+        var z = new float[2 * 64];
+        stackPrior.Draw(new SpinFlow.Randomness.Xoshiro256(6), z);
+        Assert.Equal(((SuperResolutionLatentPrior)stackPrior).Draw(2, 6), z.Select(v => (double)v).ToArray());
+    }
 }
