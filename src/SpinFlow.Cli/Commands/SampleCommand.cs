@@ -127,39 +127,47 @@ public static class SampleCommand
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
         var checkpoints = paths.Select(Checkpoint.Load).ToArray();
+        for (int i = 1; i < paths.Length; i++)
+            if (checkpoints[i].Architecture is not SuperResolutionFlowOptions)
+                throw new UsageException($"{paths[i]} holds a {checkpoints[i].Architecture.Name} flow; only the first flow of a stack may be NNRG, the others must be superres");
         if (checkpoints[0].Architecture is NnrgFlowOptions)
         {
-            if (paths.Length > 1) throw new UsageException($"{paths[0]} holds an NNRG flow, which cannot be stacked: pass it alone");
+            // NNRG first: its N(0, I) latent and every later flow's N(0, 1) noises make z ~ N(0, I) on the whole lattice.
             if (inputPath is not null) throw new UsageException("--input applies to superres flows; an NNRG flow draws its latent from N(0, I)");
-            var nnrg = checkpoints[0].CreateFlow();
-            return new Setup(nnrg, new GaussianLatentPrior(nnrg.Size), null, $"NNRG flow on {nnrg.Size}×{nnrg.Size} ({paths[0]})");
+            var members = new Flow[paths.Length];
+            members[0] = checkpoints[0].CreateFlow();
+            for (int i = 1; i < paths.Length; i++) members[i] = SizedAsSaved(checkpoints[i], paths[i], members[0].Size << i, i);
+            ILatticeFlow top = members.Length == 1 ? members[0] : new FlowStack(members);
+            string names = string.Join(" → ", members.Select((f, i) => i == 0 ? $"NNRG {f.Size}×{f.Size}" : $"Flow_{f.Size / 2}"));
+            return new Setup(top, new GaussianLatentPrior(top.Size), null, $"{names}: {top.Size}×{top.Size}, z ~ N(0, I) ({string.Join(", ", paths)})");
         }
-        for (int i = 0; i < paths.Length; i++)
-            if (checkpoints[i].Architecture is not SuperResolutionFlowOptions)
-                throw new UsageException($"{paths[i]} holds a {checkpoints[i].Architecture.Name} flow; a stack takes superres flows only");
         if (inputPath is null) throw new UsageException("superres flows need --input, the data set of input configurations ξ");
         var data = RelaxedConfigurationFile.Read(inputPath);
         var meta = data.Metadata;
         if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
         if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
         var flows = new Flow[paths.Length];
-        for (int i = 0; i < paths.Length; i++)
-        {
-            // The data set fixes every size: flow i maps L0·2^i → L0·2^(i+1). A checkpoint saved at another size would be
-            // transfer learning, which 'spinflow train --init' does explicitly; here it is almost surely a mix-up.
-            long want = (long)meta.Size << (i + 1);
-            if (checkpoints[i].Size != want)
-                throw new InvalidDataException(
-                    $"{paths[i]} is Flow_{checkpoints[i].Size / 2} ({checkpoints[i].Size / 2}×{checkpoints[i].Size / 2} → {checkpoints[i].Size}×{checkpoints[i].Size}), but with " +
-                    $"{meta.Size}×{meta.Size} inputs flow {i + 1} of the stack must be Flow_{want / 2}");
-            flows[i] = checkpoints[i].CreateFlow((int)want);
-        }
+        for (int i = 0; i < paths.Length; i++) flows[i] = SizedAsSaved(checkpoints[i], paths[i], meta.Size << (i + 1), i);
         ILatticeFlow flow = flows.Length == 1 ? flows[0] : new FlowStack(flows);
         // The data set's own model (T_ξ, shift) gives ln p_z for the flow's importance weights.
         var inputModel = new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift);
         var prior = new SuperResolutionLatentPrior(meta.Size, flows.Length, data.X.AsSpan(0, data.Count * meta.Size * meta.Size), inputModel);
         string chain = string.Join(" → ", flows.Select(f => $"Flow_{f.Size / 2}"));
         return new Setup(flow, prior, data, $"{chain}: {meta.Size}×{meta.Size} → {flow.Size}×{flow.Size}, {data.Count} inputs ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} ({inputPath})");
+    }
+
+    /// <summary>
+    /// Flow <paramref name="index"/> of a stack must run on <paramref name="size"/>×<paramref name="size"/>, the size it was
+    /// saved at: another size would be transfer learning, which 'spinflow train --init' does explicitly; here it is almost
+    /// surely a mix-up of checkpoints or data set.
+    /// </summary>
+    private static Flow SizedAsSaved(Checkpoint checkpoint, string path, int size, int index)
+    {
+        if (checkpoint.Size != size)
+            throw new InvalidDataException(
+                $"{path} is Flow_{checkpoint.Size / 2} ({checkpoint.Size / 2}×{checkpoint.Size / 2} → {checkpoint.Size}×{checkpoint.Size}), but flow {index + 1} " +
+                $"of this stack must be Flow_{size / 2} ({size / 2}×{size / 2} → {size}×{size})");
+        return checkpoint.CreateFlow(size);
     }
 
     private static void Print(CliContext cli, string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, Setup setup)
