@@ -23,7 +23,7 @@ public static class SampleCommand
     {
         var flowOption = new Option<string>("--flow", "-f")
         {
-            Description = "Checkpoint, or a comma-separated list Flow_L0,Flow_2L0,… of superres checkpoints stacked in that order (one NNRG checkpoint alone)",
+            Description = "Checkpoint, or a comma-separated stack Flow_L0,Flow_2L0,… of superres checkpoints (an NNRG checkpoint may come first, then no --input)",
             Required = true,
         };
         var input = new Option<string?>("--input", "-i") { Description = "Data set of L0×L0 input configurations ξ (HDF5 from 'spinflow relaxed --out'); superres flows only" };
