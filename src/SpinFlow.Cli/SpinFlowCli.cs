@@ -24,6 +24,8 @@ public static class SpinFlowCli
             RescaleCommand.Create(context),
             TrainCommand.Create(context),
             GenerateCommand.Create(context),
+            SampleCommand.Create(context),
+            CompareConvergenceCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };
