@@ -26,6 +26,8 @@ public static class SpinFlowCli
             PipelineCommand.Create(context),
             PlotCommand.Create(context),
             GenerateCommand.Create(context),
+            SampleCommand.Create(context),
+            CompareConvergenceCommand.Create(context),
             FlowInfoCommand.Create(context),
             BenchCommand.Create(context),
         };

@@ -35,7 +35,7 @@ public static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save --out every this many steps (0: only at the end)", DefaultValueFactory = _ => 0 };
         var logEvery = new Option<int?>("--log-every") { Description = "Print a progress line every this many steps (default: about 20 lines per run)" };
         var seed = CommonOptions.Seed("Seed: flow initialisation and step k's batch and noises (same seed → same run, resumed or not)");
-        var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core); with 1 a run and its resumed continuation are bit-for-bit reproducible", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core); results are bit-for-bit the same for any thread count, so a run and its resumed continuation agree exactly", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists" };
 

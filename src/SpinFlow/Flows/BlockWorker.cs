@@ -25,7 +25,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
 
     private readonly T[] _scratch;
     private readonly T* _base;
-    // Parameter-gradient partial sums (packed layout), small enough to stay in L1; flushed to double regularly.
+    // Parameter-gradient partial sums of the current chunk (packed layout), small enough to stay in L1.
     private readonly T* _acc;
 
     // Rows of P values.
@@ -37,11 +37,6 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     public readonly int[] Offsets = new int[4 * P];
     /// <summary>Sample index of each plaquette in the block.</summary>
     public readonly int[] Samples = new int[P];
-    /// <summary>Gradient accumulated in double, packed layout of the current bijector.</summary>
-    public readonly double[] Gradient;
-    /// <summary>Per-sample log-det contributions of this worker during one layer pass.</summary>
-    public double[] LogDet = [];
-    private int _pending;
 
     public BlockWorker(int maxHidden, int maxLayers, int maxPackedBijector)
     {
@@ -57,7 +52,6 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         for (int i = 0; i < 4; i++) _act[i] = Take(act);
         for (int i = 0; i < 4; i++) _out[i] = Take(2 * P);
         _acc = Take(maxPackedBijector);
-        Gradient = new double[maxPackedBijector];
     }
 
     // ───────────────────────────── gather / scatter ─────────────────────────────
@@ -112,12 +106,12 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
 
     public void ClearLogDet() => new Span<T>(_ld, P).Clear();
 
-    /// <summary>Adds the block's per-plaquette log-dets (float or double) to the per-sample double sums.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AccumulateLogDet(int count)
-    {
-        for (int p = 0; p < count; p++) LogDet[Samples[p]] += double.CreateTruncating(_ld[p]);
-    }
+    /// <summary>
+    /// Copies the block's per-plaquette log-dets to <paramref name="destination"/> (the block's place in a per-plaquette
+    /// array): the engine sums them per sample in plaquette order, so the result does not depend on which worker ran
+    /// which block.
+    /// </summary>
+    public void StoreLogDet(T* destination, int count) => new ReadOnlySpan<T>(_ld, count).CopyTo(new Span<T>(destination, count));
 
     /// <summary>Sets each plaquette's upstream log-det gradient from its sample's; padding lanes get 0 so they add nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -269,7 +263,6 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                 NetBackward(o, w, _neg, _act[2], _gs, scale, -one, g0, g1, acc);
             }
         }
-        if (parameterGradients && ++_pending >= 64) FlushLanes(o);
     }
 
     // ───────────────────────────── MLP kernels ─────────────────────────────
@@ -546,24 +539,17 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
 
     // ───────────────────────────── parameter gradients ─────────────────────────────
 
-    /// <summary>Zeroes the partial sums and the double gradient for a new layer pass.</summary>
-    public void BeginGradient(RealNvpOptions o)
-    {
-        int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
-        new Span<T>(_acc, n).Clear();
-        Array.Clear(Gradient, 0, n);
-        _pending = 0;
-    }
+    /// <summary>Zeroes the partial sums for a new layer pass.</summary>
+    public void BeginGradient(RealNvpOptions o) => new Span<T>(_acc, o.Couplings * RealNvpBijector.PackedCouplingSize(o)).Clear();
 
-    /// <summary>Moves the partial sums into the double gradient (bounds float round-off over many blocks).</summary>
-    public void FlushLanes(RealNvpOptions o)
+    /// <summary>
+    /// Moves the partial sums of the chunk just finished to <paramref name="destination"/> (that chunk's slot) and zeroes
+    /// them, so that every chunk starts from zero whichever worker runs it.
+    /// </summary>
+    public void StoreGradient(RealNvpOptions o, T* destination)
     {
-        int n = o.Couplings * RealNvpBijector.PackedCouplingSize(o);
-        for (int q = 0; q < n; q++)
-        {
-            Gradient[q] += double.CreateTruncating(_acc[q]);
-            _acc[q] = T.Zero;
-        }
-        _pending = 0;
+        var acc = new Span<T>(_acc, o.Couplings * RealNvpBijector.PackedCouplingSize(o));
+        acc.CopyTo(new Span<T>(destination, acc.Length));
+        acc.Clear();
     }
 }

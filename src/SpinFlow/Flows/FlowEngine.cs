@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SpinFlow.Flows;
 
@@ -32,11 +34,27 @@ internal sealed class EngineLayer<T> where T : unmanaged, IFloatingPointIeee754<
 /// Runs a list of plaquette layers (generation order) on batches of L×L lattices: generation, inference, generation
 /// with a tape of layer outputs, and the reverse-mode pass. Parallel over blocks of plaquettes; not thread-safe itself.
 /// </summary>
+/// <remarks>
+/// Results are bit-for-bit reproducible and do not depend on <see cref="Threads"/>: a layer's blocks are grouped into
+/// chunks whose size depends only on the layer and the batch, chunks are handed out dynamically, and every sum over
+/// plaquettes is formed in a fixed order: log-dets are stored per plaquette and summed per sample in plaquette order,
+/// and parameter gradients are summed per chunk (in block order, by whichever worker ran it) into the chunk's own
+/// slot, then over the slots in chunk order.
+/// </remarks>
 internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // Chunks per layer: enough small pieces for workers to even out on a shared machine, few enough that reducing the
+    // per-chunk gradient slots stays small beside the layer's work.
+    private const int TargetChunks = 64;
+    // Float partial sums of parameter gradients never run over more blocks than this before they reach double.
+    private const int MaxChunkBlocks = 64;
+
     private readonly BlockWorker<T>?[] _workers;
     private readonly int _maxHidden, _maxLayers, _maxPacked;
     private double[] _gradLogDet = [];
+    private T[] _plaquetteLogDet = [];
+    private T[] _chunkGradients = [];
+    private readonly double[] _gradientSum;
 
     public int Size { get; }
     public int SitesPerSample => Size * Size;
@@ -45,6 +63,12 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>Worker threads used per pass (1 = run on the calling thread).</summary>
     public int Threads { get; set; }
+
+    /// <summary>
+    /// Most workers that ran at least one chunk of a single layer pass since this was last set to 0: tests use it to
+    /// check that a multi-threaded run really shared its layers between threads.
+    /// </summary>
+    internal int MostBusyWorkers { get; set; }
 
     public FlowEngine(int size, IReadOnlyList<EngineLayer<T>> layers, int gradientSlots, int threads)
     {
@@ -59,6 +83,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         _maxHidden = layers.Count == 0 ? 1 : layers.Max(l => l.Options.Hidden);
         _maxLayers = layers.Count == 0 ? 1 : layers.Max(l => l.Options.MlpLayers);
         _maxPacked = layers.Count == 0 ? 1 : layers.Max(l => l.Packed.Length);
+        _gradientSum = new double[_maxPacked];
     }
 
     private BlockWorker<T> Worker(int w)
@@ -162,39 +187,46 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     {
         layer.Pack();
         int plaquettes = layer.PlaquetteCount;
-        long total = (long)batch * plaquettes;
-        int blocks = (int)((total + BlockWorker<T>.P - 1) / BlockWorker<T>.P);
-        int workers = Math.Min(Threads, blocks);
-        // Small chunks of blocks are handed out dynamically: the machine is shared, so static splits straggle.
-        int chunk = Math.Max(1, blocks / (workers * 32));
-        int next = 0;
+        int total = batch * plaquettes;
+        int blocks = (total + BlockWorker<T>.P - 1) / BlockWorker<T>.P;
+        int chunkBlocks = ChunkBlocks(blocks);
+        int chunks = (blocks + chunkBlocks - 1) / chunkBlocks;
+        int workers = Math.Min(Threads, chunks);
+        int next = 0, busy = 0;
         var o = layer.Options;
+        bool wantLogDet = pass != Pass.Backward;
         bool wantParams = pass == Pass.Backward && paramGrad is not null;
+        int packedSize = layer.Packed.Length;
+        if (wantLogDet && _plaquetteLogDet.Length < total) _plaquetteLogDet = GC.AllocateUninitializedArray<T>(total, pinned: true);
+        if (wantParams && _chunkGradients.Length < (long)chunks * packedSize)
+            _chunkGradients = GC.AllocateUninitializedArray<T>(checked(chunks * packedSize), pinned: true);
         nint latticePtr = (nint)lattice, gradPtr = (nint)grad;
+        // Both buffers are pinned, so their addresses can be captured as plain numbers like the caller's spans.
+        nint ldPtr = wantLogDet ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_plaquetteLogDet)) : 0;
+        nint slotPtr = wantParams ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_chunkGradients)) : 0;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         void Body(int w)
         {
             var worker = Worker(w);
-            if (pass != Pass.Backward)
-            {
-                if (worker.LogDet.Length < batch) worker.LogDet = new double[batch];
-                Array.Clear(worker.LogDet, 0, batch);
-            }
             if (wantParams) worker.BeginGradient(o);
+            bool ranChunk = false;
             fixed (T* packed = layer.Packed)
             {
                 T* lat = (T*)latticePtr;
                 T* g = (T*)gradPtr;
+                T* ld = (T*)ldPtr;
                 while (true)
                 {
-                    int first = Interlocked.Add(ref next, chunk) - chunk;
-                    if (first >= blocks) break;
-                    int last = Math.Min(blocks, first + chunk);
+                    int c = Interlocked.Increment(ref next) - 1;
+                    if (c >= chunks) break;
+                    ranChunk = true;
+                    int first = c * chunkBlocks;
+                    int last = Math.Min(blocks, first + chunkBlocks);
                     for (int b = first; b < last; b++)
                     {
-                        long start = (long)b * BlockWorker<T>.P;
-                        int count = (int)Math.Min(BlockWorker<T>.P, total - start);
+                        int start = b * BlockWorker<T>.P;
+                        int count = Math.Min(BlockWorker<T>.P, total - start);
                         worker.Locate(layer.Sites, plaquettes, SitesPerSample, start, count);
                         worker.Gather(lat, count, gradient: false);
                         switch (pass)
@@ -203,13 +235,13 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
                                 worker.ClearLogDet();
                                 worker.Forward(o, packed);
                                 worker.Scatter(lat, count, gradient: false);
-                                worker.AccumulateLogDet(count);
+                                worker.StoreLogDet(ld + start, count);
                                 break;
                             case Pass.Infer:
                                 worker.ClearLogDet();
                                 worker.Inverse(o, packed);
                                 worker.Scatter(lat, count, gradient: false);
-                                worker.AccumulateLogDet(count);
+                                worker.StoreLogDet(ld + start, count);
                                 break;
                             default:
                                 worker.Gather(g, count, gradient: true);
@@ -219,25 +251,72 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
                                 break;
                         }
                     }
+                    if (wantParams) worker.StoreGradient(o, (T*)slotPtr + (long)c * packedSize);
                 }
             }
-            if (wantParams) worker.FlushLanes(o);
+            if (ranChunk) Interlocked.Increment(ref busy);
         }
 
         if (workers <= 1) Body(0);
         else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Body);
+        MostBusyWorkers = Math.Max(MostBusyWorkers, busy);
 
-        for (int w = 0; w < workers; w++)
+        if (wantLogDet) SumLogDets((T*)ldPtr, batch, plaquettes, logDet);
+        if (wantParams) SumChunkGradients(layer, (T*)slotPtr, chunks, paramGrad!);
+    }
+
+    /// <summary>Blocks per chunk of a layer pass over <paramref name="blocks"/> blocks (independent of the thread count).</summary>
+    private static int ChunkBlocks(int blocks) => Math.Clamp((blocks + TargetChunks - 1) / TargetChunks, 1, MaxChunkBlocks);
+
+    /// <summary>Number of chunks a layer of <paramref name="plaquettes"/> plaquettes is cut into for a batch.</summary>
+    internal static int ChunkCount(int batch, int plaquettes)
+    {
+        int blocks = (batch * plaquettes + BlockWorker<T>.P - 1) / BlockWorker<T>.P;
+        int chunkBlocks = ChunkBlocks(blocks);
+        return (blocks + chunkBlocks - 1) / chunkBlocks;
+    }
+
+    /// <summary>logDet[b] += Σ_q ld[b·plaquettes + q], each sample's sum formed in plaquette order.</summary>
+    private static void SumLogDets(T* ld, int batch, int plaquettes, double* logDet)
+    {
+        for (int b = 0; b < batch; b++)
         {
-            var worker = _workers[w]!;
-            if (pass != Pass.Backward)
-                for (int b = 0; b < batch; b++) logDet[b] += worker.LogDet[b];
-            if (wantParams)
+            T* row = ld + (long)b * plaquettes;
+            double sum = 0;
+            for (int q = 0; q < plaquettes; q++) sum += double.CreateTruncating(row[q]);
+            logDet[b] += sum;
+        }
+    }
+
+    /// <summary>Adds the chunk slots, in chunk order and in double, to the layer's parameter gradient (flat layout).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void SumChunkGradients(EngineLayer<T> layer, T* slots, int chunks, double[] paramGrad)
+    {
+        int n = layer.Packed.Length;
+        fixed (double* sum = _gradientSum)
+        {
+            new Span<double>(sum, n).Clear();
+            for (int c = 0; c < chunks; c++) AddWidened(slots + (long)c * n, sum, n);
+            var map = layer.PackedToFlat;
+            int off = layer.ParameterOffset;
+            for (int q = 0; q < n; q++) paramGrad[off + map[q]] += sum[q];
+        }
+    }
+
+    /// <summary>sum[q] += (double)src[q]; element-wise, so vectorising does not change any result.</summary>
+    private static void AddWidened(T* src, double* sum, int n)
+    {
+        int q = 0;
+        if (typeof(T) == typeof(float))
+        {
+            float* f = (float*)src;
+            for (; q + 8 <= n; q += 8)
             {
-                var map = layer.PackedToFlat;
-                int off = layer.ParameterOffset;
-                for (int q = 0; q < map.Length; q++) paramGrad![off + map[q]] += worker.Gradient[q];
+                var (lo, hi) = Vector256.Widen(Vector256.Load(f + q));
+                Vector256.Store(Vector256.Load(sum + q) + lo, sum + q);
+                Vector256.Store(Vector256.Load(sum + q + 4) + hi, sum + q + 4);
             }
         }
+        for (; q < n; q++) sum[q] += double.CreateTruncating(src[q]);
     }
 }

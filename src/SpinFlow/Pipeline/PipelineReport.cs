@@ -43,17 +43,14 @@ public static class PipelineReport
     public static void DrawConvergence(PipelineResults results, string path)
     {
         var traces = results.Traces;
-        if (traces.Count == 0)
-        {
-            ConvergenceFigure.Save("no latent-HMC run finished yet", [], new Estimate(double.NaN, double.NaN, double.NaN), path);
-            return;
-        }
+        if (traces.Count == 0) return;
         int size = traces.Min(t => t.Size);
         var trace = traces.Where(t => t.Size == size).MinBy(t => Math.Abs(t.Temperature - TemperatureGrid.Critical))!;
         var entry = results.Entries.FirstOrDefault(e => e.Size == size && e.Temperature == trace.Temperature && e.Observable == "m2");
         var truth = entry?.Reference ?? new Estimate(double.NaN, double.NaN, double.NaN);
-        ConvergenceFigure.Save($"Latent HMC on {size}×{size} at T = {trace.Temperature:F4} (warm-up: first {trace.WarmUp} steps)",
-            [new ConvergenceSeries($"super-resolution flow (chains start from z ~ p_z)", trace.M2)], truth, path);
+        var curve = new SuperResolution.ConvergenceCurve(trace.M2, trace.Error, trace.ConvergedStep, 1);
+        ConvergenceFigure.Save([("super-resolution flow, chains from z ~ p_z", curve)], truth,
+            string.Create(Inv, $"Latent HMC on {size}×{size} at T = {trace.Temperature:F4} (first {trace.WarmUp} steps: warm-up)"), path);
     }
 
     /// <summary>The report as Markdown.</summary>

@@ -26,8 +26,11 @@ public sealed record PipelineInput(double Temperature, double InputTemperature, 
 /// <summary>A Swendsen–Wang reference curve: ⟨m²⟩ against T on one size.</summary>
 public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] M2);
 
-/// <summary>⟨m²⟩ (mean over chains) after every latent-HMC trajectory of one sampling stage, warm-up included (entry 0 = start).</summary>
-public sealed record ConvergenceTrace(int Size, double Temperature, int WarmUp, double[] M2);
+/// <summary>
+/// ⟨m²⟩ (mean over chains, with its error from the spread over chains) after every latent-HMC trajectory of one sampling
+/// stage, warm-up included (entry 0 = start), and the step from which it stays on the reference (see <see cref="SuperResolution.ConvergenceCurve"/>).
+/// </summary>
+public sealed record ConvergenceTrace(int Size, double Temperature, int WarmUp, double[] M2, double[] Error, int? ConvergedStep);
 
 /// <summary>Loss history of one trained flow.</summary>
 public sealed record LevelTraining(int InputSize, double Temperature, double BoundPerSite, double[] LossPerSite);
@@ -88,7 +91,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 string name = PipelineRun.SampleStage(t, size);
                 if (!run.IsDone(name)) continue;
                 var s = run.Load(name);
-                traces.Add(new ConvergenceTrace(size, t, (int)PipelineJson.Double(s["warm_up"]), s["m2_trace"]!.AsArray().Select(PipelineJson.Double).ToArray()));
+                traces.Add(new ConvergenceTrace(size, t, (int)PipelineJson.Double(s["warm_up"]), s["m2_trace"]!.AsArray().Select(PipelineJson.Double).ToArray(),
+                    s["m2_trace_error"]!.AsArray().Select(PipelineJson.Double).ToArray(), s["converged_step"]?.GetValue<int>()));
                 var obs = s["observables"]!;
                 double acceptance = PipelineJson.Double(s["acceptance"]), seconds = PipelineJson.Double(s["seconds"]);
                 var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (new Estimate(double.NaN, double.NaN, double.NaN), new Estimate(double.NaN, double.NaN, double.NaN));
@@ -151,6 +155,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["temperature"] = c.Temperature,
             ["warm_up"] = c.WarmUp,
             ["m2"] = new JsonArray(c.M2.Select(v => ResultJson.Number(v)).ToArray()),
+            ["m2_error"] = new JsonArray(c.Error.Select(v => ResultJson.Number(v)).ToArray()),
+            ["converged_step"] = c.ConvergedStep,
         }).ToArray()),
         ["training"] = new JsonArray(Training.Select(h => (JsonNode?)new JsonObject
         {
@@ -176,7 +182,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),
             c["temperatures"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["m2"]!.AsArray().Select(PipelineJson.EstimateOf).ToArray())).ToArray();
         var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)PipelineJson.Double(c!["size"]), PipelineJson.Double(c["temperature"]),
-            (int)PipelineJson.Double(c["warm_up"]), c["m2"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();
+            (int)PipelineJson.Double(c["warm_up"]), c["m2"]!.AsArray().Select(PipelineJson.Double).ToArray(),
+            c["m2_error"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["converged_step"]?.GetValue<int>())).ToArray();
         var stages = node["stages"]!.AsArray().Select(s => new StageTime(s!["stage"]!.GetValue<string>(), s["kind"]!.GetValue<string>(), PipelineJson.Double(s["seconds"]))).ToArray();
         var training = node["training"]!.AsArray().Select(h => new LevelTraining((int)PipelineJson.Double(h!["input_size"]), PipelineJson.Double(h["temperature"]),
             PipelineJson.Double(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();

@@ -111,8 +111,10 @@ public static class PipelineRun
         double margin = Math.Max(0.05, 0.1 * (hi - lo));
         lo -= margin;
         hi += margin;
-        var grid = Enumerable.Range(0, options.GridPoints).Select(i => lo + (hi - lo) * i / (options.GridPoints - 1));
-        return grid.Concat(options.Temperatures).Select(t => Math.Round(t, 10)).Distinct().Order().ToArray();
+        // Targets keep their exact values (results are looked up by them); grid points that nearly coincide with one give way.
+        var grid = Enumerable.Range(0, options.GridPoints).Select(i => Math.Round(lo + (hi - lo) * i / (options.GridPoints - 1), 10))
+            .Where(g => options.Temperatures.All(t => Math.Abs(g - t) > 1e-6));
+        return grid.Concat(options.Temperatures).Distinct().Order().ToArray();
     }
 
     private static List<Stage> Plan(PipelineOptions o, RunFolder? run)
@@ -295,20 +297,26 @@ public static class PipelineRun
     private static JsonObject Sample(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
     {
         int size = o.SizeAt(level);
-        var (xi, _, _) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
+        var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
         var stack = LoadStack(o, run, t, level);
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
-        var options = new LatentHmcOptions(o.Chains, o.WarmUp, o.Trajectories, hmc, SeedOf(o, SampleStream, t, level));
-        var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, options);
+        var options = new LatentHmcOptions(o.Chains, o.WarmUp, o.Trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true);
+        var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
         var r = sampler.Run(progress, ct);
         var exact = KaufmanSolution.Compute(size, t);
+        string samplesPath = run.SamplesPath(size, t);
+        RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
+            new RelaxedConfigurationMetadata(size, t, sampler.Target.Model.Shift, "latent-hmc", options.Seed, o.Chains));
+
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - o.Trajectories);
         var first = Statistics.TimeSeries.Analyze(measured[..(measured.Length / 2)]);
         var second = Statistics.TimeSeries.Analyze(measured[(measured.Length / 2)..]);
+        // Per-step errors from the spread over the independent chains, for the convergence figure.
+        var reference = ReferenceM2(run, size, t);
+        var curve = ConvergenceCurve.Analyze(r.ChainM2Trace, o.Chains, reference, Math.Max(1, r.M2Trace.Length / 25));
         return new JsonObject
         {
-            ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
             ["temperature"] = t,
             ["level"] = level,
             ["size"] = size,
@@ -319,11 +327,24 @@ public static class PipelineRun
             ["leapfrog_steps"] = o.LeapfrogSteps,
             ["step_size"] = r.StepSize,
             ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
+            ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
+            ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
             ["observables"] = ResultJson.Observables(r.Observables),
             ["exact_energy"] = exact.Energy,
-            ["m2_trace"] = new JsonArray(r.M2Trace.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
+            ["samples"] = Path.GetRelativePath(run.Root, samplesPath),
+            ["m2_trace"] = new JsonArray(curve.Mean.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
+            ["m2_trace_error"] = new JsonArray(curve.Error.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
+            ["converged_step"] = curve.ConvergedStep,
         };
+    }
+
+    /// <summary>The Swendsen–Wang ⟨m²⟩ at (size, T) from the finished reference stage.</summary>
+    private static Statistics.Estimate ReferenceM2(RunFolder run, int size, double t)
+    {
+        foreach (var p in run.Load(ReferenceStage(size))["points"]!.AsArray())
+            if (PipelineJson.Double(p!["temperature"]) == t) return PipelineJson.EstimateOf(p["observables"]!["m2"]);
+        throw new InvalidDataException($"the {size}×{size} reference has no point at T = {t}");
     }
 
     private static JsonObject Generate(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)

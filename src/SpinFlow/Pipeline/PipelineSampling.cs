@@ -1,4 +1,5 @@
 using SpinFlow.Flows;
+using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Pipeline;
@@ -25,7 +26,7 @@ internal static class PipelineSampling
         return x;
     }
 
-    /// <summary>Latent HMC through the stack, chains started from p_z.</summary>
-    public static LatentHmcSampler LatentHmc(FlowStack stack, int baseSize, double temperature, float[] xi, LatentHmcOptions options) =>
-        new(stack, temperature, xi, options);
+    /// <summary>Latent HMC through the stack, chains started from p_z (ξ from the data set, Gaussian noises at every level).</summary>
+    public static LatentHmcSampler LatentHmc(FlowStack stack, int baseSize, double temperature, float[] xi, RelaxedIsing inputModel, LatentHmcOptions options) =>
+        new(stack, new SuperResolutionLatentPrior(baseSize, stack.Flows.Count, xi, inputModel), temperature, options);
 }

@@ -1,64 +1,70 @@
 using ScottPlot;
 using SpinFlow.IO;
 using SpinFlow.Statistics;
+using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Reporting;
 
-/// <summary>One curve of a convergence figure: chain-mean ⟨m²⟩ after every HMC trajectory.</summary>
-/// <param name="Label">Legend text.</param>
-/// <param name="M2">Value after trajectory k (entry 0 is the starting point).</param>
-public sealed record ConvergenceSeries(string Label, double[] M2);
-
 /// <summary>
-/// The paper's Fig. 4: ⟨m²⟩ (mean over chains) against latent-HMC step for one or more flows, with the Swendsen–Wang
-/// value ± its error as the ground truth.
+/// The paper's Fig. 4 for a convergence comparison: ⟨m²⟩ (mean over chains, ±1σ band from the chain spread) against
+/// sampler step for each flow, the reference ⟨m²⟩ as a horizontal line with its ±2σ band, and each curve's converged
+/// step as a vertical line.
 /// </summary>
 public static class ConvergenceFigure
 {
-    /// <summary>Image width in pixels.</summary>
-    public const int Width = 900;
-    /// <summary>Image height in pixels.</summary>
+    /// <summary>Width of the image in pixels.</summary>
+    public const int Width = 1000;
+    /// <summary>Height of the image in pixels.</summary>
     public const int Height = 600;
 
-    /// <summary>Renders and writes the figure atomically as PNG.</summary>
-    public static void Save(string title, IReadOnlyList<ConvergenceSeries> series, Estimate groundTruth, string path)
+    /// <summary>Renders the figure and writes it atomically to <paramref name="path"/> as PNG.</summary>
+    public static void Save(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title, string path)
     {
-        var plot = Build(title, series, groundTruth);
+        var plot = Build(curves, reference, title);
         AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
     }
 
     /// <summary>The figure, for callers that render it elsewhere.</summary>
-    public static Plot Build(string title, IReadOnlyList<ConvergenceSeries> series, Estimate groundTruth)
+    public static Plot Build(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title)
     {
-        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(curves);
         var plot = new Plot();
-        int longest = 1;
-        foreach (var s in series)
+        int steps = curves.Count == 0 ? 1 : curves.Max(c => c.Curve.Mean.Length);
+        double[] xs = [0, Math.Max(1, steps - 1)];
+        // Reference first so the curves are drawn on top of its band.
+        var band = plot.Add.FillY(xs, [reference.Mean - 2 * reference.Error, reference.Mean - 2 * reference.Error],
+            [reference.Mean + 2 * reference.Error, reference.Mean + 2 * reference.Error]);
+        band.FillColor = Colors.Gray.WithAlpha(0.25);
+        band.LineWidth = 0;
+        band.LegendText = "reference ±2σ";
+        var refLine = plot.Add.HorizontalLine(reference.Mean);
+        refLine.Color = Colors.Black;
+        refLine.LineWidth = 1.5f;
+        refLine.LinePattern = LinePattern.Dashed;
+        refLine.LegendText = "Swendsen–Wang reference";
+        foreach (var (label, curve) in curves)
         {
-            double[] steps = Enumerable.Range(0, s.M2.Length).Select(i => (double)i).ToArray();
-            var line = plot.Add.Scatter(steps, s.M2);
-            line.LegendText = s.Label;
-            line.LineWidth = 0;
-            line.MarkerSize = 4;
-            longest = Math.Max(longest, s.M2.Length);
-        }
-        if (double.IsFinite(groundTruth.Mean))
-        {
-            var truth = plot.Add.HorizontalLine(groundTruth.Mean);
-            truth.LegendText = $"ground truth (Swendsen–Wang): {groundTruth.Mean:F4} ± {groundTruth.Error:F4}";
-            truth.Color = Colors.Red;
-            truth.LineWidth = 2;
-            if (groundTruth.Error > 0)
+            double[] t = Enumerable.Range(0, curve.Mean.Length).Select(i => (double)i).ToArray();
+            var line = plot.Add.ScatterLine(t, curve.Mean);
+            line.LineWidth = 2;
+            line.LegendText = label;
+            if (curve.Error.All(double.IsFinite))
             {
-                var band = plot.Add.HorizontalSpan(groundTruth.Mean - 2 * groundTruth.Error, groundTruth.Mean + 2 * groundTruth.Error);
-                band.FillStyle.Color = Colors.Red.WithAlpha(0.15);
-                band.LineWidth = 0;
+                var fill = plot.Add.FillY(t, curve.Mean.Zip(curve.Error, (m, e) => m - e).ToArray(), curve.Mean.Zip(curve.Error, (m, e) => m + e).ToArray());
+                fill.FillColor = line.Color.WithAlpha(0.2);
+                fill.LineWidth = 0;
+            }
+            if (curve.ConvergedStep is int s)
+            {
+                var v = plot.Add.VerticalLine(s);
+                v.Color = line.Color;
+                v.LinePattern = LinePattern.Dotted;
+                v.LegendText = $"{label}: converged at step {s}";
             }
         }
         plot.Title(title);
-        plot.XLabel("HMC steps (trajectories)");
+        plot.XLabel("HMC step");
         plot.YLabel("⟨m²⟩ (mean over chains)");
-        plot.Axes.SetLimitsX(0, longest);
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }

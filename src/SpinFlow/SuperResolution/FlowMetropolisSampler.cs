@@ -47,13 +47,17 @@ public sealed record FlowMetropolisOptions
 /// <param name="ProposalEnergy">Plain mean of E[e | x′] over the measured proposals: the flow's own, uncorrected ⟨e⟩ (its bias shows what Metropolis corrects).</param>
 /// <param name="ImportanceEnergy">Self-normalised importance-sampling ⟨e⟩ from the same proposals and weights (no error bar; a cross-check of the weights).</param>
 /// <param name="Elapsed">Wall time of the whole run.</param>
+/// <param name="FinalConfigurations">x = F(z) of every chain after the last step (chains × N, float32).</param>
 public sealed record FlowMetropolisResult(IsingObservables Observables, double AcceptanceRate, double WeightEss,
-    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed);
+    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed,
+    float[] FinalConfigurations);
 
 /// <summary>
 /// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis whose proposals come from a cluster-driven
 /// chain on the L×L input (DESIGN.md §8): ξ → s | ξ → one Swendsen–Wang sweep → ξ′ | s′ at T_ξ, fresh g′ ~ N(0, 1),
 /// accepted with min(1, w(z′)/w(z)), ln w(z) = −E_x(F(z)) + ln|det ∂F/∂z| + E_ξ(ξ) + ½|g|².
+/// The flow may be one Flow_L or a <see cref="FlowStack"/> Flow_L0 → Flow_2L0 → …: then ξ is the L0×L0 base
+/// configuration, g holds the noises of every level (all redrawn at each step) and |g|² sums over all of them.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -64,6 +68,9 @@ public sealed record FlowMetropolisResult(IsingObservables Observables, double A
 /// p(s) P_SW(s → s′) = p(s′) P_SW(s′ → s). The g move is an independent draw from p_g. Hence
 /// Q(z′ → z) / Q(z → z′) = π_ξ(ξ) p_g(g) / (π_ξ(ξ′) p_g(g′)) and the Metropolis–Hastings ratio
 /// π(z′) Q(z′ → z) / (π(z) Q(z → z′)) is exactly w(z′)/w(z); normalisers of π_x, π_ξ and p_g cancel.
+/// </para>
+/// <para>
+/// The argument is the same for a stack: the proposal still factorises into K(ξ → ξ′) and a fresh draw of every noise.
 /// </para>
 /// <para>
 /// The flow sees ξ rounded to float32 while E_ξ uses the double state; the chain is then exact for
@@ -79,19 +86,41 @@ public sealed record FlowMetropolisResult(IsingObservables Observables, double A
 public sealed class FlowMetropolisSampler
 {
     private const ulong StartStream = 0x7374617274UL, ChainStream = 0x636861696EUL, SwStream = 0x7377UL, MeasureStream = 0x6D65617375726531UL;
-    private readonly double[] _inputs;
 
     /// <summary>The flow F (generation direction).</summary>
     public ILatticeFlow Flow { get; }
 
-    /// <summary>Relaxed model of the generated 2L×2L lattice at T_x.</summary>
+    /// <summary>The latent layout and the data set the chains start from.</summary>
+    public SuperResolutionLatentPrior Prior { get; }
+
+    /// <summary>Relaxed model of the generated lattice at T_x.</summary>
     public RelaxedIsing OutputModel { get; }
 
-    /// <summary>Relaxed model of the L×L input at T_ξ (proposals and E_ξ).</summary>
+    /// <summary>Relaxed model of the L0×L0 input at T_ξ (proposals and E_ξ).</summary>
     public RelaxedIsing InputModel { get; }
 
     /// <summary>The settings.</summary>
     public FlowMetropolisOptions Options { get; }
+
+    /// <summary>
+    /// Sampler of π_x at <paramref name="temperature"/> on the lattice of <paramref name="flow"/> (one Flow_L or a stack),
+    /// with latent layout and starting ξ from <paramref name="prior"/> (same size as the flow). Shifts default to
+    /// <see cref="RelaxedIsing.DefaultShift"/>; <paramref name="inputShift"/> should be that of the data set.
+    /// </summary>
+    public FlowMetropolisSampler(ILatticeFlow flow, SuperResolutionLatentPrior prior, double temperature, FlowMetropolisOptions options,
+        double? outputShift = null, double? inputShift = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(options);
+        if (prior.Size != flow.Size)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the latent prior is {prior.Size}×{prior.Size}", nameof(prior));
+        Flow = flow;
+        Prior = prior;
+        OutputModel = new RelaxedIsing(flow.Size, temperature, outputShift);
+        InputModel = new RelaxedIsing(prior.InputSize, options.InputTemperature, inputShift);
+        Options = options;
+    }
 
     /// <summary>
     /// Sampler of π_x at <paramref name="temperature"/> on the flow's 2L×2L lattice; the chains start from ξ drawn
@@ -99,16 +128,8 @@ public sealed class FlowMetropolisSampler
     /// </summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, FlowMetropolisOptions options,
         double? outputShift = null, double? inputShift = null)
-    {
-        ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(options);
-        int l = LatentHmcSampler.CheckInputs(flow, inputs.Length);
-        Flow = flow;
-        OutputModel = new RelaxedIsing(flow.Size, temperature, outputShift);
-        InputModel = new RelaxedIsing(l, options.InputTemperature, inputShift);
-        Options = options;
-        _inputs = inputs.ToArray();
-    }
+        : this(flow, new SuperResolutionLatentPrior(LatentHmcSampler.CheckInputs(flow ?? throw new ArgumentNullException(nameof(flow)), inputs.Length), 1, inputs),
+            temperature, options, outputShift, inputShift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, FlowMetropolisOptions options,
@@ -119,18 +140,17 @@ public sealed class FlowMetropolisSampler
     public FlowMetropolisResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        int chains = Options.Chains, l = InputModel.Size, l2 = l * l, n = OutputModel.Sites;
+        int chains = Options.Chains, l = InputModel.Size, l2 = l * l, n = OutputModel.Sites, ng = Prior.NoiseSites;
         var rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(Options.Seed ^ ChainStream, (ulong)c)).ToArray();
         var sw = Enumerable.Range(0, chains).Select(c => new SwendsenWang(l, Options.InputTemperature, Options.Seed ^ SwStream ^ ((ulong)c << 20))).ToArray();
 
-        // Current state per chain: ξ (double), g (float32, as the flow sees it), x = F(z), and ln w.
+        // Current state per chain: ξ (double), g (float32, as the flow sees it; every level's noises), x = F(z), and ln w.
         var xi = new double[chains * l2];
-        var g = new float[chains * 3 * l2];
+        var g = new float[chains * ng];
         var x = new float[chains * n];
         var lnW = new double[chains];
         var start = new Xoshiro256(Options.Seed ^ StartStream);
-        int count = _inputs.Length / l2;
-        for (int c = 0; c < chains; c++) Array.Copy(_inputs, start.NextInt(count) * l2, xi, c * l2, l2);
+        for (int c = 0; c < chains; c++) Prior.CopyInput(start.NextInt(Prior.InputCount), xi.AsSpan(c * l2, l2));
         start.FillGaussian(g);
         var work = new Workspace(chains, l2, n);
         Evaluate(xi, g, x, lnW, work);
@@ -156,7 +176,7 @@ public sealed class FlowMetropolisSampler
             cancellation.ThrowIfCancellationRequested();
             bool measured = t >= Options.WarmUp;
             ProposeInputs(InputModel, xi, xiNew, spins, sw, rngs);
-            for (int c = 0; c < chains; c++) rngs[c].FillGaussian(gNew.AsSpan(c * 3 * l2, 3 * l2));
+            for (int c = 0; c < chains; c++) rngs[c].FillGaussian(gNew.AsSpan(c * ng, ng));
             Evaluate(xiNew, gNew, xNew, lnWNew, work);
             for (int c = 0; c < chains; c++)
             {
@@ -175,7 +195,7 @@ public sealed class FlowMetropolisSampler
                 if (!accept) continue;
                 if (measured) accepted++;
                 Array.Copy(xiNew, c * l2, xi, c * l2, l2);
-                Array.Copy(gNew, c * 3 * l2, g, c * 3 * l2, 3 * l2);
+                Array.Copy(gNew, c * ng, g, c * ng, ng);
                 Array.Copy(xNew, c * n, x, c * n, n);
                 lnW[c] = lnWNew[c];
             }
@@ -184,7 +204,7 @@ public sealed class FlowMetropolisSampler
         }
         return new FlowMetropolisResult(measure.Analyze(OutputModel.Temperature), (double)accepted / proposals,
             WeightEss(proposalLnW), measure.TauEnergy, measure.TauM2, trace.ToArray(),
-            proposalEnergy.Average(), WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed);
+            proposalEnergy.Average(), WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x);
     }
 
     /// <summary>Normalised importance-weight ESS (Σw)² / (n Σw²) of log-weights <paramref name="lnW"/>, computed without overflow.</summary>
@@ -247,16 +267,16 @@ public sealed class FlowMetropolisSampler
     // ln w(z) = −E_x(F(z)) + ln|det ∂F/∂z| + E_ξ(ξ) + ½|g|², dropping constants that cancel in w′/w.
     private void Evaluate(double[] xi, float[] g, float[] x, double[] lnW, Workspace work)
     {
-        int l = InputModel.Size, l2 = l * l, chains = lnW.Length;
+        int ng = Prior.NoiseSites, chains = lnW.Length;
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(xi, work.XiFloat);
-        SuperResolutionFlow.ComposeLatent(work.XiFloat, g, work.Z, l);
+        Prior.Compose(work.XiFloat, g, work.Z);
         Flow.Generate(work.Z, x, work.LogDet);
         OutputModel.EnergyAndGradient(x, work.EnergyX, Span<float>.Empty);
         InputModel.Energy(xi, work.EnergyXi);
         for (int c = 0; c < chains; c++)
         {
             double g2 = 0;
-            foreach (float v in g.AsSpan(c * 3 * l2, 3 * l2)) g2 += (double)v * v;
+            foreach (float v in g.AsSpan(c * ng, ng)) g2 += (double)v * v;
             lnW[c] = -work.EnergyX[c] + work.LogDet[c] + work.EnergyXi[c] + 0.5 * g2;
         }
     }

@@ -69,9 +69,9 @@ public readonly record struct FlowTrainingStep(long Step, double Loss, double Ob
 /// Trains the super-resolution flow Flow_L on a data set of L×L relaxed configurations ξ (paper eq. 12, DESIGN.md §6):
 /// each step draws a batch of ξ with replacement and fresh Gaussian noises, composes the 2L×2L latent z, and minimises
 /// mean[−ln|det ∂f/∂z| + E_x(f(z))] + γ |⟨m⟩_in − ⟨m⟩_ds| with Adam. Step k uses the random stream (seed, k) only, so a
-/// run resumed from a checkpoint draws what the uninterrupted run would have drawn. Bit-for-bit equality also needs
-/// <see cref="Flow.Threads"/> = 1: with more threads the flow hands out plaquette blocks dynamically, so log-dets and
-/// parameter gradients are summed in scheduling order and agree between runs only to rounding. Not thread-safe.
+/// run resumed from a checkpoint draws what the uninterrupted run would have drawn, bit for bit, with any
+/// <see cref="Flow.Threads"/>: the flow sums log-dets and parameter gradients over plaquettes in a fixed order, so the
+/// thread count and the scheduling do not change a single bit. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -20,9 +20,11 @@ public sealed record LatentHmcOptions
     public HmcOptions Hmc { get; }
     /// <summary>Seed of the starting points, the HMC chains and the measurements.</summary>
     public ulong Seed { get; }
+    /// <summary>Keep every chain's E[m² | x] at every step (<see cref="LatentHmcResult.ChainM2Trace"/>); memory grows as steps × chains.</summary>
+    public bool RecordChains { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "warm-up must be non-negative");
@@ -34,6 +36,7 @@ public sealed record LatentHmcOptions
         Trajectories = trajectories;
         Hmc = hmc;
         Seed = seed;
+        RecordChains = recordChains;
     }
 }
 
@@ -45,61 +48,90 @@ public sealed record LatentHmcOptions
 /// <param name="TauM2">τ_int of E[m² | x], in trajectories.</param>
 /// <param name="M2Trace">Mean over chains of E[m² | x] after every trajectory, warm-up included (entry 0 is the starting point).</param>
 /// <param name="Elapsed">Wall time of the whole run.</param>
+/// <param name="StartWeightEss">
+/// Importance-weight ESS per draw, (Σw)² / (n Σw²), of the starting points z ~ p_z with ln w = −E_x(F(z)) + ln|det ∂F/∂z|
+/// − ln p_z(z): how well the flow alone matches π_x (1 for a perfect flow). One draw per chain, so a rough figure;
+/// NaN when the prior has no density (a data-set prior without its input model).
+/// </param>
+/// <param name="FinalConfigurations">x = F(z) of every chain after the last trajectory (chains × N, float32).</param>
+/// <param name="ChainM2Trace">
+/// With <see cref="LatentHmcOptions.RecordChains"/>: E[m² | x] of chain c after trajectory t at [t·chains + c], warm-up
+/// included, as <see cref="M2Trace"/>; otherwise empty.
+/// </param>
 public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
-    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed);
+    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
+    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace);
 
 /// <summary>
-/// Exact sampling of the 2L×2L relaxed Ising model by HMC in the latent space of a super-resolution flow
-/// (DESIGN.md §8, paper §III C): chains start from z ~ p_z (ξ from a data set of L×L configurations, g ~ N(0, 1))
-/// and move under U(z) = E_x(F(z)) − ln|det ∂F/∂z| (<see cref="LatentTarget"/>).
+/// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
+/// start from z ~ p_z (<see cref="LatentPrior"/>: ξ from a data set and g ~ N(0, 1) for a super-resolution flow or a stack
+/// of them, N(0, I) for the NNRG flow) and move under U(z) = E_x(F(z)) − ln|det ∂F/∂z| (<see cref="LatentTarget"/>),
+/// which is the same for every kind of flow.
 /// </summary>
 public sealed class LatentHmcSampler
 {
     private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL;
-    private readonly double[] _inputs;
 
     /// <summary>The latent potential the chains move under.</summary>
     public LatentTarget Target { get; }
 
+    /// <summary>The latent prior the chains start from.</summary>
+    public LatentPrior Prior { get; }
+
     /// <summary>The settings.</summary>
     public LatentHmcOptions Options { get; }
 
-    /// <summary>Input size L (the flow generates 2L×2L).</summary>
-    public int InputSize { get; }
-
     /// <summary>
-    /// Sampler of π_x at <paramref name="temperature"/> on the flow's 2L×2L lattice; <paramref name="inputs"/> holds
-    /// L×L relaxed configurations back to back (the starting ξ are drawn from them). <paramref name="shift"/> is the
-    /// relaxation shift of the output model (default <see cref="RelaxedIsing.DefaultShift"/>).
+    /// Sampler of π_x at <paramref name="temperature"/> on the flow's lattice, chains started from <paramref name="prior"/>
+    /// (which must have the flow's size). <paramref name="shift"/> is the relaxation shift of the output model
+    /// (default <see cref="RelaxedIsing.DefaultShift"/>).
     /// </summary>
-    public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, LatentHmcOptions options, double? shift = null)
+    public LatentHmcSampler(ILatticeFlow flow, LatentPrior prior, double temperature, LatentHmcOptions options, double? shift = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(options);
-        InputSize = CheckInputs(flow, inputs.Length);
+        if (prior.Size != flow.Size)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the latent prior is {prior.Size}×{prior.Size}", nameof(prior));
         Target = new LatentTarget(flow, new RelaxedIsing(flow.Size, temperature, shift));
+        Prior = prior;
         Options = options;
-        _inputs = inputs.ToArray();
     }
+
+    /// <summary>
+    /// Sampler of π_x at <paramref name="temperature"/> on the 2L×2L lattice of a single super-resolution flow;
+    /// <paramref name="inputs"/> holds L×L relaxed configurations back to back (the starting ξ are drawn from them).
+    /// <paramref name="shift"/> is the relaxation shift of the output model (default <see cref="RelaxedIsing.DefaultShift"/>).
+    /// </summary>
+    public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, LatentHmcOptions options, double? shift = null)
+        : this(flow, SingleFlowPrior(flow, inputs), temperature, options, shift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, LatentHmcOptions options, double? shift = null)
         : this(flow, temperature, ToDouble(inputs), options, shift) { }
 
+    private static SuperResolutionLatentPrior SingleFlowPrior(ILatticeFlow flow, ReadOnlySpan<double> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return new SuperResolutionLatentPrior(CheckInputs(flow, inputs.Length), 1, inputs);
+    }
+
     /// <summary>Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done.</summary>
     public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        int chains = Options.Chains, l = InputSize, n = Target.Dimension;
+        int chains = Options.Chains, n = Target.Dimension;
         var hmc = new HamiltonianMonteCarlo(Target, chains, Options.Hmc, Options.Seed);
-        hmc.SetPositions(StartingPoints(_inputs, l, chains, Options.Seed ^ StartStream));
+        var start = Prior.Draw(chains, Options.Seed ^ StartStream);
+        hmc.SetPositions(start);
 
         var x = new float[chains * n];
         var energyX = new double[chains];
         var logDet = new double[chains];
         var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
-        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1);
-        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream);
+        var chainM2 = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
+        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2);
+        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2);
         void Observe(ChainAverages into)
         {
             Target.Generate(hmc.Positions, x, energyX, logDet);
@@ -108,6 +140,15 @@ public sealed class LatentHmcSampler
 
         int total = Options.WarmUp + Options.Trajectories;
         Observe(warmUpMeasure);
+        double startEss = double.NaN;
+        if (Prior.HasDensity)
+        {
+            // The first observation generated F(z) of the starting draws: ln w = −E_x + ln|det| − ln p_z.
+            var lnW = new double[chains];
+            Prior.LogDensity(start, lnW);
+            for (int c = 0; c < chains; c++) lnW[c] = -energyX[c] + logDet[c] - lnW[c];
+            startEss = FlowMetropolisSampler.WeightEss(lnW);
+        }
         hmc.BeginWarmUp();
         for (int t = 0; t < Options.WarmUp; t++)
         {
@@ -125,33 +166,15 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
-            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed);
+            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? []);
     }
 
     /// <summary>
     /// Latent starting points z ~ p_z for <paramref name="chains"/> chains (chains × (2L)², double): ξ drawn uniformly
     /// from <paramref name="inputs"/> (L×L configurations back to back), noises g ~ N(0, 1).
     /// </summary>
-    public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed)
-    {
-        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "input size must be positive");
-        if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
-        int l2 = inputSize * inputSize;
-        if (inputs.Length == 0 || inputs.Length % l2 != 0) throw new ArgumentException($"inputs must hold whole L×L configurations (multiples of {l2} values)", nameof(inputs));
-        int count = inputs.Length / l2;
-        var rng = new Xoshiro256(seed);
-        var xi = new float[chains * l2];
-        var g = new float[chains * 3 * l2];
-        for (int c = 0; c < chains; c++)
-        {
-            int pick = rng.NextInt(count);
-            for (int k = 0; k < l2; k++) xi[c * l2 + k] = (float)inputs[pick * l2 + k];
-        }
-        rng.FillGaussian(g);
-        var z = new float[chains * 4 * l2];
-        SuperResolutionFlow.ComposeLatent(xi, g, z, inputSize);
-        return ToDouble(z);
-    }
+    public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed) =>
+        new SuperResolutionLatentPrior(inputSize, 1, inputs).Draw(chains, seed);
 
     internal static int CheckInputs(ILatticeFlow flow, int inputLength)
     {

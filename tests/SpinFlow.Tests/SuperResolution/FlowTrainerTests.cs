@@ -74,22 +74,22 @@ public class FlowTrainerTests(ITestOutputHelper output)
         // γ switches off in the middle of the second half, so the schedule has to follow the resumed step count.
         var options = new FlowTrainerOptions(t, batch: 6, gamma: 200, gammaSteps: 6, seed: 9, adam: new AdamOptions(3e-3));
 
-        // One thread: the flow's multi-threaded reductions run in scheduling order, so only a serial run is bitwise reproducible.
-        static Flow Serial(Flow f)
+        // Different thread counts on purpose: the flow's reductions have a fixed order, so they must not change a bit.
+        static Flow Threaded(Flow f, int threads)
         {
-            f.Threads = 1;
+            f.Threads = threads;
             return f;
         }
-        var whole = new FlowTrainer(Serial(SmallFlow()), data, count, InputSize, options);
+        var whole = new FlowTrainer(Threaded(SmallFlow(), 2), data, count, InputSize, options);
         whole.Run(steps);
 
         string path = Path.Combine(Path.GetTempPath(), $"spinflow-resume-{Guid.NewGuid():N}.ckpt");
         try
         {
-            var first = new FlowTrainer(Serial(SmallFlow()), data, count, InputSize, options) { InputTemperature = 2.2 };
+            var first = new FlowTrainer(Threaded(SmallFlow(), 1), data, count, InputSize, options) { InputTemperature = 2.2 };
             first.Run(steps / 2, path);
             var resumed = FlowTrainer.Resume(Checkpoint.Load(path), data, count, InputSize, options);
-            resumed.Flow.Threads = 1;
+            resumed.Flow.Threads = 3;
             Assert.Equal(steps / 2, resumed.Step);
             Assert.Equal(2.2, resumed.InputTemperature);
             resumed.Run(steps / 2, path);

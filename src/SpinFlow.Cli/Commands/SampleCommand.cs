@@ -1,0 +1,242 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.IO;
+using SpinFlow.Relaxation;
+using SpinFlow.Statistics;
+using SpinFlow.SuperResolution;
+
+namespace SpinFlow.Cli.Commands;
+
+/// <summary>
+/// <c>spinflow sample</c>: exact sampling of the relaxed Ising model through trained flows, by latent HMC or by flow
+/// Metropolis with a Swendsen–Wang-driven base chain, with the observables table of the output lattice.
+/// </summary>
+public static class SampleCommand
+{
+    private const string LatentHmc = "latent-hmc", FlowMh = "flow-mh";
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext cli)
+    {
+        var flowOption = new Option<string>("--flow", "-f")
+        {
+            Description = "Checkpoint, or a comma-separated stack Flow_L0,Flow_2L0,… of superres checkpoints (an NNRG checkpoint may come first, then no --input)",
+            Required = true,
+        };
+        var input = new Option<string?>("--input", "-i") { Description = "Data set of L0×L0 input configurations ξ (HDF5 from 'spinflow relaxed --out'); superres flows only" };
+        var temperature = CommonOptions.Temperature("Temperature T_x of the output lattice: one value, or 'tc'");
+        var method = new Option<string>("--method", "-m") { Description = "latent-hmc | flow-mh (flow-mh needs superres flows)", DefaultValueFactory = _ => LatentHmc };
+        var samples = new Option<int>("--samples", "-n") { Description = "Measured trajectories (latent-hmc) or steps (flow-mh) per chain", DefaultValueFactory = _ => 1000 };
+        var chains = new Option<int>("--chains") { Description = "Independent chains advanced together", DefaultValueFactory = _ => 16 };
+        var warmup = new Option<int?>("--warmup") { Description = "Trajectories or steps per chain discarded first, step-size tuning included (default: 10% of --samples, at least 100)" };
+        var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per trajectory (latent-hmc; default 10)" };
+        var hmcStepSize = new Option<double?>("--hmc-step-size") { Description = "Fixed leapfrog step size ε (latent-hmc; default: tuned during warm-up, then frozen)" };
+        var inputTemperature = new Option<double?>("--input-temperature") { Description = "T_ξ of the base chain (flow-mh; default: the data set's temperature)" };
+        var seed = CommonOptions.Seed();
+        var threads = new Option<int>("--threads") { Description = "Flow threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
+        var trace = new Option<string?>("--trace") { Description = "Write the chain mean of E[m² | x] after every trajectory or step, warm-up included, as JSON" };
+        var output = new Option<string?>("--out") { Description = "Write the final configuration x of every chain to this HDF5 file (dataset 'x', float32 [chains, L, L])" };
+        var json = CommonOptions.Json();
+
+        var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
+        {
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, inputTemperature, seed, threads, trace, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            if (temperatures.Length != 1) throw new UsageException("sample takes a single temperature");
+            double tx = temperatures[0];
+            string kind = parse.GetValue(method)!;
+            if (kind is not (LatentHmc or FlowMh)) throw new UsageException($"unknown --method '{kind}': expected latent-hmc or flow-mh");
+            int n = parse.GetValue(samples), c = parse.GetValue(chains), threadCount = parse.GetValue(threads);
+            if (n < 4) throw new UsageException($"--samples must be at least 4 (error bars), got {n}");
+            if (c < 1) throw new UsageException($"--chains must be at least 1, got {c}");
+            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
+            int w = parse.GetValue(warmup) ?? Math.Max(100, n / 10);
+            if (w < 0) throw new UsageException($"--warmup must be non-negative, got {w}");
+            int? steps = parse.GetValue(hmcSteps);
+            double? eps = parse.GetValue(hmcStepSize);
+            double? txi = parse.GetValue(inputTemperature);
+            if (kind == FlowMh && (steps is not null || eps is not null)) throw new UsageException("--hmc-steps and --hmc-step-size apply to --method latent-hmc only");
+            if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
+            if (steps is < 1) throw new UsageException($"--hmc-steps must be at least 1, got {steps}");
+            if (eps is double e0 && !(e0 > 0 && double.IsFinite(e0))) throw new UsageException($"--hmc-step-size must be positive, got {Format.Number(e0)}");
+            if (txi is double t0 && !(t0 > 0 && double.IsFinite(t0))) throw new UsageException($"--input-temperature must be positive and finite, got {Format.Number(t0)}");
+
+            string[] paths = parse.GetValue(flowOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (paths.Length == 0) throw new UsageException("--flow needs at least one checkpoint");
+            var setup = LoadFlows(paths, parse.GetValue(input));
+            if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
+            setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
+
+            string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
+            foreach (string? p in new[] { tracePath, outPath, jsonPath })
+                if (p is not null) AtomicFile.CheckWritable(p);
+
+            int size = setup.Flow.Size;
+            string description = $"sample {kind} {size}×{size} T={Format.Number(tx, "G5")}";
+            Outcome r;
+            if (kind == LatentHmc)
+            {
+                var hmc = new HmcOptions
+                {
+                    LeapfrogSteps = steps ?? 10,
+                    StepSize = eps ?? 0.1,
+                    TuneStepSize = eps is null,
+                    MaxDegreeOfParallelism = threadCount,
+                };
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed)));
+                var res = cli.WithProgress(description, progress => sampler.Run(progress));
+                r = new Outcome(res.Observables, res.Acceptance.AcceptanceRate, res.StepSize, res.StartWeightEss, res.TauEnergy, res.TauM2,
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null);
+            }
+            else
+            {
+                var data = setup.Data!.Value;
+                double inputT = txi ?? data.Metadata.Temperature;
+                var prior = (SuperResolutionLatentPrior)setup.Prior;
+                var sampler = new FlowMetropolisSampler(setup.Flow, prior, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed)),
+                    inputShift: txi is null ? data.Metadata.Shift : null);
+                var res = cli.WithProgress(description, progress => sampler.Run(progress));
+                r = new Outcome(res.Observables, res.AcceptanceRate, null, res.WeightEss, res.TauEnergy, res.TauM2,
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT);
+            }
+
+            double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
+            Print(cli, kind, size, tx, n, c, w, parse.GetValue(seed), r, costPerEffective, setup);
+            if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
+            if (outPath is not null)
+                RelaxedConfigurationFile.Write(outPath, r.Final, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c));
+            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(kind, size, tx, n, c, w, parse.GetValue(seed), r, costPerEffective, paths));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Flows, prior and data set as the command line describes them (also used by compare-convergence).</summary>
+    internal sealed record Setup(ILatticeFlow Flow, LatentPrior Prior, (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description);
+
+    /// <summary>What both methods report, in one shape.</summary>
+    private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
+        AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature);
+
+    internal static Setup LoadFlows(string[] paths, string? inputPath)
+    {
+        var checkpoints = paths.Select(Checkpoint.Load).ToArray();
+        for (int i = 1; i < paths.Length; i++)
+            if (checkpoints[i].Architecture is not SuperResolutionFlowOptions)
+                throw new UsageException($"{paths[i]} holds a {checkpoints[i].Architecture.Name} flow; only the first flow of a stack may be NNRG, the others must be superres");
+        if (checkpoints[0].Architecture is NnrgFlowOptions)
+        {
+            // NNRG first: its N(0, I) latent and every later flow's N(0, 1) noises make z ~ N(0, I) on the whole lattice.
+            if (inputPath is not null) throw new UsageException("--input applies to superres flows; an NNRG flow draws its latent from N(0, I)");
+            var members = new Flow[paths.Length];
+            members[0] = checkpoints[0].CreateFlow();
+            for (int i = 1; i < paths.Length; i++) members[i] = SizedAsSaved(checkpoints[i], paths[i], members[0].Size << i, i);
+            ILatticeFlow top = members.Length == 1 ? members[0] : new FlowStack(members);
+            string names = string.Join(" → ", members.Select((f, i) => i == 0 ? $"NNRG {f.Size}×{f.Size}" : $"Flow_{f.Size / 2}"));
+            return new Setup(top, new GaussianLatentPrior(top.Size), null, $"{names}: {top.Size}×{top.Size}, z ~ N(0, I) ({string.Join(", ", paths)})");
+        }
+        if (inputPath is null) throw new UsageException("superres flows need --input, the data set of input configurations ξ");
+        var data = RelaxedConfigurationFile.Read(inputPath);
+        var meta = data.Metadata;
+        if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
+        if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
+        var flows = new Flow[paths.Length];
+        for (int i = 0; i < paths.Length; i++) flows[i] = SizedAsSaved(checkpoints[i], paths[i], meta.Size << (i + 1), i);
+        ILatticeFlow flow = flows.Length == 1 ? flows[0] : new FlowStack(flows);
+        // The data set's own model (T_ξ, shift) gives ln p_z for the flow's importance weights.
+        var inputModel = new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift);
+        var prior = new SuperResolutionLatentPrior(meta.Size, flows.Length, data.X.AsSpan(0, data.Count * meta.Size * meta.Size), inputModel);
+        string chain = string.Join(" → ", flows.Select(f => $"Flow_{f.Size / 2}"));
+        return new Setup(flow, prior, data, $"{chain}: {meta.Size}×{meta.Size} → {flow.Size}×{flow.Size}, {data.Count} inputs ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} ({inputPath})");
+    }
+
+    /// <summary>
+    /// Flow <paramref name="index"/> of a stack must run on <paramref name="size"/>×<paramref name="size"/>, the size it was
+    /// saved at: another size would be transfer learning, which 'spinflow train --init' does explicitly; here it is almost
+    /// surely a mix-up of checkpoints or data set.
+    /// </summary>
+    private static Flow SizedAsSaved(Checkpoint checkpoint, string path, int size, int index)
+    {
+        if (checkpoint.Size != size)
+            throw new InvalidDataException(
+                $"{path} is Flow_{checkpoint.Size / 2} ({checkpoint.Size / 2}×{checkpoint.Size / 2} → {checkpoint.Size}×{checkpoint.Size}), but flow {index + 1} " +
+                $"of this stack must be Flow_{size / 2} ({size / 2}×{size / 2} → {size}×{size})");
+        return checkpoint.CreateFlow(size);
+    }
+
+    private static void Print(CliContext cli, string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, Setup setup)
+    {
+        string unit = kind == LatentHmc ? "trajectories" : "steps";
+        cli.Out.WriteLine($"flows: {setup.Description}");
+        var table = ObservablesTable.Create(
+            $"sample {kind}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
+            r.Observables, ExactReference.For(size, tx), unit);
+        cli.Console.Write(table);
+        if (kind == LatentHmc)
+        {
+            cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(r.StepSize ?? double.NaN, "G4")}");
+            cli.Out.WriteLine(double.IsNaN(r.WeightEss)
+                ? "flow importance-weight ESS: not available (no density for the latent prior)"
+                : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
+        }
+        else
+        {
+            cli.Out.WriteLine($"flow Metropolis: acceptance {Format.Number(r.Acceptance, "F3")}, base chain at T_ξ = {Format.Number(r.InputTemperature ?? double.NaN, "G6")}");
+            cli.Out.WriteLine($"flow importance-weight ESS per proposal: {Format.Number(r.WeightEss, "G3")} over {(long)n * c} proposals" +
+                (r.WeightEss * n * c < 100 ? " — too few effective weights: error bars and τ_int are likely underestimated" : ""));
+        }
+        cli.Out.WriteLine($"τ_int ({unit}): e {Format.Number(r.TauEnergy.Tau, "F2")}, m² {Format.Number(r.TauM2.Tau, "F2")}" +
+            (r.TauM2.Reliable && r.TauEnergy.Reliable ? "" : " (window not reached: run longer)"));
+        cli.Out.WriteLine($"wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s; cost per effective m² sample {Format.Number(cost * 1e3, "G4")} ms " +
+            "(wall time × 2τ_int(m²) / (samples × chains))");
+    }
+
+    private static JsonObject TraceJson(string kind, int size, double tx, int warmup, double[] m2)
+    {
+        var values = new JsonArray();
+        var steps = new JsonArray();
+        for (int t = 0; t < m2.Length; t++)
+        {
+            steps.Add(t);
+            values.Add(ResultJson.Number(m2[t]));
+        }
+        return new JsonObject
+        {
+            ["method"] = kind,
+            ["size"] = size,
+            ["temperature"] = tx,
+            // Entry 0 is the starting point, entries 1…warmup follow the warm-up moves, measurement starts at warmup + 1.
+            ["warmup"] = warmup,
+            ["measured_from"] = warmup + 1,
+            ["steps"] = steps,
+            ["m2"] = values,
+        };
+    }
+
+    private static JsonObject ResultNode(string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, string[] paths) => new()
+    {
+        ["size"] = size,
+        ["temperature"] = tx,
+        ["method"] = kind,
+        ["samples"] = n,
+        ["chains"] = c,
+        ["warmup"] = w,
+        ["seed"] = seed,
+        ["measurements"] = (long)n * c,
+        ["observables"] = ResultJson.Observables(r.Observables),
+        ["acceptance"] = ResultJson.Number(r.Acceptance),
+        ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
+        ["input_temperature"] = r.InputTemperature is double t ? ResultJson.Number(t) : null,
+        ["weight_ess"] = ResultJson.Number(r.WeightEss),
+        ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
+        ["seconds_per_effective_sample"] = ResultJson.Number(cost),
+        ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
+        ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
+    };
+}
