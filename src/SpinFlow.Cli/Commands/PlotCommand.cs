@@ -14,7 +14,7 @@ public static class PlotCommand
     {
         var run = new Option<string?>("--run") { Description = "Pipeline run folder: redraws its figures from results.json and stages/rescale.json" };
         var figure = new Option<string>("--figure") { Description = "With --run: all, fig2, fig4, fig5 or training", DefaultValueFactory = _ => "all" };
-        var history = new Option<string?>("--history") { Description = "Training history files written by 'spinflow train --history' (comma-separated): draws their loss curves with the bounds" };
+        var history = new Option<string?>("--history") { Description = "Training histories ('spinflow train --history' files or checkpoints, comma-separated): draws their loss curves with the bounds" };
         var output = new Option<string?>("--out", "-o") { Description = "With --history: the PNG to write (default training-curves.png)" };
         var command = new Command("plot", "Redraw figures from a pipeline run's JSON, or training curves from 'train --history' files") { run, figure, history, output };
         command.SetAction(parse =>
@@ -60,14 +60,24 @@ public static class PlotCommand
         return command;
     }
 
+    /// <summary>A training curve from a <c>train --history</c> file or from a checkpoint (its recorded losses and bound).</summary>
     private static TrainingCurve Curve(string path)
     {
-        var h = TrainingHistory.FromJson(ReadObject(path));
+        var node = ReadObject(path);
+        string label = Path.GetFileNameWithoutExtension(path);
+        if (node["format"]?.GetValue<string>() == IO.Checkpoint.FormatName)
+        {
+            var ckpt = IO.Checkpoint.FromJson(node);
+            double sites = (double)ckpt.Size * ckpt.Size;
+            double bound = ckpt.Metadata.Extra?["bound_per_site"] is JsonValue b && b.TryGetValue(out double v) ? v : double.NaN;
+            if (ckpt.Metadata.LossHistory.Count == 0) throw new InvalidDataException($"{path} records no training steps");
+            return new TrainingCurve(label, ckpt.Metadata.LossHistory.Select(l => l / sites).ToArray(), bound);
+        }
+        var h = TrainingHistory.FromJson(node);
         if (h.Count == 0) throw new InvalidDataException($"{path} holds no training steps");
         // Older files lack the site count; then the totals are drawn as they are.
         double n = h.Sites ?? 1;
-        return new TrainingCurve(Path.GetFileNameWithoutExtension(path) + (h.Sites is null ? " (totals)" : ""),
-            h["loss"].Select(v => v / n).ToArray(), h["bound"][^1] / n);
+        return new TrainingCurve(label + (h.Sites is null ? " (totals)" : ""), h["loss"].Select(v => v / n).ToArray(), h["bound"][^1] / n);
     }
 
     private static JsonObject ReadObject(string path)

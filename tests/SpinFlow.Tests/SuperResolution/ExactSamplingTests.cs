@@ -37,6 +37,13 @@ public class ExactSamplingTests(ITestOutputHelper output)
         return x;
     }
 
+    /// <summary>⟨m²⟩ on the 8×8 output lattice from an independent Swendsen–Wang run (discrete spins).</summary>
+    private static SpinFlow.Statistics.Estimate SwendsenWangM2(double temperature, ulong seed)
+    {
+        var r = MarkovChainRun.Run(new McmcOptions(OutputSize, temperature, SpinAlgorithm.SwendsenWang, 100_000, 1000, 1, seed ^ 0x5357));
+        return r.Observables.M2;
+    }
+
     private static Flow UntrainedFlow(ulong seed) => RandomFlow(SmallSuperRes(), OutputSize, seed, scale: 0.3, aScale: 0.2);
 
     [Theory]
@@ -55,6 +62,10 @@ public class ExactSamplingTests(ITestOutputHelper output)
         Assert.Equal(options.WarmUp + options.Trajectories + 1, result.M2Trace.Length);
         Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+        var m2 = result.Observables.M2;
+        var sw = SwendsenWangM2(temperature, seed);
+        output.WriteLine($"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}: {m2.DeviationSigma(sw.Mean, sw.Error):F2}σ");
+        Assert.True(Math.Abs(m2.DeviationSigma(sw.Mean, sw.Error)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}");
     }
 
     /// <summary>
@@ -88,5 +99,9 @@ public class ExactSamplingTests(ITestOutputHelper output)
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached");
         Assert.True(Math.Abs(result.ProposalEnergy - exact) > 10 * e.Error, $"the flow alone ({result.ProposalEnergy}) is already exact: nothing to correct");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+        var m2 = result.Observables.M2;
+        var sw = SwendsenWangM2(temperature, seed);
+        output.WriteLine($"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}: {m2.DeviationSigma(sw.Mean, sw.Error):F2}σ");
+        Assert.True(Math.Abs(m2.DeviationSigma(sw.Mean, sw.Error)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}");
     }
 }
