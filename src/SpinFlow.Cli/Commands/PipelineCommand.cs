@@ -17,9 +17,9 @@ public static class PipelineCommand
         var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' (preset: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default runs/PRESET); it must be new or empty unless --resume" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out: finished stages are kept, the rest run" };
-        var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 400 quick, 2000 paper)" };
-        var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 200 quick, 500 paper)" };
-        var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 16 quick, 32 paper)" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 1000 quick, 2000 paper)" };
+        var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 300 quick, 500 paper)" };
+        var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 32 paper)" };
         var warmUp = new Option<int?>("--warmup") { Description = "Warm-up trajectories per chain (preset: 100 quick, 200 paper)" };
         var trajectories = new Option<int?>("--trajectories") { Description = "Measured trajectories per chain (preset: 200 quick, 500 paper)" };
         var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 50000 paper)" };
