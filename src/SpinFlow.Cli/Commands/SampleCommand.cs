@@ -17,6 +17,16 @@ namespace SpinFlow.Cli.Commands;
 public static class SampleCommand
 {
     private const string LatentHmc = "latent-hmc", FlowMh = "flow-mh";
+    // flow-mh defaults: mostly local pCN moves, which are accepted often even where the all-fresh cluster proposal of
+    // a trained flow is accepted well below 1 % of the time; the rare cluster moves still carry ξ far.
+    private const double DefaultClusterMove = 0.1, DefaultInputMove = 0.45, DefaultRho = 0.95;
+
+    private static string MoveName(FlowMetropolisMove move) => move switch
+    {
+        FlowMetropolisMove.Cluster => "cluster",
+        FlowMetropolisMove.Input => "input-pcn",
+        _ => "noise-pcn",
+    };
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
@@ -35,6 +45,15 @@ public static class SampleCommand
         var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per trajectory (latent-hmc; default 10)" };
         var hmcStepSize = new Option<double?>("--hmc-step-size") { Description = "Fixed leapfrog step size ε (latent-hmc; default: tuned during warm-up, then frozen)" };
         var inputTemperature = new Option<double?>("--input-temperature") { Description = "T_ξ of the base chain (flow-mh; default: the data set's temperature)" };
+        var clusterMove = new Option<double?>("--cluster-move-probability")
+        {
+            Description = $"flow-mh: probability of the global Swendsen–Wang move with fresh noises per step (1: the original all-fresh sampler; default {DefaultClusterMove})",
+        };
+        var inputMove = new Option<double?>("--input-move-probability")
+        {
+            Description = $"flow-mh: probability of the pCN move of ξ at fixed spins; the rest goes to the pCN move of the noises (default {DefaultInputMove}, 0 when --cluster-move-probability is 1)",
+        };
+        var pcnRho = new Option<double?>("--pcn-rho") { Description = $"flow-mh: pCN correlation ρ ∈ [0, 1) of the local moves; larger means smaller moves (default {DefaultRho})" };
         var seed = CommonOptions.Seed();
         var threads = new Option<int>("--threads") { Description = "Flow threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
         var trace = new Option<string?>("--trace") { Description = "Write the chain mean of E[m² | x] after every trajectory or step, warm-up included, as JSON" };
@@ -43,7 +62,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, inputTemperature, seed, threads, trace, output, json,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
         };
         command.SetAction(parse =>
         {
@@ -63,6 +82,18 @@ public static class SampleCommand
             double? txi = parse.GetValue(inputTemperature);
             if (kind == FlowMh && (steps is not null || eps is not null)) throw new UsageException("--hmc-steps and --hmc-step-size apply to --method latent-hmc only");
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
+            double? pCluster = parse.GetValue(clusterMove), pInput = parse.GetValue(inputMove), rho = parse.GetValue(pcnRho);
+            if (kind == LatentHmc && (pCluster is not null || pInput is not null || rho is not null))
+                throw new UsageException("--cluster-move-probability, --input-move-probability and --pcn-rho apply to --method flow-mh only");
+            FlowMetropolisMoves? moves = null;
+            if (kind == FlowMh)
+            {
+                double pc = pCluster ?? DefaultClusterMove;
+                // Asking for cluster moves only must not fail on the default input-move share.
+                double pi = pInput ?? (pc >= 1 ? 0 : Math.Min(DefaultInputMove, 1 - pc));
+                // Bad values throw ArgumentOutOfRangeException, which the CLI reports as a one-line usage error.
+                moves = new FlowMetropolisMoves(pc, pi, rho ?? DefaultRho);
+            }
             if (steps is < 1) throw new UsageException($"--hmc-steps must be at least 1, got {steps}");
             if (eps is double e0 && !(e0 > 0 && double.IsFinite(e0))) throw new UsageException($"--hmc-step-size must be positive, got {Format.Number(e0)}");
             if (txi is double t0 && !(t0 > 0 && double.IsFinite(t0))) throw new UsageException($"--input-temperature must be positive and finite, got {Format.Number(t0)}");
@@ -99,11 +130,11 @@ public static class SampleCommand
                 var data = setup.Data!.Value;
                 double inputT = txi ?? data.Metadata.Temperature;
                 var prior = (SuperResolutionLatentPrior)setup.Prior;
-                var sampler = new FlowMetropolisSampler(setup.Flow, prior, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed)),
+                var sampler = new FlowMetropolisSampler(setup.Flow, prior, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed), moves),
                     inputShift: txi is null ? data.Metadata.Shift : null);
                 var res = cli.WithProgress(description, progress => sampler.Run(progress));
                 r = new Outcome(res.Observables, res.AcceptanceRate, null, res.WeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT);
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT, moves, res.MoveAcceptances);
             }
 
             double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
@@ -122,7 +153,8 @@ public static class SampleCommand
 
     /// <summary>What both methods report, in one shape.</summary>
     private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
-        AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature);
+        AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature,
+        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null);
 
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
@@ -187,9 +219,16 @@ public static class SampleCommand
         }
         else
         {
-            cli.Out.WriteLine($"flow Metropolis: acceptance {Format.Number(r.Acceptance, "F3")}, base chain at T_ξ = {Format.Number(r.InputTemperature ?? double.NaN, "G6")}");
-            cli.Out.WriteLine($"flow importance-weight ESS per proposal: {Format.Number(r.WeightEss, "G3")} over {(long)n * c} proposals" +
-                (r.WeightEss * n * c < 100 ? " — too few effective weights: error bars and τ_int are likely underestimated" : ""));
+            cli.Out.WriteLine($"flow Metropolis: acceptance {Format.Number(r.Acceptance, "F3")}, base chain at T_ξ = {Format.Number(r.InputTemperature ?? double.NaN, "G6")}, " +
+                $"pCN ρ = {Format.Number(r.Moves!.Correlation, "G4")}");
+            cli.Out.WriteLine("acceptance per move: " + string.Join(", ", r.MoveAcceptances!.Select(a =>
+                $"{MoveName(a.Move)} {Format.Number(a.Rate, "F3")} ({a.Proposed} proposals)")));
+            long clusterProposals = r.MoveAcceptances!.Single(a => a.Move == FlowMetropolisMove.Cluster).Proposed;
+            bool localMoves = r.Moves.ClusterMoveProbability < 1;
+            cli.Out.WriteLine(clusterProposals == 0
+                ? "flow importance-weight ESS: not available (no cluster proposals)"
+                : $"flow importance-weight ESS per cluster proposal: {Format.Number(r.WeightEss, "G3")} over {clusterProposals} proposals" +
+                  (r.WeightEss * clusterProposals < 100 && !localMoves ? " — too few effective weights: error bars and τ_int are likely underestimated" : ""));
         }
         cli.Out.WriteLine($"τ_int ({unit}): e {Format.Number(r.TauEnergy.Tau, "F2")}, m² {Format.Number(r.TauM2.Tau, "F2")}" +
             (r.TauM2.Reliable && r.TauEnergy.Reliable ? "" : " (window not reached: run longer)"));
@@ -234,6 +273,15 @@ public static class SampleCommand
         ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
         ["input_temperature"] = r.InputTemperature is double t ? ResultJson.Number(t) : null,
         ["weight_ess"] = ResultJson.Number(r.WeightEss),
+        ["moves"] = r.Moves is null ? null : new JsonObject
+        {
+            ["cluster_move_probability"] = r.Moves.ClusterMoveProbability,
+            ["input_move_probability"] = r.Moves.InputMoveProbability,
+            ["noise_move_probability"] = r.Moves.NoiseMoveProbability,
+            ["pcn_rho"] = r.Moves.Correlation,
+            ["acceptance"] = new JsonObject(r.MoveAcceptances!.Select(a =>
+                new KeyValuePair<string, JsonNode?>(MoveName(a.Move), ResultJson.Number(a.Rate)))),
+        },
         ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
         ["seconds_per_effective_sample"] = ResultJson.Number(cost),
         ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),

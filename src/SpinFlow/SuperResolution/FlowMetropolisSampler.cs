@@ -20,9 +20,11 @@ public sealed record FlowMetropolisOptions
     public int Steps { get; }
     /// <summary>Seed of the starting points, the proposals, the accept decisions and the measurements.</summary>
     public ulong Seed { get; }
+    /// <summary>The mixture of proposal kernels (default: cluster moves only, the original sampler).</summary>
+    public FlowMetropolisMoves Moves { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1)
+    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1, FlowMetropolisMoves? moves = null)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (!(inputTemperature > 0) || double.IsInfinity(inputTemperature))
@@ -34,58 +36,79 @@ public sealed record FlowMetropolisOptions
         WarmUp = warmUp;
         Steps = steps;
         Seed = seed;
+        Moves = moves ?? FlowMetropolisMoves.ClusterOnly;
     }
 }
 
 /// <summary>Outcome of a flow Metropolis run.</summary>
 /// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in steps of one chain.</param>
-/// <param name="AcceptanceRate">Fraction of measured-phase proposals accepted.</param>
-/// <param name="WeightEss">Importance-weight ESS per proposal, (Σw)² / (n Σw²) over the measured proposals (1 for a perfect flow).</param>
+/// <param name="AcceptanceRate">Fraction of measured-phase proposals accepted (all kernels).</param>
+/// <param name="WeightEss">Importance-weight ESS per proposal, (Σw)² / (n Σw²) over the measured cluster proposals (1 for a perfect flow; NaN without cluster moves).</param>
 /// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in steps.</param>
 /// <param name="TauM2">τ_int of E[m² | x], in steps.</param>
 /// <param name="M2Trace">Mean over chains of E[m² | x] after every step, warm-up included (entry 0 is the starting point).</param>
-/// <param name="ProposalEnergy">Plain mean of E[e | x′] over the measured proposals: the flow's own, uncorrected ⟨e⟩ (its bias shows what Metropolis corrects).</param>
-/// <param name="ImportanceEnergy">Self-normalised importance-sampling ⟨e⟩ from the same proposals and weights (no error bar; a cross-check of the weights).</param>
+/// <param name="ProposalEnergy">Plain mean of E[e | x′] over the measured cluster proposals (NaN without them): the flow's own, uncorrected ⟨e⟩ (its bias shows what Metropolis corrects).</param>
+/// <param name="ImportanceEnergy">Self-normalised importance-sampling ⟨e⟩ from the same cluster proposals and weights (no error bar; a cross-check of the weights).</param>
 /// <param name="Elapsed">Wall time of the whole run.</param>
 /// <param name="FinalConfigurations">x = F(z) of every chain after the last step (chains × N, float32).</param>
+/// <param name="MoveAcceptances">Measured proposals and acceptances per kernel, indexed by <see cref="FlowMetropolisMove"/>.</param>
 public sealed record FlowMetropolisResult(IsingObservables Observables, double AcceptanceRate, double WeightEss,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed,
-    float[] FinalConfigurations);
+    float[] FinalConfigurations, IReadOnlyList<MoveAcceptance> MoveAcceptances);
 
 /// <summary>
-/// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis whose proposals come from a cluster-driven
-/// chain on the L×L input (DESIGN.md §8): ξ → s | ξ → one Swendsen–Wang sweep → ξ′ | s′ at T_ξ, fresh g′ ~ N(0, 1),
-/// accepted with min(1, w(z′)/w(z)), ln w(z) = −E_x(F(z)) + ln|det ∂F/∂z| + E_ξ(ξ) + ½|g|².
+/// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis on the latent z = (ξ, g) (DESIGN.md §8): each
+/// step proposes z′ with one of the kernels of <see cref="FlowMetropolisOptions.Moves"/> — the cluster move
+/// (ξ → s | ξ → one Swendsen–Wang sweep → ξ′ | s′ at T_ξ, fresh g′ ~ N(0, 1)), a pCN move of the noises g, or a pCN
+/// move of ξ within ξ | s — and accepts with min(1, w(z′)/w(z)), ln w(z) = −E_x(F(z)) + ln|det ∂F/∂z| + E_ξ(ξ) + ½|g|².
 /// The flow may be one Flow_L or a <see cref="FlowStack"/> Flow_L0 → Flow_2L0 → …: then ξ is the L0×L0 base
-/// configuration, g holds the noises of every level (all redrawn at each step) and |g|² sums over all of them.
+/// configuration, g holds the noises of every level and |g|² sums over all of them.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why this is exact: the target of z = (ξ, g) is π(z) ∝ π_x(F(z)) |det ∂F/∂z|, whose push-forward through F is π_x.
-/// The proposal kernel is Q(z → z′) = K(ξ → ξ′) p_g(g′). K is reversible for π_ξ: with the joint
-/// p(ξ, s) ∝ exp(−½ξᵀK′⁻¹ξ + sᵀξ), whose s-marginal is the Ising model at T_ξ, π_ξ(ξ) K(ξ → ξ′) =
-/// Σ_{s,s′} p(ξ | s) p(s) P_SW(s → s′) p(ξ′ | s′), symmetric in (ξ, ξ′) because Swendsen–Wang satisfies detailed balance
-/// p(s) P_SW(s → s′) = p(s′) P_SW(s′ → s). The g move is an independent draw from p_g. Hence
-/// Q(z′ → z) / Q(z → z′) = π_ξ(ξ) p_g(g) / (π_ξ(ξ′) p_g(g′)) and the Metropolis–Hastings ratio
-/// π(z′) Q(z′ → z) / (π(z) Q(z → z′)) is exactly w(z′)/w(z); normalisers of π_x, π_ξ and p_g cancel.
+/// Why this is exact: the target of z = (ξ, g) is π(z) ∝ π_x(F(z)) |det ∂F/∂z|, whose push-forward through F is π_x,
+/// and w(z) ∝ π(z) / π₀(z) with the reference π₀(z) = π_ξ(ξ) p_g(g). If a proposal kernel Q is reversible for π₀,
+/// π₀(z) Q(z → z′) = π₀(z′) Q(z′ → z), the Metropolis–Hastings ratio π(z′) Q(z′ → z) / (π(z) Q(z → z′)) equals
+/// π(z′) π₀(z) / (π(z) π₀(z′)) = w(z′)/w(z); normalisers of π_x, π_ξ and p_g cancel. Each kernel is π₀-reversible:
 /// </para>
 /// <para>
-/// The argument is the same for a stack: the proposal still factorises into K(ξ → ξ′) and a fresh draw of every noise.
+/// Cluster move, Q = K(ξ → ξ′) p_g(g′). With the joint p(ξ, s) ∝ exp(−½ξᵀK′⁻¹ξ + sᵀξ), whose s-marginal is the Ising
+/// model at T_ξ, π_ξ(ξ) K(ξ → ξ′) = Σ_{s,s′} p(ξ | s) p(s) P_SW(s → s′) p(ξ′ | s′), symmetric in (ξ, ξ′) because
+/// Swendsen–Wang satisfies detailed balance p(s) P_SW(s → s′) = p(s′) P_SW(s′ → s); the fresh draw g′ ~ p_g makes
+/// p_g(g) p_g(g′) symmetric too.
 /// </para>
 /// <para>
-/// The flow sees ξ rounded to float32 while E_ξ uses the double state; the chain is then exact for
-/// π_x(F(fl z)) |det ∂F/∂z (fl z)|, which differs from the ideal target only by that rounding.
+/// Noise pCN, ξ′ = ξ, g′ = ρg + √(1−ρ²) η: p_g(g) N(g′; ρg, (1−ρ²)I) is the density of a pair of standard normal
+/// vectors with cross-covariance ρI, symmetric under g ↔ g′; ξ′ = ξ is trivially reversible for π_ξ.
 /// </para>
 /// <para>
-/// Exact is not the same as efficient: with heavy-tailed weights (weight ESS ≲ 10⁻³) a chain that reaches a rare
-/// high-weight state stays there far longer than a short run can show, so τ_int and the error bars of a short run
-/// are underestimated (a 4×4 test run gave τ ≈ 11 and an 11σ miss over 5000 steps, τ ≈ 580 and a 0.15σ agreement over
-/// 150 000). Trust the error bars only when <see cref="FlowMetropolisResult.WeightEss"/> times the proposals is large.
+/// Input pCN, s ~ s | ξ then ξ′ = μ + ρ(ξ − μ) + √(1−ρ²) ζ with μ = K′s, ζ ~ N(0, K′), g′ = g:
+/// π_ξ(ξ) Q(ξ → ξ′) = Σ_s p(s) p(ξ | s) K_s(ξ → ξ′), and p(ξ | s) K_s(ξ → ξ′) is the Gaussian of a pair with both
+/// marginals N(μ, K′) and cross-covariance ρK′, symmetric under ξ ↔ ξ′; so is the sum over s.
+/// </para>
+/// <para>
+/// Mixture: each chain and step picks a kernel with fixed probabilities from its own stream, independently of the
+/// state, so Q = Σ_k p_k Q_k is π₀-reversible term by term and the ratio is still w(z′)/w(z). The argument is the same
+/// for a stack. The pCN moves are local: with ρ near 1 they are accepted often even when w is heavy-tailed, while the
+/// cluster move carries the chain between far-apart ξ; at ClusterMoveProbability = 1 the sampler is the original one,
+/// draw for draw (the kernel choice uses a separate stream).
+/// </para>
+/// <para>
+/// The flow sees ξ and g rounded to float32 while E_ξ and ½|g|² use the double state; the chain is then exact for
+/// π_x(F(fl z)) |det ∂F/∂z (fl z)|, which differs from the ideal target only by that rounding. Fresh noises are drawn
+/// in float32 (as the original sampler did), i.e. from N(0, 1) rounded to float — again a rounding-level deviation.
+/// </para>
+/// <para>
+/// Exact is not the same as efficient: with heavy-tailed weights (weight ESS ≲ 10⁻³) a chain of cluster moves only that
+/// reaches a rare high-weight state stays there far longer than a short run can show, so τ_int and the error bars of a
+/// short run are underestimated (a 4×4 test run gave τ ≈ 11 and an 11σ miss over 5000 steps, τ ≈ 580 and a 0.15σ
+/// agreement over 150 000). Trust the error bars of cluster-only runs only when <see cref="FlowMetropolisResult.WeightEss"/>
+/// times the proposals is large; local moves are the remedy.
 /// </para>
 /// </remarks>
 public sealed class FlowMetropolisSampler
 {
-    private const ulong StartStream = 0x7374617274UL, ChainStream = 0x636861696EUL, SwStream = 0x7377UL, MeasureStream = 0x6D65617375726531UL;
+    private const ulong StartStream = 0x7374617274UL, ChainStream = 0x636861696EUL, SwStream = 0x7377UL, MoveStream = 0x6D6F7665UL, MeasureStream = 0x6D65617375726531UL;
 
     /// <summary>The flow F (generation direction).</summary>
     public ILatticeFlow Flow { get; }
@@ -141,25 +164,33 @@ public sealed class FlowMetropolisSampler
     {
         var clock = Stopwatch.StartNew();
         int chains = Options.Chains, l = InputModel.Size, l2 = l * l, n = OutputModel.Sites, ng = Prior.NoiseSites;
+        var moves = Options.Moves;
         var rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(Options.Seed ^ ChainStream, (ulong)c)).ToArray();
+        // The kernel choice has its own per-chain stream, so that cluster-only runs draw exactly what the original sampler drew.
+        var pickers = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(Options.Seed ^ MoveStream, (ulong)c)).ToArray();
         var sw = Enumerable.Range(0, chains).Select(c => new SwendsenWang(l, Options.InputTemperature, Options.Seed ^ SwStream ^ ((ulong)c << 20))).ToArray();
 
-        // Current state per chain: ξ (double), g (float32, as the flow sees it; every level's noises), x = F(z), and ln w.
+        // Current state per chain: ξ and g (double; the flow sees them as float32; g holds every level's noises), x = F(z), and ln w.
         var xi = new double[chains * l2];
-        var g = new float[chains * ng];
+        var g = new double[chains * ng];
         var x = new float[chains * n];
         var lnW = new double[chains];
         var start = new Xoshiro256(Options.Seed ^ StartStream);
         for (int c = 0; c < chains; c++) Prior.CopyInput(start.NextInt(Prior.InputCount), xi.AsSpan(c * l2, l2));
-        start.FillGaussian(g);
-        var work = new Workspace(chains, l2, n);
+        var gFresh = new float[g.Length];
+        start.FillGaussian(gFresh);
+        for (int i = 0; i < g.Length; i++) g[i] = gFresh[i];
+        var work = new Workspace(chains, l2, n, ng);
         Evaluate(xi, g, x, lnW, work);
 
         var xiNew = new double[xi.Length];
-        var gNew = new float[g.Length];
+        var gNew = new double[g.Length];
         var xNew = new float[x.Length];
         var lnWNew = new double[chains];
         var spins = new sbyte[chains * l2];
+        var kind = new FlowMetropolisMove[chains];
+        var proposedBy = new long[3];
+        var acceptedBy = new long[3];
         var trace = new List<double>(Options.WarmUp + Options.Steps + 1);
         var warmUpMeasure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream ^ 1);
         var measure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream);
@@ -167,6 +198,7 @@ public sealed class FlowMetropolisSampler
         var proposalEnergy = new List<double>(proposalLnW.Capacity);
         var xd = new double[n];
         var tanh = new double[n];
+        var local = new LocalMoveScratch(l2);
         long proposals = 0, accepted = 0;
         trace.Add(warmUpMeasure.Add(x));
 
@@ -175,8 +207,8 @@ public sealed class FlowMetropolisSampler
         {
             cancellation.ThrowIfCancellationRequested();
             bool measured = t >= Options.WarmUp;
-            ProposeInputs(InputModel, xi, xiNew, spins, sw, rngs);
-            for (int c = 0; c < chains; c++) rngs[c].FillGaussian(gNew.AsSpan(c * ng, ng));
+            for (int c = 0; c < chains; c++) kind[c] = moves.Pick(pickers[c].NextDouble());
+            Propose(kind, moves.Correlation, xi, g, xiNew, gNew, gFresh, spins, sw, rngs, local);
             Evaluate(xiNew, gNew, xNew, lnWNew, work);
             for (int c = 0; c < chains; c++)
             {
@@ -187,13 +219,22 @@ public sealed class FlowMetropolisSampler
                 if (measured)
                 {
                     proposals++;
-                    proposalLnW.Add(lnWNew[c]);
-                    System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(xNew.AsSpan(c * n, n), xd);
-                    RelaxedMath.Tanh(xd, tanh);
-                    proposalEnergy.Add(ImprovedEstimators.BondMoments(tanh, OutputModel.Size).Energy);
+                    proposedBy[(int)kind[c]]++;
+                    // Only cluster proposals are (nearly) independent of the current state: their weights describe the flow.
+                    if (kind[c] == FlowMetropolisMove.Cluster)
+                    {
+                        proposalLnW.Add(lnWNew[c]);
+                        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(xNew.AsSpan(c * n, n), xd);
+                        RelaxedMath.Tanh(xd, tanh);
+                        proposalEnergy.Add(ImprovedEstimators.BondMoments(tanh, OutputModel.Size).Energy);
+                    }
                 }
                 if (!accept) continue;
-                if (measured) accepted++;
+                if (measured)
+                {
+                    accepted++;
+                    acceptedBy[(int)kind[c]]++;
+                }
                 Array.Copy(xiNew, c * l2, xi, c * l2, l2);
                 Array.Copy(gNew, c * ng, g, c * ng, ng);
                 Array.Copy(xNew, c * n, x, c * n, n);
@@ -202,9 +243,84 @@ public sealed class FlowMetropolisSampler
             trace.Add((measured ? measure : warmUpMeasure).Add(x));
             progress?.Report((t + 1.0) / total);
         }
+        var byMove = Enum.GetValues<FlowMetropolisMove>().Select(m => new MoveAcceptance(m, proposedBy[(int)m], acceptedBy[(int)m])).ToArray();
         return new FlowMetropolisResult(measure.Analyze(OutputModel.Temperature), (double)accepted / proposals,
             WeightEss(proposalLnW), measure.TauEnergy, measure.TauM2, trace.ToArray(),
-            proposalEnergy.Average(), WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x);
+            proposalEnergy.Count == 0 ? double.NaN : proposalEnergy.Average(),
+            proposalLnW.Count == 0 ? double.NaN : WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x, byMove);
+    }
+
+    // Draws z′ = (ξ′, g′) for every chain with its kernel. Per chain the draws come from its own stream in a fixed
+    // order (cluster: spins, SW, ξ′ | s′, then g′ — the original order), so results do not depend on the other chains.
+    private void Propose(FlowMetropolisMove[] kind, double rho, double[] xi, double[] g, double[] xiNew, double[] gNew, float[] gFresh,
+        sbyte[] spins, SwendsenWang[] sw, Xoshiro256[] rngs, LocalMoveScratch local)
+    {
+        int chains = kind.Length, l2 = InputModel.Sites, ng = Prior.NoiseSites;
+        double sigma = Math.Sqrt(1 - rho * rho);
+        var cluster = new List<int>(chains);
+        for (int c = 0; c < chains; c++) if (kind[c] == FlowMetropolisMove.Cluster) cluster.Add(c);
+        if (cluster.Count == chains)
+            ProposeInputs(InputModel, xi, xiNew, spins, sw, rngs);
+        else if (cluster.Count > 0)
+        {
+            // Gather the cluster chains into one batch; each keeps its own generator, so its draws are unchanged.
+            var subXi = new double[cluster.Count * l2];
+            var subNew = new double[subXi.Length];
+            var subSpins = new sbyte[subXi.Length];
+            for (int k = 0; k < cluster.Count; k++) Array.Copy(xi, cluster[k] * l2, subXi, k * l2, l2);
+            ProposeInputs(InputModel, subXi, subNew, subSpins, cluster.Select(c => sw[c]).ToArray(), cluster.Select(c => rngs[c]).ToArray());
+            for (int k = 0; k < cluster.Count; k++) Array.Copy(subNew, k * l2, xiNew, cluster[k] * l2, l2);
+        }
+        for (int c = 0; c < chains; c++)
+        {
+            var xiC = xi.AsSpan(c * l2, l2);
+            var xiNewC = xiNew.AsSpan(c * l2, l2);
+            var gC = g.AsSpan(c * ng, ng);
+            var gNewC = gNew.AsSpan(c * ng, ng);
+            switch (kind[c])
+            {
+                case FlowMetropolisMove.Cluster:
+                    var fresh = gFresh.AsSpan(c * ng, ng);
+                    rngs[c].FillGaussian(fresh);
+                    for (int i = 0; i < ng; i++) gNewC[i] = fresh[i];
+                    break;
+                case FlowMetropolisMove.Noise:
+                    xiC.CopyTo(xiNewC);
+                    rngs[c].FillGaussian(gNewC);
+                    for (int i = 0; i < ng; i++) gNewC[i] = rho * gC[i] + sigma * gNewC[i];
+                    break;
+                case FlowMetropolisMove.Input:
+                    ProposeInputLocally(InputModel, rho, xiC, xiNewC, spins.AsSpan(c * l2, l2), rngs[c], local);
+                    gC.CopyTo(gNewC);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The conditional pCN move of one ξ: s ~ s | ξ, then with μ = K′s, ξ′ = μ + ρ(ξ − μ) + √(1−ρ²) K′^{1/2}η, η ~ N(0, I) —
+    /// an AR(1) step that leaves ξ | s = N(μ, K′) invariant. <paramref name="spins"/> is scratch (L²).
+    /// </summary>
+    internal static void ProposeInputLocally(RelaxedIsing model, double rho, ReadOnlySpan<double> xi, Span<double> xiNew, Span<sbyte> spins,
+        Xoshiro256 rng, LocalMoveScratch scratch)
+    {
+        int l2 = model.Sites;
+        RelaxedIsing.SampleSpins(xi, spins, rng);
+        for (int i = 0; i < l2; i++) scratch.Spins[i] = spins[i];
+        model.ApplyCoupling(scratch.Spins, scratch.Mean);
+        rng.FillGaussian(scratch.Noise);
+        model.ApplySqrtCoupling(scratch.Noise, scratch.Noise);
+        double sigma = Math.Sqrt(1 - rho * rho);
+        for (int i = 0; i < l2; i++)
+            xiNew[i] = scratch.Mean[i] + rho * (xi[i] - scratch.Mean[i]) + sigma * scratch.Noise[i];
+    }
+
+    /// <summary>Buffers of <see cref="ProposeInputLocally"/> for one L0×L0 configuration.</summary>
+    internal sealed class LocalMoveScratch(int sites)
+    {
+        public readonly double[] Spins = new double[sites];
+        public readonly double[] Mean = new double[sites];
+        public readonly double[] Noise = new double[sites];
     }
 
     /// <summary>Normalised importance-weight ESS (Σw)² / (n Σw²) of log-weights <paramref name="lnW"/>, computed without overflow.</summary>
@@ -255,9 +371,10 @@ public sealed class FlowMetropolisSampler
         return swv / sw;
     }
 
-    private sealed class Workspace(int chains, int l2, int n)
+    private sealed class Workspace(int chains, int l2, int n, int ng)
     {
         public readonly float[] XiFloat = new float[chains * l2];
+        public readonly float[] GFloat = new float[chains * ng];
         public readonly float[] Z = new float[chains * n];
         public readonly double[] LogDet = new double[chains];
         public readonly double[] EnergyX = new double[chains];
@@ -265,18 +382,19 @@ public sealed class FlowMetropolisSampler
     }
 
     // ln w(z) = −E_x(F(z)) + ln|det ∂F/∂z| + E_ξ(ξ) + ½|g|², dropping constants that cancel in w′/w.
-    private void Evaluate(double[] xi, float[] g, float[] x, double[] lnW, Workspace work)
+    private void Evaluate(double[] xi, double[] g, float[] x, double[] lnW, Workspace work)
     {
         int ng = Prior.NoiseSites, chains = lnW.Length;
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(xi, work.XiFloat);
-        Prior.Compose(work.XiFloat, g, work.Z);
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(g, work.GFloat);
+        Prior.Compose(work.XiFloat, work.GFloat, work.Z);
         Flow.Generate(work.Z, x, work.LogDet);
         OutputModel.EnergyAndGradient(x, work.EnergyX, Span<float>.Empty);
         InputModel.Energy(xi, work.EnergyXi);
         for (int c = 0; c < chains; c++)
         {
             double g2 = 0;
-            foreach (float v in g.AsSpan(c * ng, ng)) g2 += (double)v * v;
+            foreach (double v in g.AsSpan(c * ng, ng)) g2 += v * v;
             lnW[c] = -work.EnergyX[c] + work.LogDet[c] + work.EnergyXi[c] + 0.5 * g2;
         }
     }
