@@ -69,8 +69,9 @@ public static class PipelineReport
             $"{o.Trajectories} measured, {o.LeapfrogSteps} leapfrog steps) with observables from the improved estimators; " +
             $"Swendsen–Wang references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
         md.AppendLine("Latent HMC is exact for any flow (its target is π_x pulled back through the flow), so every row should agree with " +
-            "Swendsen–Wang within its error bars; training only decides how fast the chains mix. Error bars are one standard error " +
-            "from Sokal's τ_int of the chain-averaged series (chains are independent). A warm-up that is too short for the chains to " +
+            "Swendsen–Wang within its error bars; training only decides how fast the chains mix. Error bars are one standard error: " +
+            "for ⟨e⟩ from Sokal's τ_int of the chain-averaged series, for ⟨m²⟩ the larger of that and the spread of the per-chain " +
+            "means (chains are independent, so the latter also sees chains that stay near their start). A warm-up that is too short for the chains to " +
             "forget z ~ p_z shows up as a deviation, not as a smaller error; the drift column compares ⟨m²⟩ of the second half of the " +
             "measured trajectories with the first half (|drift| ≳ 3σ: the chains were still moving, so the error bar understates the uncertainty).").AppendLine();
 

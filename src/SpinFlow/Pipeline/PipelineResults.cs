@@ -97,6 +97,9 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 double acceptance = PipelineJson.Double(s["acceptance"]), seconds = PipelineJson.Double(s["seconds"]);
                 var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (new Estimate(double.NaN, double.NaN, double.NaN), new Estimate(double.NaN, double.NaN, double.NaN));
                 var m2 = PipelineJson.EstimateOf(obs["m2"]);
+                // The larger of Sokal's error and the between-chain error: stuck chains fool the first, not the second.
+                double between = PipelineJson.Double(s["m2_between_chain_error"]);
+                if (between > m2.Error) m2 = m2 with { Error = between };
                 var e = PipelineJson.EstimateOf(obs["energy"]);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
                     acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"])));

@@ -310,6 +310,7 @@ public static class PipelineRun
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - o.Trajectories);
+        double chainError = BetweenChainError(r.ChainM2Trace, o.Chains, o.Trajectories);
         var first = Statistics.TimeSeries.Analyze(measured[..(measured.Length / 2)]);
         var second = Statistics.TimeSeries.Analyze(measured[(measured.Length / 2)..]);
         // Per-step errors from the spread over the independent chains, for the convergence figure.
@@ -330,6 +331,7 @@ public static class PipelineRun
             ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
             ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
+            ["m2_between_chain_error"] = ResultJson.Number(chainError),
             ["observables"] = ResultJson.Observables(r.Observables),
             ["exact_energy"] = exact.Energy,
             ["samples"] = Path.GetRelativePath(run.Root, samplesPath),
@@ -337,6 +339,21 @@ public static class PipelineRun
             ["m2_trace_error"] = new JsonArray(curve.Error.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
             ["converged_step"] = curve.ConvergedStep,
         };
+    }
+
+    /// <summary>
+    /// Standard error of ⟨m²⟩ from the spread of the per-chain means over the measured trajectories: the chains are
+    /// independent, so this is honest even when a slow mode keeps each chain near its start, which Sokal's τ_int of the
+    /// chain-averaged series cannot see.
+    /// </summary>
+    private static double BetweenChainError(double[] chainTrace, int chains, int measured)
+    {
+        if (chains < 2) return double.NaN;
+        int steps = chainTrace.Length / chains;
+        var means = new double[chains];
+        for (int t = steps - measured; t < steps; t++)
+            for (int c = 0; c < chains; c++) means[c] += chainTrace[t * chains + c] / measured;
+        return Math.Sqrt(Statistics.TimeSeries.Variance(means) / chains);
     }
 
     /// <summary>The Swendsen–Wang ⟨m²⟩ at (size, T) from the finished reference stage.</summary>
