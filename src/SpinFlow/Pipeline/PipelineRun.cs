@@ -63,9 +63,11 @@ public static class PipelineRun
             void Report(double f, bool finished = false)
             {
                 // Seconds per unit of modelled cost, measured over what ran in this session, converts the rest to time.
-                double ran = spentCost + f * stage.Cost;
+                // Once finished, the stage's cost is already in spentCost and doneCost.
+                double current = finished ? 0 : f * stage.Cost;
+                double ran = spentCost + current;
                 double now = clock.Elapsed.TotalSeconds;
-                TimeSpan? eta = ran > 0 && now > 1 ? TimeSpan.FromSeconds(now / ran * (totalCost - doneCost - f * stage.Cost)) : null;
+                TimeSpan? eta = ran > 0 && now > 1 ? TimeSpan.FromSeconds(now / ran * Math.Max(0, totalCost - doneCost - current)) : null;
                 progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, index, plan.Count, clock.Elapsed, eta, finished));
             }
             Report(0);
