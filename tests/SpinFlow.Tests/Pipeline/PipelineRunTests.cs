@@ -85,6 +85,14 @@ public sealed class PipelineRunTests : IDisposable
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("| 16 |", report);
         Assert.Contains("Wall time per stage", report);
+
+        // spinflow plot redraws every figure from the run's JSON alone.
+        foreach (string png in new[] { run.RescalingFigurePath, run.ConvergenceFigurePath, run.StructureFactorFigurePath, run.TrainingFigurePath })
+            File.Delete(png);
+        var plot = CliRunner.Run("plot", "--run", folder);
+        Assert.True(plot.ExitCode == 0, plot.Stderr);
+        foreach (string png in new[] { run.RescalingFigurePath, run.ConvergenceFigurePath, run.StructureFactorFigurePath, run.TrainingFigurePath })
+            Assert.True(File.Exists(png) && new FileInfo(png).Length > 0, $"plot did not redraw {png}");
     }
 
     [Fact]
