@@ -33,7 +33,7 @@ public static class PlotCommand
             string which = parse.GetValue(figure)!;
             if (which is not ("all" or "fig2" or "fig4" or "fig5" or "training")) throw new UsageException($"--figure must be all, fig2, fig4, fig5 or training, not '{which}'");
             var folder = RunFolder.Existing(runPath!);
-            var results = PipelineResults.FromJson(ReadObject(folder.ResultsPath));
+            var results = PipelineResults.FromJson(IO.ResultJson.Load(folder.ResultsPath));
             if (which is "all" or "fig2")
             {
                 if (!folder.IsDone(PipelineRun.RescaleStage)) throw new FileNotFoundException($"{runPath} has no finished rescaling stage to draw fig2 from");
@@ -63,7 +63,7 @@ public static class PlotCommand
     /// <summary>A training curve from a <c>train --history</c> file or from a checkpoint (its recorded losses and bound).</summary>
     private static TrainingCurve Curve(string path)
     {
-        var node = ReadObject(path);
+        var node = IO.ResultJson.Load(path);
         string label = Path.GetFileNameWithoutExtension(path);
         if (node["format"]?.GetValue<string>() == IO.Checkpoint.FormatName)
         {
@@ -78,18 +78,5 @@ public static class PlotCommand
         // Older files lack the site count; then the totals are drawn as they are.
         double n = h.Sites ?? 1;
         return new TrainingCurve(label + (h.Sites is null ? " (totals)" : ""), h["loss"].Select(v => v / n).ToArray(), h["bound"][^1] / n);
-    }
-
-    private static JsonObject ReadObject(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist");
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
-        }
     }
 }

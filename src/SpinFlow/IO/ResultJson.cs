@@ -51,6 +51,20 @@ public static class ResultJson
     /// <summary>Writes <paramref name="node"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, JsonNode node) => AtomicFile.WriteAllText(path, ToText(node));
 
+    /// <summary>Reads a JSON object written by <see cref="Save"/>; missing is a <see cref="FileNotFoundException"/>, anything else unreadable an <see cref="InvalidDataException"/>.</summary>
+    public static JsonObject Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist", path);
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
+        }
+    }
+
     /// <summary>A finite double as a JSON number, anything else as null.</summary>
     public static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

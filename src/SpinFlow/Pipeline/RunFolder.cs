@@ -69,10 +69,7 @@ public sealed class RunFolder
             Directory.CreateDirectory(Path.Combine(folder.Root, sub));
         if (exists)
         {
-            JsonNode? saved;
-            try { saved = JsonNode.Parse(File.ReadAllText(folder.SettingsPath)); }
-            catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{folder.SettingsPath} is not valid JSON: {e.Message}"); }
-            if (!JsonNode.DeepEquals(saved, settings))
+            if (!JsonNode.DeepEquals(ResultJson.Load(folder.SettingsPath), settings))
                 throw new InvalidDataException($"{root} was started with other settings (see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
         }
         else
@@ -94,18 +91,7 @@ public sealed class RunFolder
     public bool IsDone(string stage) => File.Exists(StagePath(stage));
 
     /// <summary>The record of a finished stage.</summary>
-    public JsonObject Load(string stage)
-    {
-        string path = StagePath(stage);
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
-        }
-    }
+    public JsonObject Load(string stage) => ResultJson.Load(StagePath(stage));
 
     /// <summary>Marks <paramref name="stage"/> finished with its record (atomic).</summary>
     public void Save(string stage, JsonObject record) => ResultJson.Save(StagePath(stage), record);

@@ -62,10 +62,7 @@ public class ExactSamplingTests(ITestOutputHelper output)
         Assert.Equal(options.WarmUp + options.Trajectories + 1, result.M2Trace.Length);
         Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
-        var m2 = result.Observables.M2;
-        var sw = SwendsenWangM2(temperature, seed);
-        output.WriteLine($"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}: {m2.DeviationSigma(sw.Mean, sw.Error):F2}σ");
-        Assert.True(Math.Abs(m2.DeviationSigma(sw.Mean, sw.Error)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}");
+        AssertAgreesWithSwendsenWang(result.Observables.M2, temperature, seed);
     }
 
     /// <summary>
@@ -80,12 +77,8 @@ public class ExactSamplingTests(ITestOutputHelper output)
     [InlineData(5.0, 22UL)]
     public void FlowMetropolisCorrectsAPartlyTrainedFlowToTheExactEnergy(double temperature, ulong seed)
     {
-        var flow = UntrainedFlow(seed);
         var inputs = InputData(InputSize, temperature, 512, seed);
-        const int batch = 64;
-        var trainer = new ReverseKlTrainer(flow, new RelaxedIsingEnergy(OutputSize, temperature), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
-        for (int s = 0; s < 1500; s++)
-            trainer.Step(LatentHmcSampler.StartingPoints(inputs, InputSize, batch, seed * 100_000 + (ulong)s).Select(v => (float)v).ToArray());
+        var flow = BrieflyTrainedFlow(temperature, seed, inputs, steps: 1500);
 
         var options = new FlowMetropolisOptions(chains: 64, inputTemperature: temperature, warmUp: 200, steps: 3000, seed);
         var result = new FlowMetropolisSampler(flow, temperature, inputs, options).Run();
@@ -99,10 +92,7 @@ public class ExactSamplingTests(ITestOutputHelper output)
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached");
         Assert.True(Math.Abs(result.ProposalEnergy - exact) > 10 * e.Error, $"the flow alone ({result.ProposalEnergy}) is already exact: nothing to correct");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
-        var m2 = result.Observables.M2;
-        var sw = SwendsenWangM2(temperature, seed);
-        output.WriteLine($"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}: {m2.DeviationSigma(sw.Mean, sw.Error):F2}σ");
-        Assert.True(Math.Abs(m2.DeviationSigma(sw.Mean, sw.Error)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}");
+        AssertAgreesWithSwendsenWang(result.Observables.M2, temperature, seed);
     }
 
     /// <summary>
@@ -117,18 +107,14 @@ public class ExactSamplingTests(ITestOutputHelper output)
     [InlineData(5.0, 32UL)]
     public void FlowMetropolisWithLocalMovesCorrectsABarelyTrainedFlow(double temperature, ulong seed)
     {
-        var flow = UntrainedFlow(seed);
         var inputs = InputData(InputSize, temperature, 512, seed);
-        const int batch = 64;
-        var trainer = new ReverseKlTrainer(flow, new RelaxedIsingEnergy(OutputSize, temperature), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
-        for (int s = 0; s < TrainingSteps; s++)
-            trainer.Step(LatentHmcSampler.StartingPoints(inputs, InputSize, batch, seed * 100_000 + (ulong)s).Select(v => (float)v).ToArray());
+        var flow = BrieflyTrainedFlow(temperature, seed, inputs, steps: 100);
 
         var moves = new FlowMetropolisMoves(clusterMoveProbability: 0.1, inputMoveProbability: 0.45, correlation: 0.97);
         var options = new FlowMetropolisOptions(chains: 8, inputTemperature: temperature, warmUp: 1000, steps: 8000, seed, moves);
         var result = new FlowMetropolisSampler(flow, temperature, inputs, options).Run();
         var exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
-        var (m2Sw, m2SwError) = SwendsenWangM2(OutputSize, temperature, seed);
+        var (m2Sw, m2SwError, _) = SwendsenWangM2(temperature, seed);
         var (e, m2) = (result.Observables.Energy, result.Observables.M2);
         string rates = string.Join(", ", result.MoveAcceptances.Select(a => $"{a.Move} {a.Rate:F3} ({a.Proposed})"));
         output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; ⟨m²⟩ = {m2}, SW {m2Sw:F5} ± {m2SwError:F5}, " +
@@ -140,24 +126,22 @@ public class ExactSamplingTests(ITestOutputHelper output)
         Assert.True(Math.Abs(m2.DeviationSigma(m2Sw, m2SwError)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {m2Sw} ± {m2SwError}");
     }
 
-    private const int TrainingSteps = 100;
-
-    /// <summary>⟨m²⟩ of the L×L Ising model from an independent Swendsen–Wang run (mean and error bar).</summary>
-    private static (double Mean, double Error) SwendsenWangM2(int size, double temperature, ulong seed)
+    /// <summary>⟨m²⟩ of a flow sampler within 4σ (combined) of an independent Swendsen–Wang run on the output lattice.</summary>
+    private void AssertAgreesWithSwendsenWang(SpinFlow.Statistics.Estimate m2, double temperature, ulong seed)
     {
-        var sw = new SwendsenWang(size, temperature, seed ^ 0x5157);
-        const int sweeps = 40_000;
-        var m2 = new double[sweeps];
-        for (int i = 0; i < 100; i++) sw.Sweep();
-        for (int i = 0; i < sweeps; i++)
-        {
-            sw.Sweep();
-            double m = 0;
-            foreach (sbyte s in sw.Spins) m += s;
-            m /= size * size;
-            m2[i] = m * m;
-        }
-        var est = SpinFlow.Statistics.TimeSeries.Analyze(m2);
-        return (est.Mean, est.Error);
+        var sw = SwendsenWangM2(temperature, seed);
+        output.WriteLine($"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}: {m2.DeviationSigma(sw.Mean, sw.Error):F2}σ");
+        Assert.True(Math.Abs(m2.DeviationSigma(sw.Mean, sw.Error)) < 4, $"⟨m²⟩ = {m2} vs Swendsen–Wang {sw}");
+    }
+
+    /// <summary>An untrained Flow_4 after <paramref name="steps"/> reverse-KL Adam steps on z ~ p_z over <paramref name="inputs"/>.</summary>
+    private static Flow BrieflyTrainedFlow(double temperature, ulong seed, double[] inputs, int steps)
+    {
+        var flow = UntrainedFlow(seed);
+        const int batch = 64;
+        var trainer = new ReverseKlTrainer(flow, new RelaxedIsingEnergy(OutputSize, temperature), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
+        for (int s = 0; s < steps; s++)
+            trainer.Step(LatentHmcSampler.StartingPoints(inputs, InputSize, batch, seed * 100_000 + (ulong)s).Select(v => (float)v).ToArray());
+        return flow;
     }
 }

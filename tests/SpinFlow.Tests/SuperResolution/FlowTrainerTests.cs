@@ -14,11 +14,11 @@ public class FlowTrainerTests(ITestOutputHelper output)
     private const int InputSize = 4;
 
     /// <summary>ξ data set from the exact relaxed sampler on the L×L lattice (chains × rounds configurations).</summary>
-    private static float[] RelaxedDataSet(double temperature, int chains, int rounds, ulong seed)
+    internal static float[] RelaxedDataSet(int size, double temperature, int chains, int rounds, ulong seed)
     {
-        var sampler = new ExactRelaxedSampler(new RelaxedIsing(InputSize, temperature), chains, seed);
+        var sampler = new ExactRelaxedSampler(new RelaxedIsing(size, temperature), chains, seed);
         sampler.Thermalize(10);
-        int n = InputSize * InputSize;
+        int n = size * size;
         var data = new float[chains * rounds * n];
         for (int r = 0; r < rounds; r++)
         {
@@ -36,7 +36,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
     {
         const double t = 2.6;
         const int batch = 64, steps = 80, window = 8;
-        var data = RelaxedDataSet(t, 32, 8, 11);
+        var data = RelaxedDataSet(InputSize, t, 32, 8, 11);
         var options = new FlowTrainerOptions(t, batch, gamma: 0, gammaSteps: 0, seed: 5, adam: new AdamOptions(1e-2));
         int count = data.Length / (InputSize * InputSize);
         var (entropy, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(InputSize, t));
@@ -69,7 +69,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
     {
         const double t = 2.4;
         const int steps = 8;
-        var data = RelaxedDataSet(2.2, 8, 4, 21);
+        var data = RelaxedDataSet(InputSize, 2.2, 8, 4, 21);
         int count = data.Length / (InputSize * InputSize);
         // γ switches off in the middle of the second half, so the schedule has to follow the resumed step count.
         var options = new FlowTrainerOptions(t, batch: 6, gamma: 200, gammaSteps: 6, seed: 9, adam: new AdamOptions(3e-3));
@@ -147,7 +147,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
     public void PenaltyGradientReachesTheParameters()
     {
         const double t = 2.5, gamma = 200;
-        var data = RelaxedDataSet(2.3, 4, 2, 41);
+        var data = RelaxedDataSet(InputSize, 2.3, 4, 2, 41);
         int count = data.Length / (InputSize * InputSize);
         var start = RandomFlow(SmallSuperRes(), 2 * InputSize, 13, scale: 0.3, aScale: 0.3);
         FlowTrainer Trainer(double g) => new(new Flow(start.Architecture, start.Size, (float[])start.Parameters.Clone()), data, count, InputSize,
@@ -218,7 +218,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
     [Fact]
     public void NonFiniteLossThrowsAndLeavesTheLastCheckpointUntouched()
     {
-        var data = RelaxedDataSet(2.5, 4, 2, 31);
+        var data = RelaxedDataSet(InputSize, 2.5, 4, 2, 31);
         int count = data.Length / (InputSize * InputSize);
         var options = new FlowTrainerOptions(2.5, batch: 4, gammaSteps: 1, seed: 2, checkpointEvery: 1);
         string path = Path.Combine(Path.GetTempPath(), $"spinflow-nan-{Guid.NewGuid():N}.ckpt");
