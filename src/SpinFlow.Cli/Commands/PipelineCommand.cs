@@ -20,8 +20,8 @@ public static class PipelineCommand
         var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 1000 quick, 2000 paper)" };
         var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 300 quick, 500 paper)" };
         var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 32 paper)" };
-        var warmUp = new Option<int?>("--warmup") { Description = "Warm-up trajectories per chain (preset: 100 quick, 200 paper)" };
-        var trajectories = new Option<int?>("--trajectories") { Description = "Measured trajectories per chain (preset: 200 quick, 500 paper)" };
+        var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
+        var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
         var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 50000 paper)" };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
@@ -45,12 +45,14 @@ public static class PipelineCommand
                 TrainSteps = parse.GetValue(trainSteps) ?? options.TrainSteps,
                 TransferSteps = parse.GetValue(transferSteps) ?? options.TransferSteps,
                 Chains = parse.GetValue(chains) ?? options.Chains,
-                WarmUp = parse.GetValue(warmUp) ?? options.WarmUp,
-                Trajectories = parse.GetValue(trajectories) ?? options.Trajectories,
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             };
+            if (PerLevel(parse.GetValue(warmUp), options.Levels, "--warmup") is { } w)
+                options = options with { WarmUp = w[0], LevelWarmUp = w.Length == 1 ? null : w };
+            if (PerLevel(parse.GetValue(trajectories), options.Levels, "--trajectories") is { } n)
+                options = options with { Trajectories = n[0], LevelTrajectories = n.Length == 1 ? null : n };
             options.Validate();
             string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
 
@@ -62,6 +64,20 @@ public static class PipelineCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>"n" or "a,b,c" (one per level) as integers; null when the option is absent.</summary>
+    private static int[]? PerLevel(string? text, int levels, string name)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]))
+                throw new UsageException($"{name} takes a non-negative integer or one per level (a,b,c), not '{text}'");
+        if (values.Length != 1 && values.Length != levels)
+            throw new UsageException($"{name} takes one value or one per level ({levels}), got {values.Length}");
+        return values;
     }
 
     private static PipelineSummary RunWithBar(PipelineOptions options, string folder, bool resume, CancellationToken cancellation)

@@ -12,32 +12,41 @@ public static class PipelineJson
     /// The settings that decide a run's results (everything but the thread count), as stored in pipeline.json and
     /// compared on resume.
     /// </summary>
-    public static JsonObject Settings(PipelineOptions o) => new()
+    public static JsonObject Settings(PipelineOptions o)
     {
-        ["format"] = "spinflow-pipeline",
-        ["version"] = 1,
-        ["preset"] = o.Preset,
-        ["base_size"] = o.BaseSize,
-        ["levels"] = o.Levels,
-        ["temperatures"] = new JsonArray(o.Temperatures.Select(t => (JsonNode?)t).ToArray()),
-        ["rescale_sweeps"] = o.RescaleSweeps,
-        ["grid_points"] = o.GridPoints,
-        ["data_samples"] = o.DataSamples,
-        ["generated_samples"] = o.GeneratedSamples,
-        ["train_steps"] = o.TrainSteps,
-        ["transfer_steps"] = o.TransferSteps,
-        ["batch"] = o.Batch,
-        ["learning_rate"] = o.LearningRate,
-        ["gamma"] = o.Gamma,
-        ["gamma_steps"] = o.GammaSteps,
-        ["architecture"] = o.Architecture.ToJson(),
-        ["chains"] = o.Chains,
-        ["warm_up"] = o.WarmUp,
-        ["trajectories"] = o.Trajectories,
-        ["leapfrog_steps"] = o.LeapfrogSteps,
-        ["reference_sweeps"] = o.ReferenceSweeps,
-        ["seed"] = o.Seed,
-    };
+        var settings = new JsonObject
+        {
+            ["format"] = "spinflow-pipeline",
+            ["version"] = 1,
+            ["preset"] = o.Preset,
+            ["base_size"] = o.BaseSize,
+            ["levels"] = o.Levels,
+            ["temperatures"] = new JsonArray(o.Temperatures.Select(t => (JsonNode?)t).ToArray()),
+            ["rescale_sweeps"] = o.RescaleSweeps,
+            ["grid_points"] = o.GridPoints,
+            ["data_samples"] = o.DataSamples,
+            ["generated_samples"] = o.GeneratedSamples,
+            ["train_steps"] = o.TrainSteps,
+            ["transfer_steps"] = o.TransferSteps,
+            ["batch"] = o.Batch,
+            ["learning_rate"] = o.LearningRate,
+            ["gamma"] = o.Gamma,
+            ["gamma_steps"] = o.GammaSteps,
+            ["architecture"] = o.Architecture.ToJson(),
+            ["chains"] = o.Chains,
+            ["warm_up"] = o.WarmUp,
+            ["trajectories"] = o.Trajectories,
+            ["leapfrog_steps"] = o.LeapfrogSteps,
+            ["reference_sweeps"] = o.ReferenceSweeps,
+            ["seed"] = o.Seed,
+        };
+        // Only when set, so that folders of runs started before these settings existed still resume.
+        if (o.LevelWarmUp is { } w) settings["level_warm_up"] = new JsonArray(w.Select(v => (JsonNode?)v).ToArray());
+        if (o.LevelTrajectories is { } t) settings["level_trajectories"] = new JsonArray(t.Select(v => (JsonNode?)v).ToArray());
+        if (o.ConstantSitesPerBatch) settings["constant_sites_per_batch"] = true;
+        if (o.WarmStart) settings["warm_start"] = true;
+        return settings;
+    }
 
     /// <summary>A rescaling run with every grid point, enough to redraw Fig. 2.</summary>
     public static JsonObject Rescaling(TemperatureRescalingResult r) => new()

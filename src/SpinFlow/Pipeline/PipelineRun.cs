@@ -144,10 +144,10 @@ public static class PipelineRun
                 stackSites += (double)size * size;
                 double flowFactor = (o.Architecture.Bijector.Equivariant ? 2 : 1) * o.Architecture.ParameterCount(size) / 38400.0;
                 int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
-                stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, steps * o.Batch * (double)size * size * flowSecondsPerSite * flowFactor,
+                stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, steps * o.BatchAt(level) * (double)size * size * flowSecondsPerSite * flowFactor,
                     (p, ct) => Train(o, run!, t, lvl, p, ct)));
                 stages.Add(new Stage(SampleStage(t, size), "sample", level, t,
-                    (o.WarmUp + o.Trajectories) * (o.LeapfrogSteps + 1.0) * o.Chains * stackSites * flowSecondsPerSite * flowFactor,
+                    (o.WarmUpAt(level) + o.TrajectoriesAt(level)) * (o.LeapfrogSteps + 1.0) * o.Chains * stackSites * flowSecondsPerSite * flowFactor,
                     (p, ct) => Sample(o, run!, t, lvl, p, ct)));
                 if (level < o.Levels)
                     stages.Add(new Stage(GenerateStage(t, size), "generate", level, t, o.GeneratedSamples * stackSites * flowSecondsPerSite * flowFactor * 0.3,
@@ -242,7 +242,7 @@ public static class PipelineRun
         var (data, count, meta) = RelaxedConfigurationFile.Read(dataPath);
         if (meta.Size != inputSize) throw new InvalidDataException($"{dataPath} holds {meta.Size}×{meta.Size} configurations, expected {inputSize}×{inputSize}");
         int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
-        var trainerOptions = new FlowTrainerOptions(t, o.Batch, o.Gamma, level == 1 ? o.GammaSteps : 0, SeedOf(o, TrainStream, t, level),
+        var trainerOptions = new FlowTrainerOptions(t, o.BatchAt(level), o.Gamma, level == 1 ? o.GammaSteps : 0, SeedOf(o, TrainStream, t, level),
             Math.Max(10, steps / 10), new AdamOptions(o.LearningRate));
         string ckpt = run.CheckpointPath(inputSize, t);
         FlowTrainer trainer;
@@ -278,7 +278,7 @@ public static class PipelineRun
             ["input_size"] = inputSize,
             ["output_size"] = trainer.Flow.Size,
             ["steps"] = trainer.Step,
-            ["batch"] = o.Batch,
+            ["batch"] = o.BatchAt(level),
             ["checkpoint"] = Path.GetRelativePath(run.Root, ckpt),
             ["transfer_from"] = level == 1 ? null : Path.GetRelativePath(run.Root, run.CheckpointPath(o.SizeAt(level - 2), t)),
             ["bound_per_site"] = trainer.BoundPerSite,
@@ -302,17 +302,23 @@ public static class PipelineRun
         var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
         var stack = LoadStack(o, run, t, level);
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
-        var options = new LatentHmcOptions(o.Chains, o.WarmUp, o.Trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true);
+        int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
+        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true);
         var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
-        var r = sampler.Run(progress, ct);
+        bool warm = o.WarmStart && level >= 2;
+        var r = sampler.Run(progress, ct, warm ? WarmStartOf(o, run, t, level, options.Seed) : null);
         var exact = KaufmanSolution.Compute(size, t);
         string samplesPath = run.SamplesPath(size, t);
         RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
             new RelaxedConfigurationMetadata(size, t, sampler.Target.Model.Shift, "latent-hmc", options.Seed, o.Chains));
+        var finalLatent = new float[r.FinalLatent.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(r.FinalLatent, finalLatent);
+        RelaxedConfigurationFile.Write(run.LatentPath(size, t), finalLatent, o.Chains,
+            new RelaxedConfigurationMetadata(size, t, sampler.Target.Model.Shift, "latent-hmc-z", options.Seed, o.Chains));
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
-        var measured = r.M2Trace.AsSpan(r.M2Trace.Length - o.Trajectories);
-        double chainError = BetweenChainError(r.ChainM2Trace, o.Chains, o.Trajectories);
+        var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
+        double chainError = BetweenChainError(r.ChainM2Trace, o.Chains, trajectories);
         var first = Statistics.TimeSeries.Analyze(measured[..(measured.Length / 2)]);
         var second = Statistics.TimeSeries.Analyze(measured[(measured.Length / 2)..]);
         // Per-step errors from the spread over the independent chains, for the convergence figure.
@@ -324,9 +330,10 @@ public static class PipelineRun
             ["level"] = level,
             ["size"] = size,
             ["method"] = "latent-hmc",
+            ["start"] = warm ? "level below" : "p_z",
             ["chains"] = o.Chains,
-            ["warm_up"] = o.WarmUp,
-            ["trajectories"] = o.Trajectories,
+            ["warm_up"] = warmUp,
+            ["trajectories"] = trajectories,
             ["leapfrog_steps"] = o.LeapfrogSteps,
             ["step_size"] = r.StepSize,
             ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
@@ -341,6 +348,26 @@ public static class PipelineRun
             ["m2_trace_error"] = new JsonArray(curve.Error.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
             ["converged_step"] = curve.ConvergedStep,
         };
+    }
+
+    /// <summary>
+    /// Starting latents of level <paramref name="level"/>: each chain's final z of the level below (its whole latent lattice,
+    /// which the next flow takes as its input) with fresh N(0, 1) noises around it, laid out as the stack's prior lays out z.
+    /// </summary>
+    private static double[] WarmStartOf(PipelineOptions o, RunFolder run, double t, int level, ulong seed)
+    {
+        int below = o.SizeAt(level - 1);
+        string path = run.LatentPath(below, t);
+        var (zBelow, count, meta) = RelaxedConfigurationFile.Read(path);
+        if (count != o.Chains || meta.Size != below)
+            throw new InvalidDataException($"{path} holds {count} latents of {meta.Size}×{meta.Size}, expected {o.Chains} of {below}×{below}");
+        var noise = new float[o.Chains * 3 * below * below];
+        Randomness.Xoshiro256.ForStream(seed, 0x7761726DUL).FillGaussian(noise);
+        var z = new float[o.Chains * 4 * below * below];
+        SuperResolutionFlow.ComposeLatent(zBelow, noise, z, below);
+        var start = new double[z.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(z, start);
+        return start;
     }
 
     /// <summary>

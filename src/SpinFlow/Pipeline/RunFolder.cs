@@ -46,6 +46,9 @@ public sealed class RunFolder
     /// <summary>Final latent-HMC configurations at a level.</summary>
     public string SamplesPath(int size, double temperature) => Path.Combine(Root, "samples", $"x-L{size}-T{Tag(temperature)}.h5");
 
+    /// <summary>Final latent z of every latent-HMC chain at a level (where the next level's chains start with <c>WarmStart</c>).</summary>
+    public string LatentPath(int size, double temperature) => Path.Combine(Root, "samples", $"z-L{size}-T{Tag(temperature)}.h5");
+
     /// <summary>Temperature as it appears in file and stage names (4 decimals).</summary>
     public static string Tag(double temperature) => temperature.ToString("F4", CultureInfo.InvariantCulture);
 

@@ -58,9 +58,10 @@ public sealed record LatentHmcOptions
 /// With <see cref="LatentHmcOptions.RecordChains"/>: E[m² | x] of chain c after trajectory t at [t·chains + c], warm-up
 /// included, as <see cref="M2Trace"/>; otherwise empty.
 /// </param>
+/// <param name="FinalLatent">z of every chain after the last trajectory (chains × N): where a continuation, or the chains of the next level, can start.</param>
 public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
-    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace);
+    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent);
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -116,13 +117,20 @@ public sealed class LatentHmcSampler
         return new SuperResolutionLatentPrior(CheckInputs(flow, inputs.Length), 1, inputs);
     }
 
-    /// <summary>Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done.</summary>
-    public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done. Chains start from
+    /// z ~ p_z, or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
+    /// warm-up it needs changes (then <see cref="LatentHmcResult.StartWeightEss"/> is NaN: the start is not a p_z draw).
+    /// </summary>
+    public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
     {
         var clock = Stopwatch.StartNew();
         int chains = Options.Chains, n = Target.Dimension;
         var hmc = new HamiltonianMonteCarlo(Target, chains, Options.Hmc, Options.Seed);
-        var start = Prior.Draw(chains, Options.Seed ^ StartStream);
+        bool fromPrior = start is null;
+        if (start is not null && start.Length != chains * n)
+            throw new ArgumentException($"a start needs {chains} × {n} values, got {start.Length}", nameof(start));
+        start ??= Prior.Draw(chains, Options.Seed ^ StartStream);
         hmc.SetPositions(start);
 
         var x = new float[chains * n];
@@ -141,7 +149,7 @@ public sealed class LatentHmcSampler
         int total = Options.WarmUp + Options.Trajectories;
         Observe(warmUpMeasure);
         double startEss = double.NaN;
-        if (Prior.HasDensity)
+        if (Prior.HasDensity && fromPrior)
         {
             // The first observation generated F(z) of the starting draws: ln w = −E_x + ln|det| − ln p_z.
             var lnW = new double[chains];
@@ -166,7 +174,7 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
-            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? []);
+            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], hmc.Positions.ToArray());
     }
 
     /// <summary>

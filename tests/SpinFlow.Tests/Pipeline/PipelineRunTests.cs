@@ -27,6 +27,8 @@ public sealed class PipelineRunTests : IDisposable
             Chains = 8,
             WarmUp = 150,
             Trajectories = 400,
+            LevelTrajectories = [300, 400],
+            WarmStart = true,
             LeapfrogSteps = 5,
             ReferenceSweeps = 4000,
             Threads = 1,
@@ -81,6 +83,13 @@ public sealed class PipelineRunTests : IDisposable
         Assert.Equal(exact, energy.Exact, 12);
         Assert.True(Math.Abs(energy.Flow.DeviationSigma(exact)) < 4,
             $"⟨e⟩ at 16×16: {energy.Flow.Mean} ± {energy.Flow.Error} vs exact {exact} ({energy.Flow.DeviationSigma(exact):F2}σ)");
+
+        // Per-level trajectory counts reach the sampling stages; level 2 starts where level 1's chains ended.
+        Assert.Equal("p_z", run.Load(PipelineRun.SampleStage(options.Temperatures[0], 8))["start"]!.GetValue<string>());
+        Assert.Equal("level below", run.Load(PipelineRun.SampleStage(options.Temperatures[0], 16))["start"]!.GetValue<string>());
+        Assert.True(File.Exists(run.LatentPath(8, options.Temperatures[0])));
+        Assert.Equal(300, run.Load(PipelineRun.SampleStage(options.Temperatures[0], 8))["trajectories"]!.GetValue<int>());
+        Assert.Equal(400, run.Load(PipelineRun.SampleStage(options.Temperatures[0], 16))["trajectories"]!.GetValue<int>());
 
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("| 16 |", report);

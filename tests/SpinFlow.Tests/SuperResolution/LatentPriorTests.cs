@@ -97,6 +97,22 @@ public class LatentPriorTests
         Assert.Throws<ArgumentException>(() => new FlowMetropolisSampler(flow, new SuperResolutionLatentPrior(2, 1, inputs), 3.0, new FlowMetropolisOptions(2, 3.0, 0, 4)));
     }
 
+    [Fact]
+    public void AGivenStartIsWhereTheChainsBegin()
+    {
+        var flow = RandomFlow(SmallNnrg(), 8, 1);
+        var sampler = new LatentHmcSampler(flow, new GaussianLatentPrior(8), 3.0, new LatentHmcOptions(2, 0, 8, seed: 5));
+        var first = sampler.Run();
+        Assert.Equal(2 * 64, first.FinalLatent.Length);
+        Assert.True(double.IsFinite(first.StartWeightEss));
+
+        // Continuing from the final latents measures, before any trajectory, what the first run measured last.
+        var next = sampler.Run(start: first.FinalLatent);
+        Assert.Equal(first.M2Trace[^1], next.M2Trace[0], 12);
+        Assert.True(double.IsNaN(next.StartWeightEss));
+        Assert.Throws<ArgumentException>(() => sampler.Run(start: new double[64]));
+    }
+
     /// <summary>A prior is also a training source: the Gaussian one draws what <see cref="GaussianConfigurations"/> draws from the same stream.</summary>
     [Fact]
     public void PriorsAreConfigurationSources()

@@ -1,0 +1,51 @@
+using SpinFlow.Pipeline;
+using SpinFlow.Tests.Cli;
+
+namespace SpinFlow.Tests.Pipeline;
+
+public sealed class PipelineOptionsTests
+{
+    [Fact]
+    public void PaperPresetKeepsTrainingSitesPerStepAndShrinksSamplingWithLevel()
+    {
+        var o = PipelineOptions.ForPreset(PipelinePreset.Paper);
+        Assert.Equal([16, 32, 64, 128], Enumerable.Range(0, 4).Select(o.SizeAt));
+        // Samples × output sites per training step is the same at every level.
+        var sitesPerStep = Enumerable.Range(1, 3).Select(l => o.BatchAt(l) * o.SizeAt(l) * o.SizeAt(l)).Distinct();
+        Assert.Single(sitesPerStep);
+        Assert.Equal([o.Trajectories, o.LevelTrajectories![1], o.LevelTrajectories[2]], Enumerable.Range(1, 3).Select(o.TrajectoriesAt));
+        Assert.True(o.TrajectoriesAt(3) < o.TrajectoriesAt(1));
+
+        // Other level counts fall back to one value for every level.
+        var two = PipelineOptions.ForPreset(PipelinePreset.Paper, levels: 2);
+        Assert.Null(two.LevelTrajectories);
+        Assert.Equal(two.Trajectories, two.TrajectoriesAt(2));
+
+        var quick = PipelineOptions.ForPreset(PipelinePreset.Quick);
+        Assert.Equal(quick.Batch, quick.BatchAt(2));
+        Assert.False(PipelineJson.Settings(quick).ContainsKey("level_trajectories"));
+        Assert.True(PipelineJson.Settings(o).ContainsKey("level_trajectories"));
+    }
+
+    [Fact]
+    public void PerLevelSettingsNeedOneValidValuePerLevel()
+    {
+        var o = PipelineOptions.ForPreset(PipelinePreset.Quick);
+        Assert.Throws<ArgumentException>(() => (o with { LevelTrajectories = [100] }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (o with { LevelTrajectories = [100, 4] }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (o with { LevelWarmUp = [-1, 10] }).Validate());
+        (o with { LevelWarmUp = [0, 10], LevelTrajectories = [100, 50] }).Validate();
+        Assert.Equal(50, (o with { LevelTrajectories = [100, 50] }).TrajectoriesAt(2));
+    }
+
+    [Fact]
+    public void CliTakesOneValueOrOnePerLevel()
+    {
+        var o = CliRunner.Run("pipeline", "--trajectories", "100,50,20", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("one per level (2)", o.Stderr);
+        o = CliRunner.Run("pipeline", "--warmup", "ten", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Single(o.Stderr.Trim().Split('\n'));
+    }
+}
