@@ -180,6 +180,7 @@ public sealed record PipelineOptions
                 BaseSize = baseSize ?? 8,
                 Levels = levels ?? 2,
                 Temperatures = temperatures ?? [2.0, 2.3, 2.6],
+                WarmStart = true,
             },
             PipelinePreset.Paper => new PipelineOptions
             {
