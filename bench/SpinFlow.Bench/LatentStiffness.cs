@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Pipeline;
 using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 
@@ -13,19 +14,20 @@ namespace SpinFlow.Bench;
 /// size is set by the stiffest class; a class far stiffer than the rest calls for a per-level step size or mass.
 /// </summary>
 /// <remarks>
-/// Usage: <c>latent-stiffness RUN_FOLDER T_TAG T SIZE</c>, e.g. <c>latent-stiffness runs/paper 2.3000 2.3 128</c>.
+/// Usage: <c>latent-stiffness RUN_FOLDER T SIZE</c>, e.g. <c>latent-stiffness runs/paper 2.3 128</c>.
 /// Curvature vᵀ∇²U v by central differences of ∇U (h = 0.01), averaged over up to 4 chains, 3 directions per class;
 /// for a random v it is about the mean of the Hessian's diagonal over the class (the largest eigenvalue can be larger).
 /// </remarks>
 internal static class LatentStiffness
 {
-    public static void Run(string run, string tag, double temperature, int size)
+    public static void Run(string runPath, double temperature, int size)
     {
-        const int baseSize = 16;
+        var run = RunFolder.Existing(runPath);
+        int baseSize = (int)PipelineJson.Double(ResultJson.Load(run.SettingsPath)["base_size"]);
         var flows = new List<Flow>();
-        for (int s = baseSize; s < size; s *= 2) flows.Add(Checkpoint.Load(Path.Combine(run, "flows", $"flow{s}-T{tag}.ckpt")).CreateFlow(2 * s));
+        for (int s = baseSize; s < size; s *= 2) flows.Add(Checkpoint.Load(run.CheckpointPath(s, temperature)).CreateFlow(2 * s));
         var target = new LatentTarget(new FlowStack(flows) { Threads = Environment.ProcessorCount }, new RelaxedIsing(size, temperature));
-        var (stored, count, _) = RelaxedConfigurationFile.Read(Path.Combine(run, "samples", $"z-L{size}-T{tag}.h5"));
+        var (stored, count, _) = RelaxedConfigurationFile.Read(run.LatentPath(size, temperature));
         int n = size * size, chains = Math.Min(count, 4), levels = flows.Count;
         var z = new double[chains * n];
         for (int i = 0; i < z.Length; i++) z[i] = stored[i];

@@ -12,9 +12,9 @@ if (args.Length > 1 && args[0] == "sw-phases")
     SamplerTiming.SwendsenWangPhases(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), 2000);
     return;
 }
-if (args.Length > 4 && args[0] == "latent-stiffness")
+if (args.Length > 3 && args[0] == "latent-stiffness")
 {
-    LatentStiffness.Run(args[1], args[2], double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+    LatentStiffness.Run(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(SamplerTiming).Assembly).Run(args);

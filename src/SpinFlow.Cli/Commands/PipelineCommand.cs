@@ -17,12 +17,12 @@ public static class PipelineCommand
         var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' (preset: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default runs/PRESET); it must be new or empty unless --resume" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out: finished stages are kept, the rest run" };
-        var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 1000 quick, 2000 paper)" };
-        var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 300 quick, 500 paper)" };
-        var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 32 paper)" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 1000 quick, 1500 paper)" };
+        var transferSteps = new Option<int?>("--transfer-steps") { Description = "Training steps of each later level after transfer (preset: 300 quick, 600 paper)" };
+        var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 16 paper)" };
         var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
         var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
-        var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 50000 paper)" };
+        var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 40000 paper)" };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
 

@@ -115,7 +115,7 @@ public sealed class Checkpoint
         var meta = new JsonObject
         {
             ["step"] = Metadata.Step,
-            ["loss_history"] = new JsonArray(Metadata.LossHistory.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).ToArray<JsonNode?>()),
+            ["loss_history"] = ResultJson.Numbers(Metadata.LossHistory),
             ["temperatures"] = new JsonObject(Metadata.Temperatures.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
             ["sizes"] = new JsonObject(Metadata.Sizes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
         };

@@ -67,4 +67,7 @@ public static class ResultJson
 
     /// <summary>A finite double as a JSON number, anything else as null.</summary>
     public static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    /// <summary>A series as a JSON array of <see cref="Number(double)"/>s (non-finite entries as null).</summary>
+    public static JsonArray Numbers(IEnumerable<double> values) => new(values.Select(Number).ToArray());
 }

@@ -21,7 +21,7 @@ public static class PipelineJson
             ["preset"] = o.Preset,
             ["base_size"] = o.BaseSize,
             ["levels"] = o.Levels,
-            ["temperatures"] = new JsonArray(o.Temperatures.Select(t => (JsonNode?)t).ToArray()),
+            ["temperatures"] = Values(o.Temperatures),
             ["rescale_sweeps"] = o.RescaleSweeps,
             ["grid_points"] = o.GridPoints,
             ["data_samples"] = o.DataSamples,
@@ -41,12 +41,15 @@ public static class PipelineJson
             ["seed"] = o.Seed,
         };
         // Only when set, so that folders of runs started before these settings existed still resume.
-        if (o.LevelWarmUp is { } w) settings["level_warm_up"] = new JsonArray(w.Select(v => (JsonNode?)v).ToArray());
-        if (o.LevelTrajectories is { } t) settings["level_trajectories"] = new JsonArray(t.Select(v => (JsonNode?)v).ToArray());
+        if (o.LevelWarmUp is { } w) settings["level_warm_up"] = Values(w);
+        if (o.LevelTrajectories is { } t) settings["level_trajectories"] = Values(t);
         if (o.ConstantSitesPerBatch) settings["constant_sites_per_batch"] = true;
         if (o.WarmStart) settings["warm_start"] = true;
         return settings;
     }
+
+    private static JsonArray Values(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    private static JsonArray Values(IEnumerable<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 
     /// <summary>A rescaling run with every grid point, enough to redraw Fig. 2.</summary>
     public static JsonObject Rescaling(TemperatureRescalingResult r) => new()

@@ -157,8 +157,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["size"] = c.Size,
             ["temperature"] = c.Temperature,
             ["warm_up"] = c.WarmUp,
-            ["m2"] = new JsonArray(c.M2.Select(v => ResultJson.Number(v)).ToArray()),
-            ["m2_error"] = new JsonArray(c.Error.Select(v => ResultJson.Number(v)).ToArray()),
+            ["m2"] = ResultJson.Numbers(c.M2),
+            ["m2_error"] = ResultJson.Numbers(c.Error),
             ["converged_step"] = c.ConvergedStep,
         }).ToArray()),
         ["training"] = new JsonArray(Training.Select(h => (JsonNode?)new JsonObject
@@ -166,7 +166,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["input_size"] = h.InputSize,
             ["temperature"] = h.Temperature,
             ["bound_per_site"] = ResultJson.Number(h.BoundPerSite),
-            ["loss_per_site"] = new JsonArray(h.LossPerSite.Select(v => ResultJson.Number(v)).ToArray()),
+            ["loss_per_site"] = ResultJson.Numbers(h.LossPerSite),
         }).ToArray()),
         ["stages"] = new JsonArray(Stages.Select(s => (JsonNode?)new JsonObject { ["stage"] = s.Stage, ["kind"] = s.Kind, ["seconds"] = ResultJson.Number(s.Seconds) }).ToArray()),
     };

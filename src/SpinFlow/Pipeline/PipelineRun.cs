@@ -344,8 +344,8 @@ public static class PipelineRun
             ["observables"] = ResultJson.Observables(r.Observables),
             ["exact_energy"] = exact.Energy,
             ["samples"] = Path.GetRelativePath(run.Root, samplesPath),
-            ["m2_trace"] = new JsonArray(curve.Mean.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
-            ["m2_trace_error"] = new JsonArray(curve.Error.Select(v => (JsonNode?)ResultJson.Number(v)).ToArray()),
+            ["m2_trace"] = ResultJson.Numbers(curve.Mean),
+            ["m2_trace_error"] = ResultJson.Numbers(curve.Error),
             ["converged_step"] = curve.ConvergedStep,
         };
     }

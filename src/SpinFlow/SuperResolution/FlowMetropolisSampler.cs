@@ -198,7 +198,7 @@ public sealed class FlowMetropolisSampler
         var proposalEnergy = new List<double>(proposalLnW.Capacity);
         var xd = new double[n];
         var tanh = new double[n];
-        var local = new LocalMoveScratch(l2);
+        var local = new LocalMoveScratch(l2, chains);
         long proposals = 0, accepted = 0;
         trace.Add(warmUpMeasure.Add(x));
 
@@ -257,19 +257,16 @@ public sealed class FlowMetropolisSampler
     {
         int chains = kind.Length, l2 = InputModel.Sites, ng = Prior.NoiseSites;
         double sigma = Math.Sqrt(1 - rho * rho);
-        var cluster = new List<int>(chains);
-        for (int c = 0; c < chains; c++) if (kind[c] == FlowMetropolisMove.Cluster) cluster.Add(c);
-        if (cluster.Count == chains)
-            ProposeInputs(InputModel, xi, xiNew, spins, sw, rngs);
-        else if (cluster.Count > 0)
+        var batch = local.Cluster;
+        batch.Clear();
+        for (int c = 0; c < chains; c++)
+            if (kind[c] == FlowMetropolisMove.Cluster) batch.Add(c, xi.AsSpan(c * l2, l2), sw[c], rngs[c]);
+        if (batch.Count > 0)
         {
-            // Gather the cluster chains into one batch; each keeps its own generator, so its draws are unchanged.
-            var subXi = new double[cluster.Count * l2];
-            var subNew = new double[subXi.Length];
-            var subSpins = new sbyte[subXi.Length];
-            for (int k = 0; k < cluster.Count; k++) Array.Copy(xi, cluster[k] * l2, subXi, k * l2, l2);
-            ProposeInputs(InputModel, subXi, subNew, subSpins, cluster.Select(c => sw[c]).ToArray(), cluster.Select(c => rngs[c]).ToArray());
-            for (int k = 0; k < cluster.Count; k++) Array.Copy(subNew, k * l2, xiNew, cluster[k] * l2, l2);
+            // The cluster chains as one batch; each keeps its own generator, so its draws do not depend on the others.
+            int m = batch.Count * l2;
+            ProposeInputs(InputModel, batch.Xi.AsSpan(0, m), batch.XiNew.AsSpan(0, m), batch.Spins.AsSpan(0, m), batch.Sw, batch.Rngs);
+            for (int k = 0; k < batch.Count; k++) Array.Copy(batch.XiNew, k * l2, xiNew, batch.Chains[k] * l2, l2);
         }
         for (int c = 0; c < chains; c++)
         {
@@ -315,12 +312,41 @@ public sealed class FlowMetropolisSampler
             xiNew[i] = scratch.Mean[i] + rho * (xi[i] - scratch.Mean[i]) + sigma * scratch.Noise[i];
     }
 
-    /// <summary>Buffers of <see cref="ProposeInputLocally"/> for one L0×L0 configuration.</summary>
-    internal sealed class LocalMoveScratch(int sites)
+    /// <summary>Buffers of <see cref="ProposeInputLocally"/> for one L0×L0 configuration, and of the cluster moves of a step (up to <paramref name="chains"/>).</summary>
+    internal sealed class LocalMoveScratch(int sites, int chains = 1)
     {
         public readonly double[] Spins = new double[sites];
         public readonly double[] Mean = new double[sites];
         public readonly double[] Noise = new double[sites];
+        public readonly ClusterBatch Cluster = new(sites, chains);
+    }
+
+    /// <summary>The chains that make a cluster move in one step, gathered into one batch (reused from step to step).</summary>
+    internal sealed class ClusterBatch(int sites, int chains)
+    {
+        public readonly double[] Xi = new double[chains * sites];
+        public readonly double[] XiNew = new double[chains * sites];
+        public readonly sbyte[] Spins = new sbyte[chains * sites];
+        public readonly List<int> Chains = new(chains);
+        public readonly List<SwendsenWang> Sw = new(chains);
+        public readonly List<Xoshiro256> Rngs = new(chains);
+
+        public int Count => Chains.Count;
+
+        public void Clear()
+        {
+            Chains.Clear();
+            Sw.Clear();
+            Rngs.Clear();
+        }
+
+        public void Add(int chain, ReadOnlySpan<double> xi, SwendsenWang sw, Xoshiro256 rng)
+        {
+            xi.CopyTo(Xi.AsSpan(Count * sites, sites));
+            Chains.Add(chain);
+            Sw.Add(sw);
+            Rngs.Add(rng);
+        }
     }
 
     /// <summary>Normalised importance-weight ESS (Σw)² / (n Σw²) of log-weights <paramref name="lnW"/>, computed without overflow.</summary>

@@ -45,7 +45,7 @@ public sealed class TrainingHistory
     public JsonObject ToJson()
     {
         var o = new JsonObject(Columns.Select((name, i) => KeyValuePair.Create(name,
-            (JsonNode?)new JsonArray(_columns[i].Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).ToArray<JsonNode?>()))));
+            (JsonNode?)IO.ResultJson.Numbers(_columns[i]))));
         if (Sites is int n) o["sites"] = n;
         return o;
     }

@@ -15,29 +15,17 @@ public class FlowMetropolisTests
     [InlineData(2.27)]
     public void InputMoveSamplesTheRelaxedInputModel(double temperature)
     {
-        const int l = 4, chains = 16, steps = 4000;
+        const int l = 4, chains = 16;
         var model = new RelaxedIsing(l, temperature);
         var rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(99, (ulong)c)).ToArray();
         var sw = Enumerable.Range(0, chains).Select(c => new SwendsenWang(l, temperature, 1000 + (ulong)c)).ToArray();
-        // A deliberately bad start (all ξ = 3): the move must forget it.
-        var xi = Enumerable.Repeat(3.0, chains * l * l).ToArray();
-        var xiNew = new double[xi.Length];
-        var spins = new sbyte[xi.Length];
-        var series = new double[steps];
-        var scratch = new double[l * l];
-        var measureRng = new Xoshiro256(5);
-        for (int t = 0; t < 100 + steps; t++)
+        var xiNew = new double[chains * l * l];
+        var spins = new sbyte[xiNew.Length];
+        AssertExactInputEnergy(model, chains, warmUp: 100, steps: 4000, measureSeed: 5, xi =>
         {
             FlowMetropolisSampler.ProposeInputs(model, xi, xiNew, spins, sw, rngs);
-            (xi, xiNew) = (xiNew, xi);
-            if (t < 100) continue;
-            double e = 0;
-            for (int c = 0; c < chains; c++) e += ImprovedEstimators.Measure(xi.AsSpan(c * l * l, l * l), l, scratch, measureRng).Energy;
-            series[t - 100] = e / chains;
-        }
-        var est = TimeSeries.Analyze(series);
-        double exact = KaufmanSolution.Compute(l, temperature).Energy;
-        Assert.True(Math.Abs(est.DeviationSigma(exact)) < 4, $"⟨e⟩ = {est} vs exact {exact}");
+            xiNew.CopyTo(xi, 0);
+        });
     }
 
     /// <summary>
@@ -47,18 +35,13 @@ public class FlowMetropolisTests
     [Fact]
     public void ConditionalPcnMoveSamplesTheRelaxedInputModel()
     {
-        const int l = 4, chains = 16, steps = 4000;
-        const double temperature = 3.0;
-        var model = new RelaxedIsing(l, temperature);
+        const int l = 4, chains = 16;
+        var model = new RelaxedIsing(l, 3.0);
         var rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(77, (ulong)c)).ToArray();
-        var xi = Enumerable.Repeat(3.0, chains * l * l).ToArray();
         var xiNew = new double[l * l];
         var spins = new sbyte[l * l];
         var scratch = new FlowMetropolisSampler.LocalMoveScratch(l * l);
-        var measureScratch = new double[l * l];
-        var series = new double[steps];
-        var measureRng = new Xoshiro256(6);
-        for (int t = 0; t < 200 + steps; t++)
+        AssertExactInputEnergy(model, chains, warmUp: 200, steps: 4000, measureSeed: 6, xi =>
         {
             for (int c = 0; c < chains; c++)
             {
@@ -66,13 +49,30 @@ public class FlowMetropolisTests
                 FlowMetropolisSampler.ProposeInputLocally(model, 0.9, xiC, xiNew, spins, rngs[c], scratch);
                 xiNew.CopyTo(xiC);
             }
-            if (t < 200) continue;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="move"/> on <paramref name="chains"/> input configurations from a deliberately bad start (all
+    /// ξ = 3, which the move must forget) and requires the chain-averaged ⟨E[e | ξ]⟩ to meet the exact energy within 4σ.
+    /// </summary>
+    private static void AssertExactInputEnergy(RelaxedIsing model, int chains, int warmUp, int steps, ulong measureSeed, Action<double[]> move)
+    {
+        int l = model.Size, n = model.Sites;
+        var xi = Enumerable.Repeat(3.0, chains * n).ToArray();
+        var series = new double[steps];
+        var scratch = new double[n];
+        var measureRng = new Xoshiro256(measureSeed);
+        for (int t = 0; t < warmUp + steps; t++)
+        {
+            move(xi);
+            if (t < warmUp) continue;
             double e = 0;
-            for (int c = 0; c < chains; c++) e += ImprovedEstimators.Measure(xi.AsSpan(c * l * l, l * l), l, measureScratch, measureRng).Energy;
-            series[t - 200] = e / chains;
+            for (int c = 0; c < chains; c++) e += ImprovedEstimators.Measure(xi.AsSpan(c * n, n), l, scratch, measureRng).Energy;
+            series[t - warmUp] = e / chains;
         }
         var est = TimeSeries.Analyze(series);
-        double exact = KaufmanSolution.Compute(l, temperature).Energy;
+        double exact = KaufmanSolution.Compute(l, model.Temperature).Energy;
         Assert.True(Math.Abs(est.DeviationSigma(exact)) < 4, $"⟨e⟩ = {est} vs exact {exact}");
     }
 
