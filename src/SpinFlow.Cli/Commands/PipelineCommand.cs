@@ -23,12 +23,17 @@ public static class PipelineCommand
         var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
         var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
         var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 40000 paper)" };
+        var inputs = new Option<string?>("--inputs")
+        {
+            Description = "What the stack is fed at level k ≥ 2: ladder (ξ at the k-fold rescaled temperature R^k(T), also for generating the next level's training data; preset), " +
+                "paper (ξ at R(T) at every level, chains from z ~ p_z), or warm (as paper, but chains start from the level below's final latents)",
+        };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang references; writes report.md, results.json and figures")
         {
-            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, seed, threads,
+            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -48,6 +53,14 @@ public static class PipelineCommand
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
+            };
+            options = parse.GetValue(inputs) switch
+            {
+                null => options,
+                "ladder" => options with { InputLadder = true, WarmStart = false },
+                "paper" => options with { InputLadder = false, WarmStart = false },
+                "warm" => options with { InputLadder = false, WarmStart = true },
+                var other => throw new UsageException($"--inputs must be ladder, paper or warm, not '{other}'"),
             };
             if (PerLevel(parse.GetValue(warmUp), options.Levels, "--warmup") is { } w)
                 options = options with { WarmUp = w[0], LevelWarmUp = w.Length == 1 ? null : w };

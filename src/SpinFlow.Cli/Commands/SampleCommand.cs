@@ -44,6 +44,10 @@ public static class SampleCommand
         var warmup = new Option<int?>("--warmup") { Description = "Trajectories or steps per chain discarded first, step-size tuning included (default: 10% of --samples, at least 100)" };
         var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per trajectory (latent-hmc; default 10)" };
         var hmcStepSize = new Option<double?>("--hmc-step-size") { Description = "Fixed leapfrog step size ε (latent-hmc; default: tuned during warm-up, then frozen)" };
+        var massPerLevel = new Option<bool>("--mass-per-level")
+        {
+            Description = "latent-hmc through superres flows: adapt a mass per latent level (ξ, each flow's noises) halfway through the warm-up, from the measured curvature",
+        };
         var inputTemperature = new Option<double?>("--input-temperature") { Description = "T_ξ of the base chain (flow-mh; default: the data set's temperature)" };
         var clusterMove = new Option<double?>("--cluster-move-probability")
         {
@@ -62,7 +66,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
         };
         command.SetAction(parse =>
         {
@@ -120,10 +124,10 @@ public static class SampleCommand
                     TuneStepSize = eps is null,
                     MaxDegreeOfParallelism = threadCount,
                 };
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed)));
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel)));
                 var res = cli.WithProgress(description, progress => sampler.Run(progress));
                 r = new Outcome(res.Observables, res.Acceptance.AcceptanceRate, res.StepSize, res.StartWeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null);
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null, LevelScale: res.LevelScale);
             }
             else
             {
@@ -154,7 +158,7 @@ public static class SampleCommand
     /// <summary>What both methods report, in one shape.</summary>
     private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
         AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature,
-        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null);
+        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null, double[]? LevelScale = null);
 
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
@@ -213,6 +217,8 @@ public static class SampleCommand
         if (kind == LatentHmc)
         {
             cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(r.StepSize ?? double.NaN, "G4")}");
+            if (r.LevelScale is { Length: > 0 } scale)
+                cli.Out.WriteLine($"scale per latent level (ξ first; step = ε × scale): {string.Join(", ", scale.Select(v => Format.Number(v, "F3")))}");
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
                 ? "flow importance-weight ESS: not available (no density for the latent prior)"
                 : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
@@ -271,6 +277,7 @@ public static class SampleCommand
         ["observables"] = ResultJson.Observables(r.Observables),
         ["acceptance"] = ResultJson.Number(r.Acceptance),
         ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
+        ["level_scale"] = r.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
         ["input_temperature"] = r.InputTemperature is double t ? ResultJson.Number(t) : null,
         ["weight_ess"] = ResultJson.Number(r.WeightEss),
         ["moves"] = r.Moves is null ? null : new JsonObject

@@ -45,6 +45,8 @@ public static class PipelineJson
         if (o.LevelTrajectories is { } t) settings["level_trajectories"] = Values(t);
         if (o.ConstantSitesPerBatch) settings["constant_sites_per_batch"] = true;
         if (o.WarmStart) settings["warm_start"] = true;
+        if (o.InputLadder) settings["input_ladder"] = true;
+        if (o.MassPerLevel) settings["mass_per_level"] = true;
         return settings;
     }
 

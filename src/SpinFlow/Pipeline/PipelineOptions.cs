@@ -108,6 +108,21 @@ public sealed record PipelineOptions
     /// independent chain, so the between-chain error stays honest.
     /// </summary>
     public bool WarmStart { get; init; }
+    /// <summary>
+    /// When true (beyond the paper), the stack for target T at level k is fed base-size data ξ at T_ξ⁽ᵏ⁾ = R^k(T), the
+    /// k-fold rescaled temperature (R: the measured map T_x → T_ξ), and Flow at level k ≥ 2 trains on the stack below fed
+    /// with ξ at R^k(T). Each flow is local and keeps the block structure of its input, so by the renormalisation-group
+    /// picture the input of level k must stand for the lattice at R(T), not at T: fed ξ at R(T) at every level, the stack
+    /// carries the base lattice's ⟨m²⟩ up unchanged (far too ordered above T_c at 128×128) and the latent chains cannot
+    /// repair it. Exactness is untouched: latent HMC is exact for any flow and any start.
+    /// </summary>
+    public bool InputLadder { get; init; }
+    /// <summary>
+    /// When true, latent HMC adapts a mass per latent level halfway through each warm-up (see
+    /// <see cref="SuperResolution.LatentHmcOptions.MassPerLevel"/>): above T_c the coarse latents of a 128×128 stack are
+    /// 20–40× stiffer than the finest noises, which otherwise sets one small ε for all of them.
+    /// </summary>
+    public bool MassPerLevel { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; } = 8;
     /// <summary>Measured Swendsen–Wang sweeps of each reference point.</summary>
@@ -128,6 +143,18 @@ public sealed record PipelineOptions
 
     /// <summary>Samples per training step of Flow at <paramref name="level"/> (1…Levels); see <see cref="ConstantSitesPerBatch"/>.</summary>
     public int BatchAt(int level) => ConstantSitesPerBatch ? Math.Max(1, Batch >> (2 * (level - 1))) : Batch;
+
+    /// <summary>
+    /// Rung of the input ladder whose data ξ the latent HMC at <paramref name="level"/> starts from: T_ξ⁽ʳᵘⁿᵍ⁾ = R^rung(T)
+    /// (rung 1: the rescaled temperature of the input data set); see <see cref="InputLadder"/>.
+    /// </summary>
+    public int SampleRungAt(int level) => InputLadder ? level : 1;
+
+    /// <summary>Rung of the data ξ that the stack up to <paramref name="level"/> is fed to generate the next level's training input.</summary>
+    public int GenerateRungAt(int level) => InputLadder ? level + 1 : 1;
+
+    /// <summary>Highest rung of the input ladder the run needs (1 without it).</summary>
+    public int LadderRungs => InputLadder ? Levels : 1;
 
     /// <summary>Linear size of the final lattice.</summary>
     public int FinalSize => SizeAt(Levels);
@@ -163,6 +190,11 @@ public sealed record PipelineOptions
         PerLevel(LevelTrajectories, 8, nameof(LevelTrajectories));
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be positive and finite");
         if (!(Gamma >= 0) || !double.IsFinite(Gamma)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "γ must be non-negative and finite");
+        if (MassPerLevel)
+            for (int level = 1; level <= Levels; level++)
+                if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), "a mass per level needs at least 4 warm-up trajectories at every level");
+        if (WarmStart && InputLadder)
+            throw new ArgumentException("warm start and the input ladder exclude each other: a warm start carries the level below's ⟨m²⟩ up, the ladder starts each level from its own rescaled input", nameof(WarmStart));
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");
     }
 
@@ -180,7 +212,8 @@ public sealed record PipelineOptions
                 BaseSize = baseSize ?? 8,
                 Levels = levels ?? 2,
                 Temperatures = temperatures ?? [2.0, 2.3, 2.6],
-                WarmStart = true,
+                InputLadder = true,
+                MassPerLevel = true,
             },
             PipelinePreset.Paper => new PipelineOptions
             {
@@ -198,7 +231,8 @@ public sealed record PipelineOptions
                 TransferSteps = 600,
                 Batch = 32,
                 ConstantSitesPerBatch = true,
-                WarmStart = true,
+                InputLadder = true,
+                MassPerLevel = true,
                 Chains = 16,
                 WarmUp = 100,
                 Trajectories = 150,

@@ -20,8 +20,11 @@ namespace SpinFlow.Pipeline;
 public sealed record PipelineEntry(int Size, int Level, double Temperature, string Observable, Estimate Flow, Estimate Reference,
     double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds, double DriftSigma = double.NaN);
 
-/// <summary>⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice).</summary>
-public sealed record PipelineInput(double Temperature, double InputTemperature, int Size, Estimate M2);
+/// <summary>
+/// ⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice); <paramref name="Rung"/> k
+/// of the input ladder is the set at R^k(T) that level k is fed.
+/// </summary>
+public sealed record PipelineInput(double Temperature, double InputTemperature, int Size, Estimate M2, int Rung = 1);
 
 /// <summary>A Swendsen–Wang reference curve: ⟨m²⟩ against T on one size.</summary>
 public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] M2);
@@ -73,10 +76,11 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var training = new List<LevelTraining>();
         foreach (double t in options.Temperatures)
         {
-            if (run.IsDone(PipelineRun.DataStage(t)))
+            for (int rung = 1; rung <= options.LadderRungs; rung++)
             {
-                var d = run.Load(PipelineRun.DataStage(t));
-                inputs.Add(new PipelineInput(t, PipelineJson.Double(d["t_xi"]), options.BaseSize, PipelineJson.EstimateOf(d["observables"]!["m2"])));
+                if (!run.IsDone(PipelineRun.DataStage(t, rung))) continue;
+                var d = run.Load(PipelineRun.DataStage(t, rung));
+                inputs.Add(new PipelineInput(t, PipelineJson.Double(d["t_xi"]), options.BaseSize, PipelineJson.EstimateOf(d["observables"]!["m2"]), rung));
             }
             for (int level = 1; level <= options.Levels; level++)
             {
@@ -101,6 +105,9 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 double between = PipelineJson.Double(s["m2_between_chain_error"]);
                 if (between > m2.Error) m2 = m2 with { Error = between };
                 var e = PipelineJson.EstimateOf(obs["energy"]);
+                // Records from before the energy's between-chain error existed have none (NaN): Sokal's stays.
+                double betweenE = PipelineJson.Double(s["energy_between_chain_error"]);
+                if (betweenE > e.Error) e = e with { Error = betweenE };
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
                     acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"])));
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, PipelineJson.Double(s["exact_energy"]), e.DeviationSigma(refE.Mean, refE.Error),
@@ -144,6 +151,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["temperature"] = i.Temperature,
             ["t_xi"] = i.InputTemperature,
             ["size"] = i.Size,
+            ["rung"] = i.Rung,
             ["m2"] = ResultJson.Estimate(i.M2),
         }).ToArray()),
         ["reference_curves"] = new JsonArray(Curves.Select(c => (JsonNode?)new JsonObject
@@ -181,7 +189,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             PipelineJson.Double(e["exact"]), PipelineJson.Double(e["deviation_sigma"]), PipelineJson.Double(e["acceptance"]), PipelineJson.Double(e["tau_int"]),
             PipelineJson.Double(e["wall_seconds"]), PipelineJson.Double(e["drift_sigma"]))).ToArray();
         var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(PipelineJson.Double(i!["temperature"]), PipelineJson.Double(i["t_xi"]),
-            (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]))).ToArray();
+            (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]), i["rung"] is null ? 1 : (int)PipelineJson.Double(i["rung"]))).ToArray();
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),
             c["temperatures"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["m2"]!.AsArray().Select(PipelineJson.EstimateOf).ToArray())).ToArray();
         var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)PipelineJson.Double(c!["size"]), PipelineJson.Double(c["temperature"]),

@@ -94,6 +94,8 @@ public static class PipelineRun
     public static string ReferenceStage(int size) => $"reference-L{size}";
     /// <summary>Stage name of the input data at target temperature T.</summary>
     public static string DataStage(double t) => $"data-T{RunFolder.Tag(t)}";
+    /// <summary>Stage name of the base-size data set at rung <paramref name="rung"/> of the input ladder (rung 1: <see cref="DataStage(double)"/>).</summary>
+    public static string DataStage(double t, int rung) => rung == 1 ? DataStage(t) : $"data-T{RunFolder.Tag(t)}-R{rung}";
     /// <summary>Stage name of training Flow_L (input size L) for target T.</summary>
     public static string TrainStage(double t, int inputSize) => $"train-T{RunFolder.Tag(t)}-L{inputSize}";
     /// <summary>Stage name of latent HMC on the L×L output of the stack for target T.</summary>
@@ -102,6 +104,8 @@ public static class PipelineRun
     public static string GenerateStage(double t, int size) => $"generate-T{RunFolder.Tag(t)}-L{size}";
     /// <summary>Stage name of the rescaling run.</summary>
     public const string RescaleStage = "rescale";
+    /// <summary>Stage name of the input ladder T_ξ⁽ᵏ⁾ = R^k(T), k ≥ 2 (only with <see cref="PipelineOptions.InputLadder"/>).</summary>
+    public const string LadderStage = "rescale-ladder";
 
     /// <summary>
     /// Temperatures of the rescaling run and of the reference curves: GridPoints values spanning the targets with a
@@ -127,6 +131,9 @@ public static class PipelineRun
         const double swSecondsPerSite = 12e-9, flowSecondsPerSite = 1.5e-6;
         stages.Add(new Stage(RescaleStage, "rescale", 0, null, grid.Length * (o.RescaleSweeps * 1.1 + 100) * 4.0 * b * b * swSecondsPerSite * 1.5,
             (p, ct) => Rescale(o, grid, p, ct)));
+        if (o.LadderRungs > 1)
+            stages.Add(new Stage(LadderStage, "rescale", 0, null, (o.LadderRungs - 1) * o.Temperatures.Count * (o.RescaleSweeps * 1.1 + 100) * 4.0 * b * b * swSecondsPerSite * 1.5,
+                (p, ct) => Ladder(o, run!, p, ct)));
         for (int level = 0; level <= o.Levels; level++)
         {
             int size = o.SizeAt(level);
@@ -135,7 +142,11 @@ public static class PipelineRun
         }
         foreach (double t in o.Temperatures)
         {
-            stages.Add(new Stage(DataStage(t), "data", 0, t, o.DataSamples * b * b * 100e-9 + 0.5, (p, ct) => Data(o, run!, t, p, ct)));
+            for (int rung = 1; rung <= o.LadderRungs; rung++)
+            {
+                int r = rung;
+                stages.Add(new Stage(DataStage(t, rung), "data", 0, t, o.DataSamples * b * b * 100e-9 + 0.5, (p, ct) => Data(o, run!, t, r, p, ct)));
+            }
             double stackSites = 0;
             for (int level = 1; level <= o.Levels; level++)
             {
@@ -202,18 +213,70 @@ public static class PipelineRun
         return new JsonObject { ["size"] = size, ["algorithm"] = "sw", ["points"] = new JsonArray(points) };
     }
 
-    private static double InputTemperature(RunFolder run, double t)
+    /// <summary>
+    /// Rungs 2…Levels of the input ladder: R^k(T) = R(R^(k−1)(T)), each step a rescaling run (same lattice and sweeps as
+    /// the grid run) at exactly the previous rung's temperatures, so no interpolation enters.
+    /// </summary>
+    private static JsonObject Ladder(PipelineOptions o, RunFolder run, IProgress<double> progress, CancellationToken ct)
+    {
+        var temps = o.Temperatures.ToArray();
+        var ladder = temps.Select(t => new List<(double TXi, double Error)> { (InputTemperature(run, t), InputTemperatureError(run, t)) }).ToArray();
+        var rounds = new JsonArray();
+        for (int rung = 2; rung <= o.LadderRungs; rung++)
+        {
+            var previous = ladder.Select(l => l[^1].TXi).ToArray();
+            var grid = previous.Distinct().Order().ToArray();
+            var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10), SeedOf(o, RescaleStream, 0, rung));
+            int done = rung - 2;
+            var result = TemperatureRescaling.Run(options, new InlineProgress(f => progress.Report((done + f) / (o.LadderRungs - 1))), -1, ct);
+            for (int i = 0; i < temps.Length; i++)
+            {
+                var r = result.TXiAt(previous[i]);
+                if (!double.IsFinite(r.TXi))
+                    throw new InvalidOperationException($"input ladder: rescaling cannot invert at T_x = {previous[i]:G6} (rung {rung} of T = {temps[i]}): " +
+                        $"the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
+                ladder[i].Add((r.TXi, r.Error));
+            }
+            rounds.Add(PipelineJson.Rescaling(result));
+        }
+        var targets = new JsonArray();
+        for (int i = 0; i < temps.Length; i++)
+            targets.Add(new JsonObject
+            {
+                ["temperature"] = temps[i],
+                ["t_xi"] = ResultJson.Numbers(ladder[i].Select(l => l.TXi)),
+                // The error of each step's own inversion; the spread of the rung below is not carried (the rung only picks the start).
+                ["t_xi_error"] = ResultJson.Numbers(ladder[i].Select(l => l.Error)),
+            });
+        return new JsonObject { ["rungs"] = o.LadderRungs, ["targets"] = targets, ["rounds"] = rounds };
+    }
+
+    private static double InputTemperature(RunFolder run, double t) => RescaleTarget(run, t)["t_xi"]!.GetValue<double>();
+
+    private static double InputTemperatureError(RunFolder run, double t) => PipelineJson.Double(RescaleTarget(run, t)["t_xi_error"]);
+
+    private static JsonNode RescaleTarget(RunFolder run, double t)
     {
         foreach (var node in run.Load(RescaleStage)["targets"]!.AsArray())
-            if (node!["temperature"]!.GetValue<double>() == t) return node["t_xi"]!.GetValue<double>();
+            if (node!["temperature"]!.GetValue<double>() == t) return node;
         throw new InvalidDataException($"the rescaling record has no entry for T = {t}");
     }
 
-    private static JsonObject Data(PipelineOptions o, RunFolder run, double t, IProgress<double> progress, CancellationToken ct)
+    /// <summary>T_ξ at rung <paramref name="rung"/> of the input ladder for target T (rung 1: the rescaled temperature).</summary>
+    private static double InputTemperature(RunFolder run, double t, int rung)
     {
-        double tXi = InputTemperature(run, t);
+        if (rung == 1) return InputTemperature(run, t);
+        foreach (var node in run.Load(LadderStage)["targets"]!.AsArray())
+            if (node!["temperature"]!.GetValue<double>() == t) return node["t_xi"]![rung - 1]!.GetValue<double>();
+        throw new InvalidDataException($"the input-ladder record has no entry for T = {t}");
+    }
+
+    private static JsonObject Data(PipelineOptions o, RunFolder run, double t, int rung, IProgress<double> progress, CancellationToken ct)
+    {
+        double tXi = InputTemperature(run, t, rung);
         int b = o.BaseSize, n = b * b;
-        var options = new RelaxedOptions { Size = b, Temperature = tXi, Samples = o.DataSamples, Chains = 8, Seed = SeedOf(o, DataStream, t) };
+        // Rung 1 keeps the stream it had before the ladder existed, so its data set is the same file as in earlier runs.
+        var options = new RelaxedOptions { Size = b, Temperature = tXi, Samples = o.DataSamples, Chains = 8, Seed = SeedOf(o, DataStream, t, rung == 1 ? 0 : rung) };
         var store = new float[(long)((o.DataSamples + 7) / 8 * 8) * n];
         long saved = 0;
         var result = RelaxedRun.Run(options, progress, (_, x) =>
@@ -221,13 +284,14 @@ public static class PipelineRun
             for (int k = 0; k < n; k++) store[saved * n + k] = (float)x[k];
             saved++;
         }, ct);
-        string path = run.InputDataPath(b, t);
+        string path = run.InputDataPath(b, t, rung);
         RelaxedConfigurationFile.Write(path, store, (int)saved,
             new RelaxedConfigurationMetadata(b, tXi, result.Shift, "exact", options.Seed, options.Chains));
         return new JsonObject
         {
             ["temperature"] = t,
             ["t_xi"] = tXi,
+            ["rung"] = rung,
             ["size"] = b,
             ["samples"] = saved,
             ["path"] = Path.GetRelativePath(run.Root, path),
@@ -299,11 +363,11 @@ public static class PipelineRun
     private static JsonObject Sample(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
     {
         int size = o.SizeAt(level);
-        var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
+        var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t, o.SampleRungAt(level)));
         var stack = LoadStack(o, run, t, level);
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
-        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true);
+        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true, massPerLevel: o.MassPerLevel);
         var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(o, run, t, level, options.Seed) : null);
@@ -331,16 +395,20 @@ public static class PipelineRun
             ["size"] = size,
             ["method"] = "latent-hmc",
             ["start"] = warm ? "level below" : "p_z",
+            ["t_xi"] = meta.Temperature,
             ["chains"] = o.Chains,
             ["warm_up"] = warmUp,
             ["trajectories"] = trajectories,
             ["leapfrog_steps"] = o.LeapfrogSteps,
             ["step_size"] = r.StepSize,
+            ["level_curvature"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelCurvature!) : null,
+            ["level_scale"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelScale!) : null,
             ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
             ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
             ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
             ["m2_between_chain_error"] = ResultJson.Number(chainError),
+            ["energy_between_chain_error"] = ResultJson.Number(BetweenChainError(r.ChainEnergyTrace!, o.Chains, trajectories)),
             ["observables"] = ResultJson.Observables(r.Observables),
             ["exact_energy"] = exact.Energy,
             ["samples"] = Path.GetRelativePath(run.Root, samplesPath),
@@ -396,7 +464,7 @@ public static class PipelineRun
     private static JsonObject Generate(PipelineOptions o, RunFolder run, double t, int level, IProgress<double> progress, CancellationToken ct)
     {
         int size = o.SizeAt(level);
-        var (xi, _, _) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t));
+        var (xi, _, xiMeta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t, o.GenerateRungAt(level)));
         var stack = LoadStack(o, run, t, level);
         var x = PipelineSampling.Generate(stack, o.BaseSize, xi, o.GeneratedSamples, SeedOf(o, GenerateStream, t, level), progress, ct);
         string path = run.GeneratedDataPath(size, t);
@@ -408,6 +476,7 @@ public static class PipelineRun
             ["level"] = level,
             ["size"] = size,
             ["samples"] = o.GeneratedSamples,
+            ["t_xi"] = xiMeta.Temperature,
             ["path"] = Path.GetRelativePath(run.Root, path),
         };
     }

@@ -41,17 +41,19 @@ public static class StructureFactorFigure
             var band = plot.Add.ErrorBar(curve.Temperatures, curve.M2.Select(m => m.Mean).ToArray(), curve.M2.Select(m => m.Error).ToArray());
             band.Color = line.Color;
         }
-        if (results.Inputs.Count > 0)
+        // The paper's grey dots: the data Flow_base is trained on (rung 1); deeper rungs of the input ladder are in the report.
+        var direct = results.Inputs.Where(i => i.Rung == 1).ToArray();
+        if (direct.Length > 0)
         {
-            double[] t = results.Inputs.Select(i => i.Temperature).ToArray();
-            double[] m = results.Inputs.Select(i => i.M2.Mean).ToArray();
+            double[] t = direct.Select(i => i.Temperature).ToArray();
+            double[] m = direct.Select(i => i.M2.Mean).ToArray();
             var inputs = plot.Add.Scatter(t, m);
-            inputs.LegendText = $"input {results.Inputs[0].Size}×{results.Inputs[0].Size} at T_ξ (plotted at T_x)";
+            inputs.LegendText = $"input {direct[0].Size}×{direct[0].Size} at T_ξ (plotted at T_x)";
             inputs.LineWidth = 0;
             inputs.MarkerSize = 8;
             inputs.MarkerShape = MarkerShape.FilledCircle;
             inputs.Color = Colors.Gray;
-            var bars = plot.Add.ErrorBar(t, m, results.Inputs.Select(i => i.M2.Error).ToArray());
+            var bars = plot.Add.ErrorBar(t, m, direct.Select(i => i.M2.Error).ToArray());
             bars.Color = Colors.Gray;
         }
         foreach (var group in results.Entries.Where(e => e.Observable == "m2").GroupBy(e => e.Size).OrderBy(g => g.Key))

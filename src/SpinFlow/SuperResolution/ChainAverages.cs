@@ -19,15 +19,17 @@ internal sealed class ChainAverages
     private readonly double[] _x, _scratch;
     private readonly Xoshiro256[] _rngs;
     private readonly List<double> _e = [], _e2 = [], _m2 = [], _absM = [], _m4 = [];
-    private readonly List<double>? _chainM2;
+    private readonly List<double>? _chainM2, _chainEnergy;
 
     /// <param name="size">Lattice side.</param>
     /// <param name="chains">Chains measured together.</param>
     /// <param name="seed">Seed of the |m| spin draws.</param>
     /// <param name="chainM2">When given, every chain's E[m² | x] is appended to it at each step (step-major).</param>
-    public ChainAverages(int size, int chains, ulong seed, List<double>? chainM2 = null)
+    /// <param name="chainEnergy">When given, every chain's E[e | x] is appended to it at each step (step-major).</param>
+    public ChainAverages(int size, int chains, ulong seed, List<double>? chainM2 = null, List<double>? chainEnergy = null)
     {
         _chainM2 = chainM2;
+        _chainEnergy = chainEnergy;
         _size = size;
         _chains = chains;
         _x = new double[size * size];
@@ -50,6 +52,7 @@ internal sealed class ChainAverages
             e2 += r.Energy2;
             m2 += r.M2;
             _chainM2?.Add(r.M2);
+            _chainEnergy?.Add(r.Energy);
             absM += r.AbsM;
             m4 += r.M4;
         }

@@ -22,10 +22,18 @@ public sealed record LatentHmcOptions
     public ulong Seed { get; }
     /// <summary>Keep every chain's E[m² | x] at every step (<see cref="LatentHmcResult.ChainM2Trace"/>); memory grows as steps × chains.</summary>
     public bool RecordChains { get; }
+    /// <summary>
+    /// A mass per latent level (ξ and the noises of each flow of a super-resolution stack): halfway through the warm-up the
+    /// curvature of U is measured on each level and every level gets the scale 1/√κ relative to the finest noises, then the
+    /// step size is tuned again. Through a stack of flows above T_c the coarse latents become far stiffer than the fine
+    /// ones (DESIGN.md §8), and one global ε is set by them. Fixed during measurement, so the chain stays exact.
+    /// </summary>
+    public bool MassPerLevel { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false)
     {
+        if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "warm-up must be non-negative");
         if (trajectories < 4) throw new ArgumentOutOfRangeException(nameof(trajectories), trajectories, "need at least 4 measured trajectories for error bars");
@@ -37,6 +45,7 @@ public sealed record LatentHmcOptions
         Hmc = hmc;
         Seed = seed;
         RecordChains = recordChains;
+        MassPerLevel = massPerLevel;
     }
 }
 
@@ -59,9 +68,13 @@ public sealed record LatentHmcOptions
 /// included, as <see cref="M2Trace"/>; otherwise empty.
 /// </param>
 /// <param name="FinalLatent">z of every chain after the last trajectory (chains × N): where a continuation, or the chains of the next level, can start.</param>
+/// <param name="LevelCurvature">With <see cref="LatentHmcOptions.MassPerLevel"/>: curvature of U measured on each latent level (ξ first) halfway through the warm-up; otherwise empty.</param>
+/// <param name="ChainEnergyTrace">With <see cref="LatentHmcOptions.RecordChains"/>: E[e | x] per chain and trajectory, laid out as <see cref="ChainM2Trace"/>.</param>
+/// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
 public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
-    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent);
+    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent,
+    double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null);
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -71,7 +84,7 @@ public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics
 /// </summary>
 public sealed class LatentHmcSampler
 {
-    private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL;
+    private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL, CurvatureStream = 0x6375727665UL;
 
     /// <summary>The latent potential the chains move under.</summary>
     public LatentTarget Target { get; }
@@ -94,6 +107,8 @@ public sealed class LatentHmcSampler
         ArgumentNullException.ThrowIfNull(options);
         if (prior.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the latent prior is {prior.Size}×{prior.Size}", nameof(prior));
+        if (options.MassPerLevel && prior is not SuperResolutionLatentPrior)
+            throw new ArgumentException("a mass per level needs the latent of super-resolution flows (ξ and noises per level)", nameof(options));
         Target = new LatentTarget(flow, new RelaxedIsing(flow.Size, temperature, shift));
         Prior = prior;
         Options = options;
@@ -126,23 +141,29 @@ public sealed class LatentHmcSampler
     {
         var clock = Stopwatch.StartNew();
         int chains = Options.Chains, n = Target.Dimension;
-        var hmc = new HamiltonianMonteCarlo(Target, chains, Options.Hmc, Options.Seed);
+        // HMC runs on u with z = s ⊙ u; s = 1 (u = z) unless a mass per level is adapted.
+        var scaled = new ScaledTarget(Target);
+        var hmc = new HamiltonianMonteCarlo(scaled, chains, Options.Hmc, Options.Seed);
         bool fromPrior = start is null;
         if (start is not null && start.Length != chains * n)
             throw new ArgumentException($"a start needs {chains} × {n} values, got {start.Length}", nameof(start));
         start ??= Prior.Draw(chains, Options.Seed ^ StartStream);
         hmc.SetPositions(start);
+        var z = new double[chains * n];
+        double[]? curvature = null, levelScale = null;
 
         var x = new float[chains * n];
         var energyX = new double[chains];
         var logDet = new double[chains];
         var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
         var chainM2 = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
-        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2);
-        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2);
+        var chainEnergy = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
+        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
+        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
         void Observe(ChainAverages into)
         {
-            Target.Generate(hmc.Positions, x, energyX, logDet);
+            scaled.ToOriginal(hmc.Positions, z);
+            Target.Generate(z, x, energyX, logDet);
             trace.Add(into.Add(x));
         }
 
@@ -161,6 +182,22 @@ public sealed class LatentHmcSampler
         for (int t = 0; t < Options.WarmUp; t++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (Options.MassPerLevel && t == Options.WarmUp / 2)
+            {
+                // Scales from where the chains are now, not from the start: the stiffness builds up as they leave z ~ p_z.
+                scaled.ToOriginal(hmc.Positions, z);
+                var levels = (SuperResolutionLatentPrior)Prior;
+                curvature = LevelCurvatures(z, chains, levels);
+                levelScale = LevelScales(curvature);
+                var perSite = new double[n];
+                for (int i = 0; i < n; i++) perSite[i] = levelScale[levels.LevelOf(i)];
+                hmc.EndWarmUp();
+                scaled.SetScale(perSite);
+                var u = new double[z.Length];
+                scaled.ToScaled(z, u);
+                hmc.SetPositions(u);
+                hmc.BeginWarmUp();
+            }
             hmc.Trajectory();
             Observe(warmUpMeasure);
             progress?.Report((t + 1.0) / total);
@@ -173,8 +210,76 @@ public sealed class LatentHmcSampler
             Observe(measure);
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
+        scaled.ToOriginal(hmc.Positions, z);
         return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
-            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], hmc.Positions.ToArray());
+            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], z,
+            curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? []);
+    }
+
+    /// <summary>
+    /// Mean curvature vᵀ∇²U v of U on each latent level at <paramref name="z"/> (chains × N): for every chain two random
+    /// unit directions supported on the level, by central differences of ∇U; averaged over chains and directions. For a
+    /// random v this is about the mean Hessian diagonal over the level.
+    /// </summary>
+    internal double[] LevelCurvatures(ReadOnlySpan<double> z, int chains, SuperResolutionLatentPrior prior)
+    {
+        const int Directions = 2;
+        const double H = 0.02;
+        int n = Target.Dimension, levels = prior.Levels;
+        var level = new int[n];
+        for (int i = 0; i < n; i++) level[i] = prior.LevelOf(i);
+        var rng = Xoshiro256.ForStream(Options.Seed, CurvatureStream);
+        var v = new double[chains * n];
+        var plus = new double[chains * n];
+        var minus = new double[chains * n];
+        var gPlus = new double[chains * n];
+        var gMinus = new double[chains * n];
+        var energy = new double[chains];
+        var result = new double[levels + 1];
+        for (int k = 0; k <= levels; k++)
+        {
+            double sum = 0;
+            for (int d = 0; d < Directions; d++)
+            {
+                rng.FillGaussian(v);
+                for (int c = 0; c < chains; c++)
+                {
+                    var row = v.AsSpan(c * n, n);
+                    double norm = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (level[i] != k) row[i] = 0;
+                        norm += row[i] * row[i];
+                    }
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1 / Math.Sqrt(norm), row);
+                }
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, H, z, plus);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -H, z, minus);
+                Target.EnergyAndGradient(plus, energy, gPlus);
+                Target.EnergyAndGradient(minus, energy, gMinus);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(gPlus, gMinus, gPlus);
+                sum += System.Numerics.Tensors.TensorPrimitives.Dot<double>(gPlus, v) / (2 * H);
+            }
+            result[k] = sum / (chains * Directions);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Scale 1/√κ of each level relative to the finest noises (which keep scale 1, so the tuned ε carries over); a level
+    /// measured softer than a quarter of the finest (or non-convex) is treated as a quarter, so no scale exceeds 2.
+    /// </summary>
+    internal static double[] LevelScales(ReadOnlySpan<double> curvature)
+    {
+        double finest = curvature[^1];
+        if (!(finest > 0) || !double.IsFinite(finest)) return Enumerable.Repeat(1.0, curvature.Length).ToArray();
+        var scale = new double[curvature.Length];
+        for (int k = 0; k < scale.Length; k++)
+        {
+            double kappa = double.IsFinite(curvature[k]) ? Math.Max(curvature[k], finest / 4) : finest;
+            scale[k] = Math.Sqrt(finest / kappa);
+        }
+        return scale;
     }
 
     /// <summary>

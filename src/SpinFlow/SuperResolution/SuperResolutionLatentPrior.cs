@@ -31,6 +31,19 @@ public sealed class SuperResolutionLatentPrior : LatentPrior
     /// <summary>Noise values per sample, S² − L0².</summary>
     public int NoiseSites => Sites - InputSize * InputSize;
 
+    /// <summary>
+    /// Level of a latent site: 0 for ξ (the stride-2^Levels sublattice), k for the noises that flow k of the stack adds
+    /// (the stride-2^(Levels−k) sublattice minus every coarser one).
+    /// </summary>
+    public int LevelOf(int site)
+    {
+        if ((uint)site >= (uint)Sites) throw new ArgumentOutOfRangeException(nameof(site), site, $"site outside the {Size}×{Size} latent lattice");
+        int r = site / Size, c = site % Size;
+        // The 1 << 30 guard makes row or column 0 count as divisible by every stride.
+        int tz = Math.Min(System.Numerics.BitOperations.TrailingZeroCount(r | 1 << 30), System.Numerics.BitOperations.TrailingZeroCount(c | 1 << 30));
+        return Levels - Math.Min(tz, Levels);
+    }
+
     /// <summary>Number of ξ configurations in the data set.</summary>
     public int InputCount => _inputs.Length / (InputSize * InputSize);
 

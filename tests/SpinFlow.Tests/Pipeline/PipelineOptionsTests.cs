@@ -34,7 +34,7 @@ public sealed class PipelineOptionsTests
         Assert.Throws<ArgumentException>(() => (o with { LevelTrajectories = [100] }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => (o with { LevelTrajectories = [100, 4] }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => (o with { LevelWarmUp = [-1, 10] }).Validate());
-        (o with { LevelWarmUp = [0, 10], LevelTrajectories = [100, 50] }).Validate();
+        (o with { LevelWarmUp = [0, 10], LevelTrajectories = [100, 50], MassPerLevel = false }).Validate();
         Assert.Equal(50, (o with { LevelTrajectories = [100, 50] }).TrajectoriesAt(2));
     }
 
@@ -46,6 +46,47 @@ public sealed class PipelineOptionsTests
         Assert.Contains("one per level (2)", o.Stderr);
         o = CliRunner.Run("pipeline", "--warmup", "ten", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
         Assert.Equal(2, o.ExitCode);
+        Assert.Single(o.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void InputLadderFeedsLevelKTheKthRungAndExcludesWarmStart()
+    {
+        var o = PipelineOptions.ForPreset(PipelinePreset.Paper);
+        Assert.True(o.InputLadder);
+        Assert.Equal(3, o.LadderRungs);
+        Assert.Equal([1, 2, 3], Enumerable.Range(1, 3).Select(o.SampleRungAt));
+        // Generating the training input of level k + 1 uses the rung that level k + 1 is fed.
+        Assert.Equal([2, 3], Enumerable.Range(1, 2).Select(o.GenerateRungAt));
+        Assert.True(PipelineJson.Settings(o).ContainsKey("input_ladder"));
+
+        var paperWay = o with { InputLadder = false };
+        Assert.Equal(1, paperWay.LadderRungs);
+        Assert.All(Enumerable.Range(1, 3), l => Assert.Equal(1, paperWay.SampleRungAt(l)));
+        Assert.False(PipelineJson.Settings(paperWay).ContainsKey("input_ladder"));
+        Assert.Throws<ArgumentException>(() => (o with { WarmStart = true }).Validate());
+        Assert.DoesNotContain(PipelineRun.LadderStage, PipelineRun.StageNames(paperWay));
+        Assert.Contains(PipelineRun.DataStage(2.3, 3), PipelineRun.StageNames(o));
+    }
+
+    [Fact]
+    public void MassPerLevelIsOnInBothPresetsAndNeedsAWarmUpToAdaptIn()
+    {
+        var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
+        Assert.True(paper.MassPerLevel);
+        Assert.True(PipelineOptions.ForPreset(PipelinePreset.Quick).MassPerLevel);
+        Assert.True(PipelineJson.Settings(paper).ContainsKey("mass_per_level"));
+        Assert.False(PipelineJson.Settings(paper with { MassPerLevel = false }).ContainsKey("mass_per_level"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { LevelWarmUp = [100, 30, 3] }).Validate());
+        (paper with { MassPerLevel = false, LevelWarmUp = [100, 30, 3] }).Validate();
+    }
+
+    [Fact]
+    public void CliInputsChoosesLadderPaperOrWarm()
+    {
+        var o = CliRunner.Run("pipeline", "--inputs", "sideways", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("--inputs must be ladder, paper or warm", o.Stderr);
         Assert.Single(o.Stderr.Trim().Split('\n'));
     }
 }

@@ -28,6 +28,7 @@ public sealed class PipelineRunTests : IDisposable
             WarmUp = 150,
             Trajectories = 400,
             LevelTrajectories = [300, 400],
+            InputLadder = false,
             WarmStart = true,
             LeapfrogSteps = 5,
             ReferenceSweeps = 4000,
@@ -102,6 +103,48 @@ public sealed class PipelineRunTests : IDisposable
         Assert.True(plot.ExitCode == 0, plot.Stderr);
         foreach (string png in new[] { run.RescalingFigurePath, run.ConvergenceFigurePath, run.StructureFactorFigurePath, run.TrainingFigurePath })
             Assert.True(File.Exists(png) && new FileInfo(png).Length > 0, $"plot did not redraw {png}");
+    }
+
+    [Fact]
+    public void InputLadderFeedsEachLevelItsRungAndStaysExact()
+    {
+        double t = 3.2;
+        var options = Tiny(t) with { InputLadder = true, WarmStart = false };
+        var summary = PipelineRun.Run(options, Path.Combine(_dir, "ladder"));
+        var run = summary.Folder;
+
+        // R²(T) = R(R(T)): the second rung is a rescaling run at exactly the first rung's temperature.
+        var rungs = run.Load(PipelineRun.LadderStage)["targets"]![0]!["t_xi"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+        double r1 = run.Load(PipelineRun.RescaleStage)["targets"]![0]!["t_xi"]!.GetValue<double>();
+        Assert.Equal(2, rungs.Length);
+        Assert.Equal(r1, rungs[0]);
+        var round = run.Load(PipelineRun.LadderStage)["rounds"]![0]!["points"]![0]!;
+        Assert.Equal(r1, round["temperature"]!.GetValue<double>());
+        Assert.Equal(round["t_xi"]!.GetValue<double>(), rungs[1]);
+        // Above T_c blocking moves away from T_c, so the ladder climbs.
+        Assert.True(t < rungs[0] && rungs[0] < rungs[1], $"ladder {t} → {rungs[0]} → {rungs[1]}");
+
+        // Level k is fed rung k; the level-2 training input is generated from rung 2.
+        var (_, count, meta) = SpinFlow.IO.RelaxedConfigurationFile.Read(run.InputDataPath(4, t, 2));
+        Assert.Equal(options.DataSamples, count);
+        Assert.Equal(rungs[1], meta.Temperature);
+        Assert.Equal(rungs[0], run.Load(PipelineRun.SampleStage(t, 8))["t_xi"]!.GetValue<double>());
+        Assert.Equal(rungs[1], run.Load(PipelineRun.SampleStage(t, 16))["t_xi"]!.GetValue<double>());
+        Assert.Equal(rungs[1], run.Load(PipelineRun.GenerateStage(t, 8))["t_xi"]!.GetValue<double>());
+        Assert.Equal([1, 2], summary.Results.Inputs.Select(i => i.Rung));
+        Assert.Contains("input ladder", File.ReadAllText(run.ReportPath));
+
+        // The mass per level (on in the presets) is recorded with its scales: ξ, level-1 noises, level-2 noises (finest at 1).
+        var sample = run.Load(PipelineRun.SampleStage(t, 16));
+        Assert.Equal(1.0, sample["level_scale"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray()[^1]);
+        Assert.Equal(3, sample["level_curvature"]!.AsArray().Count);
+        Assert.True(sample["energy_between_chain_error"]!.GetValue<double>() > 0);
+
+        // Only the start changed: the stacked sampler still reproduces the exact 16×16 energy.
+        var energy = summary.Results.Entries.Single(e => e.Size == 16 && e.Observable == "energy");
+        double exact = KaufmanSolution.Compute(16, t).Energy;
+        Assert.True(Math.Abs(energy.Flow.DeviationSigma(exact)) < 4,
+            $"⟨e⟩ at 16×16: {energy.Flow.Mean} ± {energy.Flow.Error} vs exact {exact} ({energy.Flow.DeviationSigma(exact):F2}σ)");
     }
 
     [Fact]

@@ -58,6 +58,36 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The mass per level changes the dynamics halfway through the warm-up, never during measurement, so the chain must
+    /// stay exact; the scales must come out of the measured curvatures (finest noises at 1, none above 2).
+    /// </summary>
+    [Theory]
+    [InlineData(2.6, 43UL)]
+    public void LatentHmcWithAMassPerLevelReproducesTheExactEnergy(double temperature, ulong seed)
+    {
+        var stack = UntrainedStack(seed, 0.3, 0.2);
+        var inputs = ExactSamplingTests.InputData(2, temperature, 64, seed);
+        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
+        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed, massPerLevel: true);
+        var result = new LatentHmcSampler(stack, prior, temperature, options).Run();
+        double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
+        var e = result.Observables.Energy;
+        Report("stack latent HMC, mass per level", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
+            $"curvature {string.Join(", ", result.LevelCurvature!.Select(c => c.ToString("F2")))}, scale {string.Join(", ", result.LevelScale!.Select(c => c.ToString("F2")))}, " +
+            $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(3, result.LevelCurvature!.Length);
+        Assert.Equal(1.0, result.LevelScale![^1]);
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.True(double.IsFinite(result.LevelCurvature[k]));
+            Assert.Equal(Math.Sqrt(result.LevelCurvature[^1] / Math.Max(result.LevelCurvature[k], result.LevelCurvature[^1] / 4)), result.LevelScale[k], 12);
+        }
+        Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
+        Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+    }
+
+    /// <summary>
     /// Flow Metropolis is exact for any flow, but an untrained stack has a weight ESS of ~1e-5 (acceptance ~0.2 %), too
     /// small for honest error bars within a test's budget (see <see cref="ExactSamplingTests"/>). So each member is first
     /// trained briefly on its own, as the paper trains Flow_L: Flow_2 on 2×2 → 4×4 and Flow_4 on 4×4 → 8×8, each with

@@ -8,6 +8,33 @@ namespace SpinFlow.Tests.SuperResolution;
 public class LatentPriorTests
 {
     /// <summary>
+    /// LevelOf names the level each latent site belongs to as Compose lays them out: ξ (0), then level 1's noises, then
+    /// level 2's, for a 2 → 4 → 8 and a 4 → 8 → 16 → 32 stack.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(4, 3)]
+    public void LevelOfMatchesTheComposedLayout(int inputSize, int levels)
+    {
+        var prior = new SuperResolutionLatentPrior(inputSize, levels, new double[inputSize * inputSize]);
+        var xi = new float[inputSize * inputSize];
+        var noise = new float[prior.NoiseSites];
+        // Compose takes the noises level by level: level k adds 3·(L0·2^(k−1))² of them.
+        int offset = 0;
+        for (int k = 1; k <= levels; k++)
+        {
+            int count = 3 * (inputSize << (k - 1)) * (inputSize << (k - 1));
+            noise.AsSpan(offset, count).Fill(k);
+            offset += count;
+        }
+        Assert.Equal(noise.Length, offset);
+        var z = new float[prior.Sites];
+        prior.Compose(xi, noise, z);
+        for (int i = 0; i < prior.Sites; i++) Assert.Equal(z[i], prior.LevelOf(i));
+        Assert.Throws<ArgumentOutOfRangeException>(() => prior.LevelOf(prior.Sites));
+    }
+
+    /// <summary>
     /// The prior's two-level layout must be what the stack expects: F_stack(z) equals Flow_4(ξ′ ⊕ g₂) with
     /// ξ′ = Flow_2(ξ ⊕ g₁), each ⊕ the single-flow checkerboard layout, for the same ξ and noises.
     /// </summary>
