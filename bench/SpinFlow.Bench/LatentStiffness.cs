@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Pipeline;
@@ -32,13 +31,8 @@ internal static class LatentStiffness
         var z = new double[chains * n];
         for (int i = 0; i < z.Length; i++) z[i] = stored[i];
 
-        // Level of a latent site: ξ sits on the stride-2^levels sublattice, level k's noises on stride 2^(levels−k) but not coarser.
-        int ClassOf(int site)
-        {
-            int r = site / size, c = site % size;
-            int tz = Math.Min(BitOperations.TrailingZeroCount(r | 1 << 30), BitOperations.TrailingZeroCount(c | 1 << 30));
-            return levels - Math.Min(tz, levels);
-        }
+        var layout = new SuperResolutionLatentPrior(baseSize, levels, new double[baseSize * baseSize]);
+        int ClassOf(int site) => layout.LevelOf(site);
         var rng = new Random(1);
         var energy = new double[chains];
         var g0 = new double[z.Length];

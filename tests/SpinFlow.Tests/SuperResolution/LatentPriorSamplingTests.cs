@@ -43,18 +43,23 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     [InlineData(2.6, 41UL)]
     public void LatentHmcThroughAnUntrainedStackReproducesTheExactEnergy(double temperature, ulong seed)
     {
-        var stack = UntrainedStack(seed, 0.3, 0.2);
-        var inputs = ExactSamplingTests.InputData(2, temperature, 64, seed);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
-        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
-        var result = new LatentHmcSampler(stack, prior, temperature, options).Run();
-        double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
+        var (result, exact) = StackLatentHmc(temperature, seed, massPerLevel: false);
         var e = result.Observables.Energy;
         Report("stack latent HMC", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+    }
+
+    /// <summary>32 chains × (100 + 400) trajectories of latent HMC through an untrained 2 → 4 → 8 stack, and the exact 8×8 energy.</summary>
+    private static (LatentHmcResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel)
+    {
+        var stack = UntrainedStack(seed, 0.3, 0.2);
+        var prior = new SuperResolutionLatentPrior(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
+        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed,
+            massPerLevel: massPerLevel);
+        return (new LatentHmcSampler(stack, prior, temperature, options).Run(), KaufmanSolution.Compute(OutputSize, temperature).Energy);
     }
 
     /// <summary>
@@ -65,12 +70,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     [InlineData(2.6, 43UL)]
     public void LatentHmcWithAMassPerLevelReproducesTheExactEnergy(double temperature, ulong seed)
     {
-        var stack = UntrainedStack(seed, 0.3, 0.2);
-        var inputs = ExactSamplingTests.InputData(2, temperature, 64, seed);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
-        var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed, massPerLevel: true);
-        var result = new LatentHmcSampler(stack, prior, temperature, options).Run();
-        double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
+        var (result, exact) = StackLatentHmc(temperature, seed, massPerLevel: true);
         var e = result.Observables.Energy;
         Report("stack latent HMC, mass per level", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
             $"curvature {string.Join(", ", result.LevelCurvature!.Select(c => c.ToString("F2")))}, scale {string.Join(", ", result.LevelScale!.Select(c => c.ToString("F2")))}, " +
