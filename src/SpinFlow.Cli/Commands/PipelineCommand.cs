@@ -28,12 +28,16 @@ public static class PipelineCommand
             Description = "What the stack is fed at level k ≥ 2: ladder (ξ at the k-fold rescaled temperature R^k(T), also for generating the next level's training data; preset), " +
                 "paper (ξ at R(T) at every level, chains from z ~ p_z), or warm (as paper, but chains start from the level below's final latents)",
         };
+        var spinSweeps = new Option<int?>("--spin-sweeps")
+        {
+            Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 10)",
+        };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang references; writes report.md, results.json and figures")
         {
-            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, seed, threads,
+            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, spinSweeps, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -51,6 +55,7 @@ public static class PipelineCommand
                 TransferSteps = parse.GetValue(transferSteps) ?? options.TransferSteps,
                 Chains = parse.GetValue(chains) ?? options.Chains,
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
+                SpinSweeps = parse.GetValue(spinSweeps) ?? options.SpinSweeps,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             };

@@ -48,6 +48,11 @@ public static class SampleCommand
         {
             Description = "latent-hmc through superres flows: adapt a mass per latent level (ξ, each flow's noises) halfway through the warm-up, from the measured curvature",
         };
+        var spinSweeps = new Option<int>("--spin-sweeps")
+        {
+            Description = "latent-hmc: Metropolis sweeps of the output lattice's spins after every trajectory (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x); exact; default 0)",
+            DefaultValueFactory = _ => 0,
+        };
         var inputTemperature = new Option<double?>("--input-temperature") { Description = "T_ξ of the base chain (flow-mh; default: the data set's temperature)" };
         var clusterMove = new Option<double?>("--cluster-move-probability")
         {
@@ -66,7 +71,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
         };
         command.SetAction(parse =>
         {
@@ -124,10 +129,12 @@ public static class SampleCommand
                     TuneStepSize = eps is null,
                     MaxDegreeOfParallelism = threadCount,
                 };
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel)));
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel),
+                    spinSweeps: parse.GetValue(spinSweeps)));
                 var res = cli.WithProgress(description, progress => sampler.Run(progress));
                 r = new Outcome(res.Observables, res.Acceptance.AcceptanceRate, res.StepSize, res.StartWeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null, LevelScale: res.LevelScale);
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null, LevelScale: res.LevelScale,
+                    SpinSweeps: parse.GetValue(spinSweeps), SpinAcceptance: res.SpinAcceptance, SpinRoundTrip: res.SpinMoveRoundTrip);
             }
             else
             {
@@ -158,7 +165,8 @@ public static class SampleCommand
     /// <summary>What both methods report, in one shape.</summary>
     private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
         AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature,
-        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null, double[]? LevelScale = null);
+        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null, double[]? LevelScale = null,
+        int SpinSweeps = 0, double SpinAcceptance = double.NaN, double SpinRoundTrip = double.NaN);
 
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
@@ -219,6 +227,9 @@ public static class SampleCommand
             cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(r.StepSize ?? double.NaN, "G4")}");
             if (r.LevelScale is { Length: > 0 } scale)
                 cli.Out.WriteLine($"scale per latent level (ξ first; step = ε × scale): {string.Join(", ", scale.Select(v => Format.Number(v, "F3")))}");
+            if (r.SpinSweeps > 0)
+                cli.Out.WriteLine($"spin moves: {r.SpinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(r.SpinAcceptance, "F3")}, " +
+                    $"largest |F(F⁻¹(x)) − x| {Format.Number(r.SpinRoundTrip, "G3")}");
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
                 ? "flow importance-weight ESS: not available (no density for the latent prior)"
                 : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
@@ -278,6 +289,9 @@ public static class SampleCommand
         ["acceptance"] = ResultJson.Number(r.Acceptance),
         ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
         ["level_scale"] = r.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
+        ["spin_sweeps"] = r.SpinSweeps > 0 ? r.SpinSweeps : null,
+        ["spin_acceptance"] = r.SpinSweeps > 0 ? ResultJson.Number(r.SpinAcceptance) : null,
+        ["spin_move_round_trip"] = r.SpinSweeps > 0 ? ResultJson.Number(r.SpinRoundTrip) : null,
         ["input_temperature"] = r.InputTemperature is double t ? ResultJson.Number(t) : null,
         ["weight_ess"] = ResultJson.Number(r.WeightEss),
         ["moves"] = r.Moves is null ? null : new JsonObject

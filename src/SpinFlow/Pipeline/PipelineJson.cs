@@ -47,6 +47,7 @@ public static class PipelineJson
         if (o.WarmStart) settings["warm_start"] = true;
         if (o.InputLadder) settings["input_ladder"] = true;
         if (o.MassPerLevel) settings["mass_per_level"] = true;
+        if (o.SpinSweeps > 0) settings["spin_sweeps"] = o.SpinSweeps;
         return settings;
     }
 

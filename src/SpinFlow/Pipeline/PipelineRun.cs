@@ -367,7 +367,8 @@ public static class PipelineRun
         var stack = LoadStack(o, run, t, level);
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
-        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true, massPerLevel: o.MassPerLevel);
+        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, SeedOf(o, SampleStream, t, level), recordChains: true, massPerLevel: o.MassPerLevel,
+            spinSweeps: o.SpinSweeps);
         var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(o, run, t, level, options.Seed) : null);
@@ -403,6 +404,9 @@ public static class PipelineRun
             ["step_size"] = r.StepSize,
             ["level_curvature"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelCurvature!) : null,
             ["level_scale"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelScale!) : null,
+            ["spin_sweeps"] = o.SpinSweeps > 0 ? o.SpinSweeps : null,
+            ["spin_acceptance"] = o.SpinSweeps > 0 ? ResultJson.Number(r.SpinAcceptance) : null,
+            ["spin_move_round_trip"] = o.SpinSweeps > 0 ? ResultJson.Number(r.SpinMoveRoundTrip) : null,
             ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
             ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },

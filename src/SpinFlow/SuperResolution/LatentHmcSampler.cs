@@ -29,10 +29,16 @@ public sealed record LatentHmcOptions
     /// ones (DESIGN.md §8), and one global ε is set by them. Fixed during measurement, so the chain stays exact.
     /// </summary>
     public bool MassPerLevel { get; }
+    /// <summary>
+    /// Metropolis sweeps of the generated lattice's spins after every trajectory (<see cref="LatentSpinMove"/>: x = F(z),
+    /// s | x, sweeps, x | s, z = F⁻¹(x)); 0 for pure latent HMC. Exact for any value: the move leaves π_x invariant.
+    /// </summary>
+    public int SpinSweeps { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0)
     {
+        if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
         if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "warm-up must be non-negative");
@@ -46,6 +52,7 @@ public sealed record LatentHmcOptions
         Seed = seed;
         RecordChains = recordChains;
         MassPerLevel = massPerLevel;
+        SpinSweeps = spinSweeps;
     }
 }
 
@@ -71,10 +78,13 @@ public sealed record LatentHmcOptions
 /// <param name="LevelCurvature">With <see cref="LatentHmcOptions.MassPerLevel"/>: curvature of U measured on each latent level (ξ first) halfway through the warm-up; otherwise empty.</param>
 /// <param name="ChainEnergyTrace">With <see cref="LatentHmcOptions.RecordChains"/>: E[e | x] per chain and trajectory, laid out as <see cref="ChainM2Trace"/>.</param>
 /// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
+/// <param name="SpinAcceptance">With <see cref="LatentHmcOptions.SpinSweeps"/>: mean Metropolis acceptance of the spin sweeps; otherwise NaN.</param>
+/// <param name="SpinMoveRoundTrip">With <see cref="LatentHmcOptions.SpinSweeps"/>: largest |F(F⁻¹(x')) − x'| over all spin moves (float32 round-off); otherwise NaN.</param>
 public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
     double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent,
-    double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null);
+    double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null,
+    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN);
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -84,7 +94,8 @@ public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics
 /// </summary>
 public sealed class LatentHmcSampler
 {
-    private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL, CurvatureStream = 0x6375727665UL;
+    private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL, CurvatureStream = 0x6375727665UL,
+        SpinStream = 0x7370696E73UL;
 
     /// <summary>The latent potential the chains move under.</summary>
     public LatentTarget Target { get; }
@@ -160,11 +171,26 @@ public sealed class LatentHmcSampler
         var chainEnergy = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
         var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
         var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
+        var spinMove = Options.SpinSweeps > 0 ? new LatentSpinMove(Target, chains, Options.SpinSweeps, Options.Seed ^ SpinStream) : null;
+        var moved = new double[spinMove is null ? 0 : chains * n];
+        bool justMoved = false;
         void Observe(ChainAverages into)
         {
             scaled.ToOriginal(hmc.Positions, z);
             Target.Generate(z, x, energyX, logDet);
+            if (justMoved) spinMove!.CheckRoundTrip(x);
+            justMoved = false;
             trace.Add(into.Add(x));
+        }
+        // After a trajectory: relax the generated lattice locally and continue HMC from the moved latents.
+        void SpinMove()
+        {
+            if (spinMove is null) return;
+            scaled.ToOriginal(hmc.Positions, moved);
+            spinMove.Apply(moved);
+            scaled.ToScaled(moved, moved);
+            hmc.SetPositions(moved);
+            justMoved = true;
         }
 
         int total = Options.WarmUp + Options.Trajectories;
@@ -199,6 +225,7 @@ public sealed class LatentHmcSampler
                 hmc.BeginWarmUp();
             }
             hmc.Trajectory();
+            SpinMove();
             Observe(warmUpMeasure);
             progress?.Report((t + 1.0) / total);
         }
@@ -207,13 +234,15 @@ public sealed class LatentHmcSampler
         {
             cancellation.ThrowIfCancellationRequested();
             hmc.Trajectory();
+            SpinMove();
             Observe(measure);
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         scaled.ToOriginal(hmc.Positions, z);
         return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
             measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], z,
-            curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? []);
+            curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? [],
+            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN);
     }
 
     /// <summary>

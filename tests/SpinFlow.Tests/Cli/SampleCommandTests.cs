@@ -95,6 +95,22 @@ public sealed class SampleCommandTests : IDisposable
         Assert.Equal(3.0, meta.Temperature);
         Assert.Equal("latent-hmc", meta.Sampler);
         Assert.Equal(4 * 16, configs.Length);
+        Assert.Null(r["spin_sweeps"]);
+    }
+
+    [Fact]
+    public void LatentHmcWithSpinSweepsReportsTheirAcceptanceAndRoundTrip()
+    {
+        string xi = DataSet(), flow = SuperResCheckpoint(2, 3), json = PathOf("spin.json");
+        var o = CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--samples", "10", "--chains", "2",
+            "--warmup", "4", "--hmc-steps", "3", "--spin-sweeps", "2", "--json", json);
+        AssertOk(o);
+        Assert.Contains("spin moves: 2 Metropolis sweeps", o.Stdout);
+        var r = ReadJson(json);
+        Assert.Equal(2, (int)r["spin_sweeps"]!);
+        Assert.InRange((double)r["spin_acceptance"]!, 0.01, 0.99);
+        Assert.InRange((double)r["spin_move_round_trip"]!, 0.0, 1e-4);
+        AssertBad(CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--spin-sweeps", "-1"));
     }
 
     [Fact]

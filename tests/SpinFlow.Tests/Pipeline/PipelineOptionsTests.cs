@@ -82,6 +82,21 @@ public sealed class PipelineOptionsTests
     }
 
     [Fact]
+    public void SpinSweepsAreOnInBothPresetsAndRecordedOnlyWhenSet()
+    {
+        var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
+        Assert.Equal(10, paper.SpinSweeps);
+        Assert.Equal(10, PipelineOptions.ForPreset(PipelinePreset.Quick).SpinSweeps);
+        Assert.Equal(10, PipelineJson.Settings(paper)["spin_sweeps"]!.GetValue<int>());
+        Assert.False(PipelineJson.Settings(paper with { SpinSweeps = 0 }).ContainsKey("spin_sweeps"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { SpinSweeps = -1 }).Validate());
+        var o = CliRunner.Run("pipeline", "--spin-sweeps", "-3", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("SpinSweeps", o.Stderr);
+        Assert.Single(o.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void CliInputsChoosesLadderPaperOrWarm()
     {
         var o = CliRunner.Run("pipeline", "--inputs", "sideways", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));

@@ -139,6 +139,11 @@ public sealed class PipelineRunTests : IDisposable
         Assert.Equal(1.0, sample["level_scale"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray()[^1]);
         Assert.Equal(3, sample["level_curvature"]!.AsArray().Count);
         Assert.True(sample["energy_between_chain_error"]!.GetValue<double>() > 0);
+        // So are the spin sweeps between trajectories (on in the presets), with their acceptance and the flow's round trip.
+        Assert.Equal(options.SpinSweeps, sample["spin_sweeps"]!.GetValue<int>());
+        Assert.InRange(sample["spin_acceptance"]!.GetValue<double>(), 0.01, 0.99);
+        Assert.InRange(sample["spin_move_round_trip"]!.GetValue<double>(), 0, 1e-4);
+        Assert.Contains("Metropolis sweeps", File.ReadAllText(run.ReportPath));
 
         // Only the start changed: the stacked sampler still reproduces the exact 16×16 energy.
         var energy = summary.Results.Entries.Single(e => e.Size == 16 && e.Observable == "energy");

@@ -1,0 +1,94 @@
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.Relaxation;
+using SpinFlow.SuperResolution;
+using Xunit.Abstractions;
+using static SpinFlow.Tests.Flows.FlowTestUtil;
+
+namespace SpinFlow.Tests.SuperResolution;
+
+/// <summary>
+/// The spin move between latent-HMC trajectories (x = F(z), s | x, Metropolis sweeps, x | s, z = F⁻¹(x)) must leave the
+/// latent target invariant: with it, latent HMC through untrained flows must still reproduce exact results — ⟨e⟩ and ⟨m²⟩
+/// by enumeration on 4×4, ⟨e⟩ by Kaufman's solution on 8×8 through a two-level stack with a mass per level.
+/// </summary>
+public class LatentSpinMoveTests(ITestOutputHelper output)
+{
+    private static LatentHmcOptions Options(ulong seed, int sweeps, bool massPerLevel = false, int chains = 32, int warmUp = 100, int trajectories = 400) =>
+        new(chains, warmUp, trajectories, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed, massPerLevel: massPerLevel, spinSweeps: sweeps);
+
+    /// <summary>
+    /// 2×2 → 4×4 through an untrained flow, where enumeration gives both observables; five sweeps per trajectory, so the move
+    /// carries much of the mixing (a move at the wrong temperature or with a wrong inverse would pull both averages off).
+    /// </summary>
+    [Theory]
+    [InlineData(2.3, 61UL)]
+    public void LatentHmcWithSpinMovesReproducesEnumerationOn4x4(double temperature, ulong seed)
+    {
+        var flow = RandomFlow(SmallSuperRes(), 4, seed, scale: 0.3, aScale: 0.2);
+        var inputs = ExactSamplingTests.InputData(2, temperature, 64, seed);
+        var result = new LatentHmcSampler(flow, temperature, inputs, Options(seed, sweeps: 5)).Run();
+        var exact = IsingEnumeration.Compute(4, temperature);
+        var e = result.Observables.Energy;
+        var m2 = result.Observables.M2;
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e} (exact {exact.Energy:F6}, {e.DeviationSigma(exact.Energy):F2}σ), ⟨m²⟩ = {m2} (exact {exact.M2:F6}, " +
+            $"{m2.DeviationSigma(exact.M2):F2}σ); HMC acceptance {result.Acceptance.AcceptanceRate:F3}, spin acceptance {result.SpinAcceptance:F3}, " +
+            $"round trip {result.SpinMoveRoundTrip:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.InRange(result.SpinAcceptance, 0.05, 0.95);
+        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+        Assert.True(result.TauEnergy.Reliable && result.TauM2.Reliable, "τ_int window not reached: the error bar is not trustworthy");
+        Assert.True(Math.Abs(e.DeviationSigma(exact.Energy)) < 4, $"⟨e⟩ = {e} vs exact {exact.Energy}");
+        Assert.True(Math.Abs(m2.DeviationSigma(exact.M2)) < 4, $"⟨m²⟩ = {m2} vs exact {exact.M2}");
+    }
+
+    /// <summary>Through an untrained 2 → 4 → 8 stack, together with the mass per level (the pipeline's combination).</summary>
+    [Theory]
+    [InlineData(2.6, 47UL)]
+    public void LatentHmcWithSpinMovesAndAMassPerLevelReproducesTheExactEnergyThroughAStack(double temperature, ulong seed)
+    {
+        var stack = new FlowStack([RandomFlow(SmallSuperRes(), 4, seed, 0.3, 0.2), RandomFlow(SmallSuperRes(), 8, seed + 1, 0.3, 0.2)]);
+        var prior = new SuperResolutionLatentPrior(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
+        var result = new LatentHmcSampler(stack, prior, temperature, Options(seed, sweeps: 2, massPerLevel: true)).Run();
+        double exact = KaufmanSolution.Compute(8, temperature).Energy;
+        var e = result.Observables.Energy;
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; HMC acceptance {result.Acceptance.AcceptanceRate:F3}, " +
+            $"spin acceptance {result.SpinAcceptance:F3}, round trip {result.SpinMoveRoundTrip:G3}, scales {string.Join(", ", result.LevelScale!.Select(s => s.ToString("F2")))}, " +
+            $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+        Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
+        Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+    }
+
+    /// <summary>
+    /// One move really moves the lattice (fresh spins and field) and lands back in the latent space: F(z') reproduces x'
+    /// to float32 round-off; and the same seed gives the same chains.
+    /// </summary>
+    [Fact]
+    public void TheMoveChangesTheLatticeInvertsExactlyAndIsReproducible()
+    {
+        const ulong seed = 5;
+        var flow = RandomFlow(SmallSuperRes(), 8, seed, scale: 0.3, aScale: 0.2);
+        var target = new LatentTarget(flow, new RelaxedIsing(8, 2.3));
+        var prior = new SuperResolutionLatentPrior(4, 1, ExactSamplingTests.InputData(4, 2.3, 16, seed));
+        const int chains = 4;
+        var z = prior.Draw(chains, seed);
+        var before = (double[])z.Clone();
+        var move = new LatentSpinMove(target, chains, sweeps: 3, seed);
+        move.Apply(z);
+        double changed = 0;
+        for (int i = 0; i < z.Length; i++) changed = Math.Max(changed, Math.Abs(z[i] - before[i]));
+        Assert.True(changed > 0.1, $"the move left z within {changed} of where it was");
+        var x = new float[z.Length];
+        target.Generate(z, x, new double[chains], new double[chains]);
+        move.CheckRoundTrip(x);
+        output.WriteLine($"largest latent change {changed:F3}, round trip {move.RoundTripError:G3}, spin acceptance {move.SpinAcceptance:F3}");
+        Assert.InRange(move.RoundTripError, 0, 1e-4);
+
+        var again = (double[])before.Clone();
+        new LatentSpinMove(target, chains, sweeps: 3, seed).Apply(again);
+        Assert.Equal(z, again);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentSpinMove(target, chains, sweeps: 0, seed));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(4, 10, 10, spinSweeps: -1));
+    }
+}
