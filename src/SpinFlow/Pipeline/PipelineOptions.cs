@@ -126,7 +126,7 @@ public sealed record PipelineOptions
     /// <summary>
     /// Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (see
     /// <see cref="SuperResolution.LatentHmcOptions.SpinSweeps"/>; 0: pure latent HMC). The flows put the right large-scale
-    /// order on the lattice but the wrong short-range structure (energy per site 0.04–0.08 too low at 128×128, RESULTS §8),
+    /// order on the lattice but the wrong short-range structure (energy per site 0.04–0.08 too low at 64×64 and 128×128, RESULTS §8),
     /// which latent HMC repairs slowly and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
