@@ -19,4 +19,7 @@ public static class CommonOptions
 
     /// <summary>--json FILE.</summary>
     public static Option<string?> Json() => new("--json") { Description = "Write the results as JSON to this file" };
+
+    /// <summary>--force: replace existing output files (without it an existing file is refused, never overwritten).</summary>
+    public static Option<bool> Force() => new("--force") { Description = "Replace output files that exist (default: refuse them)" };
 }
