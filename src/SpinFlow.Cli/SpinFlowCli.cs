@@ -34,28 +34,55 @@ public static class SpinFlowCli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"spinflow: error: {parse.Errors[0].Message} (see 'spinflow --help')");
+            stderr.WriteLine($"spinflow: error: {ParseError(root, args, parse)} (see 'spinflow --help')");
             return BadInput;
         }
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (IsBadInput(e))
+        catch (Exception thrown)
         {
-            stderr.WriteLine($"spinflow: error: {OneLine(e.Message)}");
-            return BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine("spinflow: interrupted");
-            return 130;
-        }
-        catch (Exception e)
-        {
+            var e = Unwrap(thrown);
+            if (IsBadInput(e))
+            {
+                stderr.WriteLine($"spinflow: error: {OneLine(e.Message)}");
+                return BadInput;
+            }
+            if (e is OperationCanceledException)
+            {
+                stderr.WriteLine("spinflow: interrupted");
+                return 130;
+            }
+            if (e is OutOfMemoryException)
+            {
+                stderr.WriteLine("spinflow: error: out of memory: the run needs more memory than this machine has; use fewer chains, samples or a smaller lattice");
+                return BadInput;
+            }
             stderr.WriteLine($"spinflow: internal error: {OneLine(e.GetType().Name + ": " + e.Message)}");
             return 1;
         }
+    }
+
+    // Parallel loops and reflection wrap the exception that says what went wrong.
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            if (e is AggregateException { InnerExceptions.Count: > 0 } a) e = a.InnerExceptions[0];
+            else if (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+            else return e;
+        }
+    }
+
+    // System.CommandLine reports an unknown first word as a missing command; say what the user typed instead.
+    private static string ParseError(Command root, string[] args, ParseResult parse)
+    {
+        if (args.Length == 0) return "no command given";
+        string first = args[0];
+        if (!first.StartsWith('-') && root.Subcommands.All(c => c.Name != first && !c.Aliases.Contains(first)))
+            return $"unknown command '{first}'";
+        return parse.Errors[0].Message;
     }
 
     private static bool IsBadInput(Exception e) =>

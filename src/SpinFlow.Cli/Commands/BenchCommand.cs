@@ -23,14 +23,15 @@ public static class BenchCommand
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps", "-n") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (the JIT needs a few to reach its optimised code)", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads (0: one per core)", DefaultValueFactory = _ => 0 };
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
         var seed = CommonOptions.Seed("Seed of parameters and latents");
         var energy = new Option<string>("--energy") { Description = "Training target: relaxed (relaxed Ising at T_c) | quadratic (cheap Gaussian stand-in)", DefaultValueFactory = _ => "relaxed" };
         var json = CommonOptions.Json();
+        var force = CommonOptions.Force();
         var command = new Command("flow", "Time full training steps (generate, loss = mean(−log-det + E_x), backward, Adam) or generation of a flow on random latents");
         arch.AddTo(command);
-        foreach (Option o in new Option[] { batch, steps, warmup, threads, mode, seed, energy, json }) command.Options.Add(o);
+        foreach (Option o in new Option[] { batch, steps, warmup, threads, mode, seed, energy, json, force }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var (architecture, size) = arch.Build(parse);
@@ -40,8 +41,10 @@ public static class BenchCommand
                 "generate" => FlowBenchmarkMode.Generate,
                 var other => throw new UsageException($"unknown mode '{other}' (expected train or generate)"),
             };
+            int threadCount = parse.GetValue(threads);
+            if (threadCount < 0) throw new UsageException($"--threads must be non-negative (0: one per core), got {threadCount}");
             var options = new FlowBenchmarkOptions(architecture, size, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup),
-                parse.GetValue(threads), m, parse.GetValue(seed));
+                threadCount == 0 ? Environment.ProcessorCount : threadCount, m, parse.GetValue(seed));
             ILatticeEnergy target = parse.GetValue(energy)!.Trim().ToLowerInvariant() switch
             {
                 "relaxed" => FlowBenchmark.DefaultEnergy(size),
@@ -49,7 +52,7 @@ public static class BenchCommand
                 var other => throw new UsageException($"unknown energy '{other}' (expected relaxed or quadratic)"),
             };
             string? jsonPath = parse.GetValue(json);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
             var r = cli.WithProgress($"bench {architecture.Name} L={size}", p => FlowBenchmark.Run(options, target, p));
             Print(cli, r);
             if (jsonPath is not null) ResultJson.Save(jsonPath, ToJson(r));

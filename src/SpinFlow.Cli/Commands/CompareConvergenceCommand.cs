@@ -32,10 +32,11 @@ public static class CompareConvergenceCommand
         var threads = new Option<int>("--threads") { Description = "Flow threads (0: one per core)", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var plot = new Option<string?>("--plot") { Description = "Write the figure (⟨m²⟩ versus HMC step, reference band) to this PNG file" };
+        var force = CommonOptions.Force();
 
         var command = new Command("compare-convergence", "Latent HMC through a superres flow and an NNRG flow with the same settings: ⟨m²⟩ versus HMC step against Swendsen–Wang")
         {
-            superres, input, nnrg, temperature, steps, chains, hmcSteps, hmcStepSize, referenceSweeps, seed, threads, json, plot,
+            superres, input, nnrg, temperature, steps, chains, hmcSteps, hmcStepSize, referenceSweeps, seed, threads, json, plot, force,
         };
         command.SetAction(parse =>
         {
@@ -52,8 +53,10 @@ public static class CompareConvergenceCommand
             if (!(eps > 0 && double.IsFinite(eps))) throw new UsageException($"--hmc-step-size must be positive, got {Format.Number(eps)}");
             if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
 
-            string[] srPaths = parse.GetValue(superres)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (srPaths.Length == 0) throw new UsageException("--superres needs at least one checkpoint");
+            string[] srPaths = CommandLists.Paths("--superres", parse.GetValue(superres)!);
+            string? jsonPath = parse.GetValue(json), plotPath = parse.GetValue(plot);
+            new FilePlan(parse.GetValue(force)).Inputs("--superres", srPaths).Input("--input", parse.GetValue(input)).Input("--nnrg", parse.GetValue(nnrg))
+                .Output("--json", jsonPath).Output("--plot", plotPath).Check();
             var sr = SampleCommand.LoadFlows(srPaths, parse.GetValue(input));
             if (sr.Data is null) throw new UsageException($"--superres {srPaths[0]} holds an NNRG flow; pass it with --nnrg");
             string nnrgPath = parse.GetValue(nnrg)!;
@@ -62,9 +65,6 @@ public static class CompareConvergenceCommand
                 : throw new UsageException($"--nnrg {nnrgPath} does not hold an NNRG flow");
             if (nn.Flow.Size != sr.Flow.Size)
                 throw new UsageException($"the superres flows generate {sr.Flow.Size}×{sr.Flow.Size} but the NNRG flow acts on {nn.Flow.Size}×{nn.Flow.Size}");
-            string? jsonPath = parse.GetValue(json), plotPath = parse.GetValue(plot);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
-            if (plotPath is not null) AtomicFile.CheckWritable(plotPath);
 
             int size = sr.Flow.Size;
             ulong s = parse.GetValue(seed);

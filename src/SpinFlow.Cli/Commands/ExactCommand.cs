@@ -15,9 +15,10 @@ public static class ExactCommand
         var size = CommonOptions.Size(16, "Linear lattice size L ≥ 2 (L ≤ 5 adds enumerated magnetisation moments)");
         var temperature = CommonOptions.Temperature();
         var json = CommonOptions.Json();
+        var force = CommonOptions.Force();
         var command = new Command("exact", "Exact results for the periodic L×L lattice: ln Z/N, ⟨e⟩, c (and ⟨m²⟩, ⟨|m|⟩, χ, U₄ for L ≤ 5)")
         {
-            size, temperature, json,
+            size, temperature, json, force,
         };
         command.SetAction(parse =>
         {
@@ -26,7 +27,7 @@ public static class ExactCommand
             bool enumerate = l <= IsingEnumeration.MaxSize;
             double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
             string? jsonPath = parse.GetValue(json);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
 
             var enumeration = enumerate ? new IsingEnumeration(l) : null;
             var rows = new List<JsonObject>();
@@ -38,7 +39,7 @@ public static class ExactCommand
             foreach (double t in temperatures)
             {
                 var row = new JsonObject { ["size"] = l, ["temperature"] = t };
-                var cells = new List<string> { Format.Number(t, "F6") };
+                var cells = new List<string> { Format.Number(t, t is >= 1e-3 and < 1e6 ? "F6" : "G6") };
                 if (enumeration is null)
                 {
                     var k = KaufmanSolution.Compute(l, t);

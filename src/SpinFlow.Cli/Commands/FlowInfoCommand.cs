@@ -17,11 +17,13 @@ public static class FlowInfoCommand
         var command = new Command("flow-info", "Layer structure and parameter count of a flow (nnrg or superres)");
         arch.AddTo(command);
         command.Options.Add(json);
+        var force = CommonOptions.Force();
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             var (architecture, size) = arch.Build(parse);
             string? jsonPath = parse.GetValue(json);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
             // Identity parameters are enough to describe the structure and count the work.
             var flow = new Flow(architecture, size, new float[architecture.ParameterCount(size)]);
             Print(cli, flow);

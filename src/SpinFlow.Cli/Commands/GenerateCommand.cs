@@ -26,10 +26,11 @@ public static class GenerateCommand
         var seed = CommonOptions.Seed("Seed: batch k draws its ξ and noises from the stream (seed, k)");
         var batch = new Option<int>("--batch") { Description = "Samples generated per call", DefaultValueFactory = _ => 64 };
         var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core)", DefaultValueFactory = _ => 0 };
+        var force = CommonOptions.Force();
 
         var command = new Command("generate", "Write configurations x = F(z), z ~ p_z, of a trained flow (or stack of flows) as a relaxed HDF5 file, for transfer learning")
         {
-            flows, input, samples, output, seed, batch, threads,
+            flows, input, samples, output, seed, batch, threads, force,
         };
         command.SetAction(parse =>
         {
@@ -39,10 +40,10 @@ public static class GenerateCommand
             if (batchSize < 1) throw new UsageException($"--batch must be at least 1, got {batchSize}");
             int threadCount = parse.GetValue(threads);
             if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
-            string[] paths = parse.GetValue(flows)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (paths.Length == 0) throw new UsageException("--flow needs at least one checkpoint");
+            string[] paths = CommandLists.Paths("--flow", parse.GetValue(flows)!);
             string outPath = parse.GetValue(output)!;
             string? inputPath = parse.GetValue(input);
+            new FilePlan(parse.GetValue(force)).Inputs("--flow", paths).Input("--input", inputPath).Output("--out", outPath).Check();
             ulong seedValue = parse.GetValue(seed);
 
             var checkpoints = paths.Select(Checkpoint.Load).ToArray();
@@ -82,7 +83,6 @@ public static class GenerateCommand
             if (gaussian) latent = new GaussianConfigurations(size);
             ILatticeFlow flow = members.Count == 1 ? members[0] : new FlowStack(members);
             flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-            AtomicFile.CheckWritable(outPath);
 
             double temperature = checkpoints[^1].Metadata.Temperatures.TryGetValue("x", out double t) ? t : double.NaN;
             if (double.IsNaN(temperature)) cli.Error.WriteLine($"note: {paths[^1]} records no training temperature T_x; the file's temperature is NaN");

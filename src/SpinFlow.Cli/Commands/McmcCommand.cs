@@ -22,10 +22,11 @@ public static class McmcCommand
         var measureEvery = new Option<int>("--measure-every") { Description = "Measure every k-th sweep", DefaultValueFactory = _ => 1 };
         var saveConfigs = new Option<string?>("--save-configs") { Description = "Save measured configurations to this HDF5 file (dataset 'configs', int8 [n, L, L])" };
         var json = CommonOptions.Json();
+        var force = CommonOptions.Force();
 
         var command = new Command("mcmc", "Reference Monte Carlo (Metropolis, Swendsen–Wang, Wolff) with error bars and autocorrelation times")
         {
-            size, temperature, algorithm, sweeps, thermalize, seed, measureEvery, saveConfigs, json,
+            size, temperature, algorithm, sweeps, thermalize, seed, measureEvery, saveConfigs, json, force,
         };
         command.SetAction(parse =>
         {
@@ -38,9 +39,10 @@ public static class McmcCommand
                 .ToArray();
             string? configsPath = parse.GetValue(saveConfigs);
             string? jsonPath = parse.GetValue(json);
-            var configPaths = options.Select(o => configsPath is null ? null : ConfigPath(configsPath, o.Temperature, options.Length)).ToArray();
-            foreach (var p in configPaths) if (p is not null) AtomicFile.CheckWritable(p);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            var configPaths = configsPath is null ? new string?[options.Length] : ConfigPaths(configsPath, temperatures);
+            var files = new FilePlan(parse.GetValue(force)).Output("--json", jsonPath);
+            foreach (var p in configPaths) files.Output("--save-configs", p);
+            files.Check();
             if (configsPath is not null)
             {
                 long bytes = (long)options[0].Measurements * options[0].Size * options[0].Size;
@@ -80,12 +82,23 @@ public static class McmcCommand
         return command;
     }
 
-    /// <summary>With several temperatures each gets its own file: name-T2.2692.h5.</summary>
-    private static string ConfigPath(string path, double t, int count)
+    /// <summary>
+    /// With several temperatures each gets its own file, name-T2.2692.h5; where four decimals would give two
+    /// temperatures one name, every name carries the shortest exact form of its temperature.
+    /// </summary>
+    private static string?[] ConfigPaths(string path, double[] temperatures)
     {
-        if (count == 1) return path;
+        if (temperatures.Length == 1) return [path];
+        for (int i = 0; i < temperatures.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (temperatures[i] == temperatures[j])
+                    throw new UsageException($"--temperature lists {Format.Number(temperatures[i])} twice: each temperature is one run and one --save-configs file");
         string ext = Path.GetExtension(path);
-        return Path.ChangeExtension(path, null) + $"-T{Format.Number(t, "F4")}" + (ext.Length > 0 ? ext : ".h5");
+        string stem = Path.ChangeExtension(path, null) + "-T";
+        if (ext.Length == 0) ext = ".h5";
+        string[] names = temperatures.Select(t => stem + Format.Number(t, "F4") + ext).ToArray();
+        if (names.Distinct().Count() < names.Length) names = temperatures.Select(t => stem + Format.Number(t, "R") + ext).ToArray();
+        return names;
     }
 
     private static void PrintSingle(CliContext cli, McmcResult r)

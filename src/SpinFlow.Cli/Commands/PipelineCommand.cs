@@ -41,6 +41,20 @@ public static class PipelineCommand
         };
         command.SetAction((parse, cancellation) =>
         {
+            var options = InOptionNames(() => Options(parse));
+            string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
+
+            cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
+                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");
+            var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
+                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
+            Print(cli, summary);
+            return Task.FromResult(0);
+        });
+        return command;
+
+        PipelineOptions Options(ParseResult parse)
+        {
             var kind = parse.GetValue(preset) switch
             {
                 "quick" => PipelinePreset.Quick,
@@ -72,16 +86,35 @@ public static class PipelineCommand
             if (PerLevel(parse.GetValue(trajectories), options.Levels, "--trajectories") is { } n)
                 options = options with { Trajectories = n[0], LevelTrajectories = n.Length == 1 ? null : n };
             options.Validate();
-            string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
+            return options;
+        }
+    }
 
-            cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
-                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");
-            var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
-                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
-            Print(cli, summary);
-            return Task.FromResult(0);
-        });
-        return command;
+    // The options' own names (TrainSteps) mean nothing to a user, who typed --train-steps.
+    private static readonly (string Property, string Option)[] OptionNames =
+    [
+        ("LevelTrajectories", "--trajectories"), ("LevelWarmUp", "--warmup"), ("TrainSteps", "--train-steps"), ("TransferSteps", "--transfer-steps"),
+        ("ReferenceSweeps", "--reference-sweeps"), ("SpinSweeps", "--spin-sweeps"), ("Trajectories", "--trajectories"), ("WarmUp", "--warmup"),
+        ("WarmStart", "--inputs"), ("BaseSize", "--base-size"), ("Levels", "--levels"), ("Temperatures", "--temperature"), ("Chains", "--chains"),
+        ("Threads", "--threads"),
+    ];
+
+    private static PipelineOptions InOptionNames(Func<PipelineOptions> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.Message.Split('\n')[0];
+            int p = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            if (p >= 0) message = message[..p];
+            foreach (var (property, option) in OptionNames)
+                message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", option);
+            var name = OptionNames.FirstOrDefault(n => n.Property == e.ParamName).Option;
+            throw new UsageException(name is null || message.Contains(name) ? message : $"{name}: {message}");
+        }
     }
 
     /// <summary>"n" or "a,b,c" (one per level) as integers; null when the option is absent.</summary>

@@ -16,20 +16,24 @@ public static class PlotCommand
         var figure = new Option<string>("--figure") { Description = "With --run: all, fig2, fig4, fig5 or training", DefaultValueFactory = _ => "all" };
         var history = new Option<string?>("--history") { Description = "Training histories ('spinflow train --history' files or checkpoints, comma-separated): draws their loss curves with the bounds" };
         var output = new Option<string?>("--out", "-o") { Description = "With --history: the PNG to write (default training-curves.png)" };
-        var command = new Command("plot", "Redraw figures from a pipeline run's JSON, or training curves from 'train --history' files") { run, figure, history, output };
+        var force = CommonOptions.Force();
+        var command = new Command("plot", "Redraw figures from a pipeline run's JSON, or training curves from 'train --history' files") { run, figure, history, output, force };
         command.SetAction(parse =>
         {
             string? runPath = parse.GetValue(run), historyPaths = parse.GetValue(history);
             if ((runPath is null) == (historyPaths is null)) throw new UsageException("give either --run DIR or --history FILE[,FILE…]");
             if (historyPaths is not null)
             {
+                if (parse.GetResult(figure) is { Implicit: false }) throw new UsageException("--figure applies to --run; with --history the figure is the training curves");
                 string outPath = parse.GetValue(output) ?? "training-curves.png";
-                IO.AtomicFile.CheckWritable(outPath);
-                var curves = historyPaths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Curve).ToArray();
+                string[] paths = CommandLists.Paths("--history", historyPaths);
+                new IO.FilePlan(parse.GetValue(force)).Inputs("--history", paths).Output("--out", outPath).Check();
+                var curves = paths.Select(Curve).ToArray();
                 TrainingCurvesFigure.Save(curves, outPath);
                 cli.Out.WriteLine($"wrote {outPath}");
                 return 0;
             }
+            if (parse.GetValue(output) is not null) throw new UsageException("--out applies to --history; with --run the figures go into the run folder");
             string which = parse.GetValue(figure)!;
             if (which is not ("all" or "fig2" or "fig4" or "fig5" or "training")) throw new UsageException($"--figure must be all, fig2, fig4, fig5 or training, not '{which}'");
             var folder = RunFolder.Existing(runPath!);

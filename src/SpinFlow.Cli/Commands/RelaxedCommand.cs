@@ -28,10 +28,11 @@ public static class RelaxedCommand
         var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L])" };
         var json = CommonOptions.Json();
+        var force = CommonOptions.Force();
 
         var command = new Command("relaxed", "Sample the continuous relaxation E(x) = ½xᵀK'⁻¹x − Σ ln cosh x of the Ising model, with observables from improved estimators")
         {
-            size, temperature, sampler, samples, chains, thermalize, measureEvery, hmcSteps, hmcStepSize, hmcTarget, shift, seed, threads, output, json,
+            size, temperature, sampler, samples, chains, thermalize, measureEvery, hmcSteps, hmcStepSize, hmcTarget, shift, seed, threads, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +52,7 @@ public static class RelaxedCommand
                 TargetAcceptance = target ?? 0.8,
             };
             int n = parse.GetValue(samples), c = parse.GetValue(chains), every = parse.GetValue(measureEvery);
+            if (parse.GetValue(threads) < 0) throw new UsageException($"--threads must be non-negative (0: one per core), got {parse.GetValue(threads)}");
             long measuredSteps = c > 0 && every > 0 ? (long)((n + c - 1) / Math.Max(1, c)) * every : 0;
             var options = new RelaxedOptions
             {
@@ -72,8 +74,7 @@ public static class RelaxedCommand
 
             string? outPath = parse.GetValue(output);
             string? jsonPath = parse.GetValue(json);
-            if (outPath is not null) AtomicFile.CheckWritable(outPath);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
+            new FilePlan(parse.GetValue(force)).Output("--out", outPath).Output("--json", jsonPath).Check();
             float[]? store = null;
             if (outPath is not null)
             {

@@ -22,9 +22,10 @@ public static class RescaleCommand
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var plot = new Option<string?>("--plot") { Description = "Write the paper's Fig. 2 (energies and the map T_ξ(T_x)) to this PNG file" };
+        var force = CommonOptions.Force();
         var command = new Command("rescale", "Approximate temperature rescaling: input temperature T_ξ for super-resolution L/2 → L at target T_x")
         {
-            size, temperature, samples, thermalize, seed, json, plot,
+            size, temperature, samples, thermalize, seed, json, plot, force,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -34,8 +35,7 @@ public static class RescaleCommand
                 parse.GetValue(thermalize) ?? Math.Max(100, n / 10), parse.GetValue(seed));
             string? jsonPath = parse.GetValue(json);
             string? plotPath = parse.GetValue(plot);
-            if (jsonPath is not null) AtomicFile.CheckWritable(jsonPath);
-            if (plotPath is not null) AtomicFile.CheckWritable(plotPath);
+            new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Output("--plot", plotPath).Check();
 
             if (!cli.Interactive)
                 cli.Error.WriteLine($"rescale: L = {options.Size} → {options.BlockSize}, {temperatures.Length} temperatures × {n} Swendsen–Wang sweeps");

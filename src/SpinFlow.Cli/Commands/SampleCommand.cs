@@ -68,10 +68,11 @@ public static class SampleCommand
         var trace = new Option<string?>("--trace") { Description = "Write the chain mean of E[m² | x] after every trajectory or step, warm-up included, as JSON" };
         var output = new Option<string?>("--out") { Description = "Write the final configuration x of every chain to this HDF5 file (dataset 'x', float32 [chains, L, L])" };
         var json = CommonOptions.Json();
+        var force = CommonOptions.Force();
 
         var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -91,6 +92,8 @@ public static class SampleCommand
             double? txi = parse.GetValue(inputTemperature);
             if (kind == FlowMh && (steps is not null || eps is not null)) throw new UsageException("--hmc-steps and --hmc-step-size apply to --method latent-hmc only");
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
+            if (kind == FlowMh && parse.GetValue(massPerLevel)) throw new UsageException("--mass-per-level applies to --method latent-hmc only (flow-mh has no latent momenta)");
+            if (kind == FlowMh && parse.GetValue(spinSweeps) != 0) throw new UsageException("--spin-sweeps applies to --method latent-hmc only");
             double? pCluster = parse.GetValue(clusterMove), pInput = parse.GetValue(inputMove), rho = parse.GetValue(pcnRho);
             if (kind == LatentHmc && (pCluster is not null || pInput is not null || rho is not null))
                 throw new UsageException("--cluster-move-probability, --input-move-probability and --pcn-rho apply to --method flow-mh only");
@@ -107,15 +110,14 @@ public static class SampleCommand
             if (eps is double e0 && !(e0 > 0 && double.IsFinite(e0))) throw new UsageException($"--hmc-step-size must be positive, got {Format.Number(e0)}");
             if (txi is double t0 && !(t0 > 0 && double.IsFinite(t0))) throw new UsageException($"--input-temperature must be positive and finite, got {Format.Number(t0)}");
 
-            string[] paths = parse.GetValue(flowOption)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (paths.Length == 0) throw new UsageException("--flow needs at least one checkpoint");
+            string[] paths = CommandLists.Paths("--flow", parse.GetValue(flowOption)!);
+            string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
+            new FilePlan(parse.GetValue(force)).Inputs("--flow", paths).Input("--input", parse.GetValue(input))
+                .Output("--trace", tracePath).Output("--out", outPath).Output("--json", jsonPath).Check();
             var setup = LoadFlows(paths, parse.GetValue(input));
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-
-            string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
-            foreach (string? p in new[] { tracePath, outPath, jsonPath })
-                if (p is not null) AtomicFile.CheckWritable(p);
+            MemoryBudget.Check("--chains", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
 
             int size = setup.Flow.Size;
             string description = $"sample {kind} {size}×{size} T={Format.Number(tx, "G5")}";
@@ -190,6 +192,11 @@ public static class SampleCommand
         var meta = data.Metadata;
         if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
         if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
+        int bad = Array.FindIndex(data.X, 0, data.Count * meta.Size * meta.Size, v => !float.IsFinite(v));
+        if (bad >= 0)
+            throw new InvalidDataException($"--input {inputPath}: configuration {bad / (meta.Size * meta.Size)} holds a non-finite value (NaN or ±∞) at site {bad % (meta.Size * meta.Size)}");
+        if (!(meta.Temperature > 0 && double.IsFinite(meta.Temperature)))
+            throw new InvalidDataException($"--input {inputPath}: its temperature attribute is {Format.Number(meta.Temperature)}, not a positive finite T_ξ");
         var flows = new Flow[paths.Length];
         for (int i = 0; i < paths.Length; i++) flows[i] = SizedAsSaved(checkpoints[i], paths[i], meta.Size << (i + 1), i);
         ILatticeFlow flow = flows.Length == 1 ? flows[0] : new FlowStack(flows);

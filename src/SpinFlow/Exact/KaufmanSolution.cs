@@ -47,6 +47,9 @@ public static class KaufmanSolution
         if (k > GroundStateCoupling)
             return GroundStateLimit(size, temperature, k);
 
+        if (k < HighTemperatureCoupling)
+            return HighTemperatureLimit(size, temperature, k);
+
         Evaluate(size, k, out double lnZ, out double dLnZ, out double d2LnZ);
         // Var(H) ≥ 0, but at low T its true value (∝ e^{−8K}) sits below the ~1e-15·N rounding of the sum it comes from.
         return new ExactFiniteSize(size, temperature, lnZ / n, -dLnZ / n, k * k * Math.Max(0, d2LnZ) / n);
@@ -107,6 +110,38 @@ public static class KaufmanSolution
         double x = Math.Exp(-8 * k);
         return new ExactFiniteSize(size, temperature, 2 * k + (Math.Log(2) + mult * x) / n, -2 + 8 * mult * x / n,
             64 * k * k * mult * x / n);
+    }
+
+    // Below this coupling (T > 200) the product formula loses ⟨e⟩ to cancellation (its error grows like T²), while the
+    // high-temperature series truncated after t⁶ is exact to ~1e-14 (the first omitted term is O(t⁷) in ln Z/N).
+    private const double HighTemperatureCoupling = 1.0 / 200;
+
+    /// <summary>
+    /// The high-temperature series in t = tanh K: ln Z/N = ln 2 + 2 ln cosh K + Σ_j a_j t^j, a_j = (closed graphs of j
+    /// bonds)/N: a₄ = 1 (plaquettes), a₆ = 2 (2×1 rectangles), plus 2/L at j = L for the 2L straight loops around the
+    /// torus and, at L = 5, a₇ = 8 for the 2L²(L − 1) loops around it with one step sideways and back. For L ≤ 4 the
+    /// loops around the torus are among the shortest graphs, so those sizes are enumerated instead.
+    /// </summary>
+    private static ExactFiniteSize HighTemperatureLimit(int size, double temperature, double k)
+    {
+        if (size <= 4)
+        {
+            var e = IsingEnumeration.Compute(size, temperature);
+            return new ExactFiniteSize(size, temperature, e.LnZ / ((double)size * size), e.Energy, e.SpecificHeat);
+        }
+        double t = Math.Tanh(k), dt = 1 - t * t;
+        // ln cosh K = −½ ln(1 − t²), taken without cancellation at small t.
+        double f = Math.Log(2) - PreciseMath.LogOnePlus(-t * t);
+        double f1 = 2 * t, f2 = 2 * dt;
+        foreach (var (j, a) in new[] { (4, 1.0), (6, 2.0), (size, size <= 7 ? 2.0 / size : 0), (7, size == 5 ? 8.0 : 0) })
+        {
+            if (a == 0) continue;
+            double tj2 = Math.Pow(t, j - 2);
+            f += a * tj2 * t * t;
+            f1 += a * j * tj2 * t * dt;
+            f2 += a * j * dt * ((j - 1) * tj2 * dt - 2 * tj2 * t * t);
+        }
+        return new ExactFiniteSize(size, temperature, f, -f1, k * k * f2);
     }
 
     /// <summary>γ₀ = 2K + ln tanh K: positive below T_c, negative above.</summary>

@@ -171,7 +171,7 @@ public sealed record PipelineOptions
     {
         static void AtLeast(int value, int min, string name)
         {
-            if (value < min) throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least {min}");
+            if (value < min) throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least {min}, got {value}");
         }
         AtLeast(RescaleSweeps, 100, nameof(RescaleSweeps));
         AtLeast(GridPoints, 2, nameof(GridPoints));
@@ -200,7 +200,7 @@ public sealed record PipelineOptions
         AtLeast(SpinSweeps, 0, nameof(SpinSweeps));
         if (MassPerLevel)
             for (int level = 1; level <= Levels; level++)
-                if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), "a mass per level needs at least 4 warm-up trajectories at every level");
+                if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), $"WarmUp must be at least 4 at every level, got {WarmUpAt(level)} at level {level}: the latent mass per level (on in both presets) is measured halfway through the warm-up");
         if (WarmStart && InputLadder)
             throw new ArgumentException("warm start and the input ladder exclude each other: a warm start carries the level below's ⟨m²⟩ up, the ladder starts each level from its own rescaled input", nameof(WarmStart));
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");

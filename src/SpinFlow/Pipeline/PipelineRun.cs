@@ -18,7 +18,11 @@ namespace SpinFlow.Pipeline;
 /// <param name="Results">The results table written to results.json and report.md.</param>
 /// <param name="Elapsed">Wall time of this session.</param>
 public sealed record PipelineSummary(RunFolder Folder, IReadOnlyList<string> Executed, IReadOnlyList<string> Skipped,
-    PipelineResults Results, TimeSpan Elapsed);
+    PipelineResults Results, TimeSpan Elapsed)
+{
+    /// <summary>Stages that had finished in an earlier session but were run again because files they wrote had gone (also in <see cref="Executed"/>).</summary>
+    public IReadOnlyList<string> Redone { get; init; } = [];
+}
 
 /// <summary>
 /// The whole super-resolution method as one resumable run (DESIGN.md §7–9, paper Fig. 5): temperature rescaling,
@@ -31,7 +35,9 @@ public static class PipelineRun
 {
     private const ulong RescaleStream = 1, ReferenceStream = 2, DataStream = 3, TrainStream = 4, SampleStream = 5, GenerateStream = 6;
 
-    private sealed record Stage(string Name, string Kind, int Level, double? Temperature, double Cost, Func<IProgress<double>, CancellationToken, JsonObject> Body);
+    /// <param name="Outputs">Files the stage writes besides its record; a finished stage whose files have gone is run again.</param>
+    private sealed record Stage(string Name, string Kind, int Level, double? Temperature, double Cost, Func<IProgress<double>, CancellationToken, JsonObject> Body,
+        string?[]? Outputs = null);
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the pipeline in <paramref name="folder"/>. Finished stages are
@@ -42,20 +48,26 @@ public static class PipelineRun
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var run = RunFolder.Open(folder, PipelineJson.Settings(options), resume);
+        using var run = RunFolder.Open(folder, PipelineJson.Settings(options), resume);
         var clock = Stopwatch.StartNew();
         var plan = Plan(options, run);
         var executed = new List<string>();
         var skipped = new List<string>();
+        var redone = new List<string>();
         double totalCost = plan.Sum(s => s.Cost), doneCost = 0, spentCost = 0;
         for (int i = 0; i < plan.Count; i++)
         {
             var stage = plan[i];
             if (run.IsDone(stage.Name))
             {
-                skipped.Add(stage.Name);
-                doneCost += stage.Cost;
-                continue;
+                if ((stage.Outputs ?? []).All(File.Exists))
+                {
+                    skipped.Add(stage.Name);
+                    doneCost += stage.Cost;
+                    continue;
+                }
+                // Every stage is deterministic given the settings, so running it again restores exactly what was lost.
+                redone.Add(stage.Name);
             }
             cancellation.ThrowIfCancellationRequested();
             double before = clock.Elapsed.TotalSeconds;
@@ -83,7 +95,7 @@ public static class PipelineRun
         }
         var results = PipelineResults.Collect(options, run);
         PipelineReport.Write(options, run, results);
-        return new PipelineSummary(run, executed, skipped, results, clock.Elapsed);
+        return new PipelineSummary(run, executed, skipped, results, clock.Elapsed) { Redone = redone };
     }
 
     /// <summary>Names of the stages of a run with <paramref name="options"/>, in execution order.</summary>
@@ -145,7 +157,8 @@ public static class PipelineRun
             for (int rung = 1; rung <= o.LadderRungs; rung++)
             {
                 int r = rung;
-                stages.Add(new Stage(DataStage(t, rung), "data", 0, t, o.DataSamples * b * b * 100e-9 + 0.5, (p, ct) => Data(o, run!, t, r, p, ct)));
+                stages.Add(new Stage(DataStage(t, rung), "data", 0, t, o.DataSamples * b * b * 100e-9 + 0.5, (p, ct) => Data(o, run!, t, r, p, ct),
+                    [run?.InputDataPath(b, t, rung)]));
             }
             double stackSites = 0;
             for (int level = 1; level <= o.Levels; level++)
@@ -156,13 +169,13 @@ public static class PipelineRun
                 double flowFactor = (o.Architecture.Bijector.Equivariant ? 2 : 1) * o.Architecture.ParameterCount(size) / 38400.0;
                 int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
                 stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, steps * o.BatchAt(level) * (double)size * size * flowSecondsPerSite * flowFactor,
-                    (p, ct) => Train(o, run!, t, lvl, p, ct)));
+                    (p, ct) => Train(o, run!, t, lvl, p, ct), [run?.CheckpointPath(inputSize, t)]));
                 stages.Add(new Stage(SampleStage(t, size), "sample", level, t,
                     (o.WarmUpAt(level) + o.TrajectoriesAt(level)) * (o.LeapfrogSteps + 1.0) * o.Chains * stackSites * flowSecondsPerSite * flowFactor,
-                    (p, ct) => Sample(o, run!, t, lvl, p, ct)));
+                    (p, ct) => Sample(o, run!, t, lvl, p, ct), [run?.SamplesPath(size, t), run?.LatentPath(size, t)]));
                 if (level < o.Levels)
                     stages.Add(new Stage(GenerateStage(t, size), "generate", level, t, o.GeneratedSamples * stackSites * flowSecondsPerSite * flowFactor * 0.3,
-                        (p, ct) => Generate(o, run!, t, lvl, p, ct)));
+                        (p, ct) => Generate(o, run!, t, lvl, p, ct), [run?.GeneratedDataPath(size, t)]));
             }
         }
         return stages;

@@ -11,14 +11,25 @@ namespace SpinFlow.Pipeline;
 /// <remarks>
 /// A stage counts as done exactly when its record exists; that is what makes <c>--resume</c> skip it. The settings are
 /// stored at creation and a resumed run must bring the same ones, otherwise finished stages would silently mix two
-/// different runs.
+/// different runs. A folder opened for a run is locked (an exclusive lock on <c>.lock</c>, released on dispose or
+/// when the process ends), so a second run into it, or a <c>--resume</c> beside a running one, is refused.
 /// </remarks>
-public sealed class RunFolder
+public sealed class RunFolder : IDisposable
 {
+    private const string LockName = ".lock";
+    private FileStream? _lock;
+
     /// <summary>Root directory of the run.</summary>
     public string Root { get; }
 
     private RunFolder(string root) => Root = root;
+
+    /// <summary>Releases the run's lock (a folder from <see cref="Existing"/> holds none).</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
 
     /// <summary>Settings of the run as written at its start.</summary>
     public string SettingsPath => Path.Combine(Root, "pipeline.json");
@@ -69,20 +80,46 @@ public sealed class RunFolder
         bool exists = File.Exists(folder.SettingsPath);
         if (exists && !resume)
             throw new IOException($"{root} already holds a run: pass --resume to continue it, or choose another --out");
-        if (!exists && Directory.Exists(folder.Root) && Directory.EnumerateFileSystemEntries(folder.Root).Any())
+        if (!exists && Directory.Exists(folder.Root) && Directory.EnumerateFileSystemEntries(folder.Root).Any(e => Path.GetFileName(e) != LockName))
             throw new IOException($"{root} exists and is not an empty run folder");
-        foreach (string sub in new[] { "", "stages", "data", "flows", "samples" })
-            Directory.CreateDirectory(Path.Combine(folder.Root, sub));
-        if (exists)
+        Directory.CreateDirectory(folder.Root);
+        folder.Lock(root);
+        try
         {
-            if (!JsonNode.DeepEquals(ResultJson.Load(folder.SettingsPath), settings))
-                throw new InvalidDataException($"{root} was started with other settings (see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
+            // Checked again under the lock: a run that held it may have created the folder's run meanwhile.
+            if (!exists && File.Exists(folder.SettingsPath))
+                throw new IOException($"{root} was just started by another spinflow pipeline; pass --resume to continue it once that one has finished");
+            foreach (string sub in new[] { "stages", "data", "flows", "samples" })
+                Directory.CreateDirectory(Path.Combine(folder.Root, sub));
+            if (exists)
+            {
+                if (!JsonNode.DeepEquals(ResultJson.Load(folder.SettingsPath), settings))
+                    throw new InvalidDataException($"{root} was started with other settings (see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
+            }
+            else
+            {
+                ResultJson.Save(folder.SettingsPath, settings);
+            }
+            return folder;
         }
-        else
+        catch
         {
-            ResultJson.Save(folder.SettingsPath, settings);
+            folder.Dispose();
+            throw;
         }
-        return folder;
+    }
+
+    private void Lock(string root)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock on Unix and a sharing lock on Windows; either refuses a second holder.
+            _lock = new FileStream(Path.Combine(Root, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new IOException($"{root} is in use by another spinflow pipeline; wait for it to finish (or stop it) before running or resuming into it");
+        }
     }
 
     /// <summary>An existing run folder, for reading (e.g. redrawing figures); throws when it holds no run.</summary>

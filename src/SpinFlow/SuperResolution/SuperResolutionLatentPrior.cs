@@ -62,6 +62,9 @@ public sealed class SuperResolutionLatentPrior : LatentPrior
             throw new ArgumentException($"inputs must hold whole {inputSize}×{inputSize} configurations (a positive multiple of {l2} values), got {inputs.Length}", nameof(inputs));
         if (inputModel is not null && inputModel.Size != inputSize)
             throw new ArgumentException($"the input model is {inputModel.Size}×{inputModel.Size} but the inputs are {inputSize}×{inputSize}", nameof(inputModel));
+        for (int i = 0; i < inputs.Length; i++)
+            if (!double.IsFinite(inputs[i]))
+                throw new ArgumentException($"input configuration {i / l2} holds a non-finite value at site {i % l2}", nameof(inputs));
         InputSize = inputSize;
         Levels = levels;
         InputModel = inputModel;

@@ -185,6 +185,57 @@ public class KaufmanSolutionTests
         Assert.True(r.LnZPerSite >= Math.Max(Math.Log(2), 2 / temperature));
     }
 
+    [Theory]
+    [InlineData(5, 250.0)]
+    [InlineData(5, 1e4)]
+    public void HighTemperatureSeriesMatchesEnumeration(int size, double temperature)
+    {
+        var exact = Enumeration(size).At(temperature);
+        var r = KaufmanSolution.Compute(size, temperature);
+        // Enumeration sums O(1) terms, so its rounding is ~1e-15 absolute; ⟨e⟩ itself is O(1/T).
+        Close(exact.LnZ / (size * size), r.LnZPerSite, 1e-14, "ln Z/N");
+        Assert.True(Math.Abs(exact.Energy - r.Energy) < 1e-14, $"⟨e⟩: enumeration {exact.Energy:R}, series {r.Energy:R}");
+        Assert.True(Math.Abs(exact.SpecificHeat - r.SpecificHeat) < 1e-14, $"c: enumeration {exact.SpecificHeat:R}, series {r.SpecificHeat:R}");
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(8)]
+    [InlineData(64)]
+    public void HighTemperatureSeriesJoinsTheProductFormula(int size)
+    {
+        // Both sides of the switch at T = 200: the product formula (error ~T²·1e-17 in ⟨e⟩) and the series agree there.
+        double temperature = 200 * (1 + 1e-9), k = 1 / temperature;
+        KaufmanSolution.Evaluate(size, k, out double lnZ, out double dLnZ, out double d2LnZ);
+        double n = (double)size * size;
+        var series = KaufmanSolution.Compute(size, temperature);
+        Close(lnZ / n, series.LnZPerSite, 1e-14, "ln Z/N");
+        Assert.True(Math.Abs(-dLnZ / n - series.Energy) < 2e-12, $"⟨e⟩: formula {-dLnZ / n:R}, series {series.Energy:R}");
+        Assert.True(Math.Abs(k * k * d2LnZ / n - series.SpecificHeat) < 1e-11 * series.SpecificHeat + 1e-15,
+            $"c: formula {k * k * d2LnZ / n:R}, series {series.SpecificHeat:R}");
+    }
+
+    [Theory]
+    [InlineData(8, 1e50)]
+    [InlineData(128, 1e300)]
+    [InlineData(3, 1e100)]
+    public void ExtremeTemperaturesApproachTheInfiniteTemperatureLimit(int size, double temperature)
+    {
+        var r = KaufmanSolution.Compute(size, temperature);
+        double k = 1 / temperature;
+        Close(Math.Log(2), r.LnZPerSite, 1e-15, "ln Z/N");
+        // Leading order: ⟨e⟩ = −2K, c = 2K² (L = 2 doubles the bonds; not covered here).
+        if (size >= 5)
+        {
+            Assert.Equal(-2 * k, r.Energy, 1e-12 * 2 * k);
+            Assert.Equal(2 * k * k, r.SpecificHeat, 1e-12 * 2 * k * k);
+        }
+        else
+        {
+            Assert.True(Math.Abs(r.Energy) < 1e-15 && r.SpecificHeat >= 0 && r.SpecificHeat < 1e-15, $"⟨e⟩ {r.Energy:R}, c {r.SpecificHeat:R}");
+        }
+    }
+
     [Fact]
     public void GroundStateRegimeUsesTheRightExcitationCount()
     {

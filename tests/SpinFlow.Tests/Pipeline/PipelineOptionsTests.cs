@@ -92,7 +92,7 @@ public sealed class PipelineOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { SpinSweeps = -1 }).Validate());
         var o = CliRunner.Run("pipeline", "--spin-sweeps", "-3", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
         Assert.Equal(2, o.ExitCode);
-        Assert.Contains("SpinSweeps", o.Stderr);
+        Assert.Contains("--spin-sweeps must be at least 0", o.Stderr);
         Assert.Single(o.Stderr.Trim().Split('\n'));
     }
 

@@ -92,6 +92,15 @@ public sealed class PipelineRunTests : IDisposable
         Assert.Equal(300, run.Load(PipelineRun.SampleStage(options.Temperatures[0], 8))["trajectories"]!.GetValue<int>());
         Assert.Equal(400, run.Load(PipelineRun.SampleStage(options.Temperatures[0], 16))["trajectories"]!.GetValue<int>());
 
+        // A finished stage whose file has gone is run again on --resume, and gives the same file back.
+        string generated = run.GeneratedDataPath(8, options.Temperatures[0]);
+        byte[] before = File.ReadAllBytes(generated);
+        File.Delete(generated);
+        var repaired = PipelineRun.Run(options, folder, resume: true);
+        Assert.Equal([PipelineRun.GenerateStage(options.Temperatures[0], 8)], repaired.Redone);
+        Assert.Equal(repaired.Redone, repaired.Executed);
+        Assert.Equal(before, File.ReadAllBytes(generated));
+
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("| 16 |", report);
         Assert.Contains("Wall time per stage", report);
@@ -162,6 +171,17 @@ public sealed class PipelineRunTests : IDisposable
         Assert.Equal(2, o.ExitCode);
         o = CliRunner.Run("pipeline", "-T", "0", "--out", Path.Combine(_dir, "z"));
         Assert.Equal(2, o.ExitCode);
+        // Settings are named as the user typed them, not as the library spells them.
+        o = CliRunner.Run("pipeline", "--train-steps", "0", "--out", Path.Combine(_dir, "z"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("--train-steps must be at least 1", o.Stderr);
+        Assert.DoesNotContain("TrainSteps", o.Stderr);
+        o = CliRunner.Run("pipeline", "--warmup", "0", "--out", Path.Combine(_dir, "z"));
+        Assert.Equal(2, o.ExitCode);
+        Assert.StartsWith("spinflow: error: --warmup must be at least 4", o.Stderr);
+        o = CliRunner.Run("pipeline", "--trajectories", "100,3", "--out", Path.Combine(_dir, "z"));
+        Assert.Contains("--trajectories must be at least 8", o.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "z")));
         o = CliRunner.Run("plot", "--run", Path.Combine(_dir, "missing"));
         Assert.Equal(2, o.ExitCode);
         Assert.Single(o.Stderr.Trim().Split('\n'));
