@@ -175,6 +175,8 @@ public static class PipelineCommand
         }
         cli.Console.Write(table);
         cli.Out.WriteLine($"{summary.Executed.Count} stages run, {summary.Skipped.Count} already done; wall time {Format.Number(summary.Elapsed.TotalSeconds, "F1")} s");
+        if (summary.Redone.Count > 0)
+            cli.Out.WriteLine($"run again because files they had written were gone: {string.Join(", ", summary.Redone)}");
         cli.Out.WriteLine($"report: {summary.Folder.ReportPath}");
     }
 
