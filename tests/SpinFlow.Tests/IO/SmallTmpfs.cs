@@ -33,7 +33,7 @@ internal sealed class SmallTmpfs : IDisposable
         string probe = System.IO.Directory.CreateTempSubdirectory("spinflow-probe-").FullName;
         try
         {
-            if (!Mount(probe, out string error)) return $"cannot mount a tmpfs here ({error})";
+            if (!Mount(probe, out string error)) return $"cannot mount a tmpfs here ({error.Split('\n')[0].Trim()})";
             Run("umount", [probe], out _);
             return null;
         }
