@@ -33,17 +33,21 @@ public static class RelaxedConfigurationFile
         });
     }
 
-    /// <summary>Reads a file written by <see cref="Write"/>: the values (n·L² floats, row-major), n, and the metadata.</summary>
+    /// <summary>
+    /// Reads a file written by <see cref="Write"/> or by any HDF5 writer in the same layout (h5py with ordinary NumPy
+    /// types: integers and floats of any width and byte order, float64 data converted to float32): the values
+    /// (n·L² floats, row-major), n, and the metadata.
+    /// </summary>
     public static (float[] X, int Count, RelaxedConfigurationMetadata Metadata) Read(string path) =>
-        LatticeDataset.Read(path, Dataset, "relaxed-configuration", ["size", "temperature", "shift", "sampler", "seed"], (ds, count) =>
+        LatticeDataset.Read(path, Dataset, "relaxed-configuration", ["size", "temperature", "shift", "sampler", "seed"], r =>
         {
             var meta = new RelaxedConfigurationMetadata(
-                ds.Attribute("size").Read<int>(),
-                ds.Attribute("temperature").Read<double>(),
-                ds.Attribute("shift").Read<double>(),
-                ds.Attribute("sampler").Read<string>(),
-                ds.Attribute("seed").Read<ulong>(),
-                ds.AttributeExists("chains") ? ds.Attribute("chains").Read<int>() : 1);
-            return (ds.Read<float[]>(), count, meta);
+                r.Int("size", min: 1),
+                r.Real("temperature"),
+                r.Real("shift"),
+                r.Text("sampler"),
+                r.ULong("seed"),
+                r.Has("chains") ? r.Int("chains", min: 1) : 1);
+            return (r.Floats(), r.Count, meta);
         });
 }

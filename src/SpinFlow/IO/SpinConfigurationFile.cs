@@ -25,16 +25,19 @@ public static class SpinConfigurationFile
             ["sweeps_between_saves"] = meta.SweepsBetweenSaves,
         });
 
-    /// <summary>Reads a file written by <see cref="Write"/>; returns the spins (n·L² values) and metadata.</summary>
+    /// <summary>
+    /// Reads a file written by <see cref="Write"/> or by any HDF5 writer in the same layout (spins of any integer type,
+    /// values ±1; attributes of any numeric width and byte order); returns the spins (n·L² values) and metadata.
+    /// </summary>
     public static (sbyte[] Spins, int Count, SpinConfigurationMetadata Metadata) Read(string path) =>
-        LatticeDataset.Read(path, Dataset, "configuration", ["size", "temperature", "algorithm", "seed", "sweeps_between_saves"], (ds, count) =>
+        LatticeDataset.Read(path, Dataset, "configuration", ["size", "temperature", "algorithm", "seed", "sweeps_between_saves"], r =>
         {
             var meta = new SpinConfigurationMetadata(
-                ds.Attribute("size").Read<int>(),
-                ds.Attribute("temperature").Read<double>(),
-                ds.Attribute("algorithm").Read<string>(),
-                ds.Attribute("seed").Read<ulong>(),
-                ds.Attribute("sweeps_between_saves").Read<int>());
-            return (ds.Read<sbyte[]>(), count, meta);
+                r.Int("size", min: 1),
+                r.Real("temperature"),
+                r.Text("algorithm"),
+                r.ULong("seed"),
+                r.Int("sweeps_between_saves"));
+            return (r.Spins(), r.Count, meta);
         });
 }
