@@ -146,7 +146,7 @@ public sealed class SampleCommandTests : IDisposable
 
         // NNRG on 4×4 then Flow_4 to 8×8: z ~ N(0, I) on the whole lattice, no input data.
         string f4 = SuperResCheckpoint(4, 4);
-        var s = CliRunner.Run("sample", "--flow", $"{nnrg},{f4}", "-T", "3", "--samples", "10", "--chains", "2", "--warmup", "2", "--hmc-steps", "2", "--json", json);
+        var s = CliRunner.Run("sample", "--flow", $"{nnrg},{f4}", "-T", "3", "--samples", "10", "--chains", "2", "--warmup", "2", "--hmc-steps", "2", "--json", json, "--force");
         AssertOk(s);
         Assert.Equal(8, (int)ReadJson(json)["size"]!);
         AssertBad(CliRunner.Run("sample", "--flow", $"{nnrg},{SuperResCheckpoint(2, 3)}", "-T", "3"));   // Flow_2 cannot follow a 4×4 NNRG flow
