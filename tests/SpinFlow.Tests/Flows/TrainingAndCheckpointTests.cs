@@ -169,7 +169,7 @@ public class TrainingAndCheckpointTests
             Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
             File.WriteAllText(path, "{\"format\":\"something-else\"}");
             Assert.Contains("not a SpinFlow checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
-            File.WriteAllText(path, text.Replace("\"version\": 1", "\"version\": 99"));
+            File.WriteAllText(path, text.Replace("\"version\": 2", "\"version\": 99"));
             Assert.Contains("version 99", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
         }
         finally
