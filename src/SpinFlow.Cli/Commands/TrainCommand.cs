@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
@@ -12,20 +13,24 @@ namespace SpinFlow.Cli.Commands;
 /// <summary><c>spinflow train</c>: trains the super-resolution flow Flow_L on a data set of relaxed L×L configurations, or the NNRG baseline (<c>--nnrg</c>).</summary>
 public static class TrainCommand
 {
+    /// <summary>Sampler name of the pipeline's latent files (samples/z-*.h5): latents z, not configurations ξ.</summary>
+    public const string LatentSamplerName = "latent-hmc-z";
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
         var input = new Option<string?>("--input", "-i") { Description = "HDF5 data set of L×L configurations ξ (from 'spinflow relaxed --out', or from 'spinflow generate' for transfer learning); required without --nnrg" };
         var nnrg = new Option<bool>("--nnrg") { Description = "Train the NNRG baseline instead: MERA flow on --size × --size with z ~ N(0, I) on every site (no --input, no γ-term)" };
         var size = new Option<int?>("--size", "-L") { Description = "--nnrg: lattice side L of the flow, a power of two" };
-        var history = new Option<string?>("--history") { Description = "Write the per-step history {step, loss, objective, spread, bound, kl, m_in, m_ds, abs_m_in, abs_m_ds, gamma} (totals, not per site) as JSON here, at each checkpoint and at the end" };
+        var history = new Option<string?>("--history") { Description = "Write the per-step history {step, loss, objective, spread, bound, kl, m_in, m_ds, abs_m_in, abs_m_ds, gamma} (totals, not per site) as JSON here, with every checkpoint; an existing file is refused without --force, except the history of the run --resume continues" };
         var temperature = CommonOptions.Temperature("Output temperature T_x of the 2L×2L target: a value or 'tc'");
         var steps = new Option<long>("--steps") { Description = "Total training steps; with --resume the run continues up to this count", Required = true };
         var batch = new Option<int>("--batch") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (a resumed run keeps its saved one)", DefaultValueFactory = _ => 1e-3 };
         var gamma = new Option<double>("--gamma") { Description = "Weight γ of the magnetisation-matching term |⟨m⟩_in − ⟨m⟩_ds|", DefaultValueFactory = _ => 200 };
         var gammaSteps = new Option<long>("--gamma-steps") { Description = "Steps during which γ applies (0 afterwards)", DefaultValueFactory = _ => 100 };
-        var equivariant = new Option<bool>("--equivariant") { Description = "Even S and odd T nets: the flow is odd, f(−z) = −f(z) (new flows only)" };
+        var equivariant = new Option<bool>("--equivariant") { Description = "Even S and odd T nets: the flow is odd, f(−z) = −f(z) (the default for new flows; kept for old command lines)" };
+        var plain = new Option<bool>("--plain") { Description = "The paper's plain S and T nets instead of the equivariant ones (new flows only; at T_c such a flow can collapse into one ordered phase once γ is off)" };
         var couplings = new Option<int?>("--couplings") { Description = "Coupling layers per bijector (new flows; default 10)" };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden width of the S and T nets (new flows; default 6, --nnrg 10)" };
         var mlpLayers = new Option<int?>("--mlp-layers") { Description = "Hidden layers of the S and T nets (new flows; default 1, --nnrg 3)" };
@@ -37,12 +42,13 @@ public static class TrainCommand
         var seed = CommonOptions.Seed("Seed: flow initialisation and step k's batch and noises (same seed → same run, resumed or not)");
         var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core); results are bit-for-bit the same for any thread count, so a run and its resumed continuation agree exactly", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists (same architecture, size and data set)" };
+        var force = CommonOptions.Force();
 
         var command = new Command("train", "Train the super-resolution flow Flow_L (L×L → 2L×2L) by reverse KL on a data set of relaxed configurations (paper eq. 12), or the NNRG baseline")
         {
-            input, nnrg, size, history, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
-            init, checkpointEvery, logEvery, seed, threads, output, resume,
+            input, nnrg, size, history, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, plain, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
+            init, checkpointEvery, logEvery, seed, threads, output, resume, force,
         };
         command.SetAction(parse =>
         {
@@ -68,14 +74,32 @@ public static class TrainCommand
                 throw new UsageException("--gamma needs an input configuration (⟨m⟩_in); the NNRG baseline has none: drop --gamma or pass --gamma-steps 0");
             string? historyPath = parse.GetValue(history);
             string? initPath = parse.GetValue(init);
+            bool overwrite = parse.GetValue(force);
             bool resuming = parse.GetValue(resume) && File.Exists(outPath);
-            bool shaped = parse.GetValue(equivariant) || parse.GetValue(couplings) is not null || parse.GetValue(hidden) is not null ||
+            if (parse.GetValue(equivariant) && parse.GetValue(plain)) throw new UsageException("--equivariant and --plain exclude each other");
+            bool odd = !parse.GetValue(plain);
+            bool shaped = parse.GetValue(equivariant) || parse.GetValue(plain) || parse.GetValue(couplings) is not null || parse.GetValue(hidden) is not null ||
                 parse.GetValue(mlpLayers) is not null || parse.GetValue(fineLayers) is not null || parse.GetValue(coarseLayers) is not null;
             if (initPath is not null && parse.GetValue(resume)) throw new UsageException("--init and --resume exclude each other");
             if (shaped && (initPath is not null || resuming)) throw new UsageException("architecture options apply to new flows only, not with --init or --resume");
-            if (!resuming && File.Exists(outPath)) throw new UsageException($"{outPath} exists: pass --resume to continue that run, or choose another --out");
+            if (!resuming && !overwrite && File.Exists(outPath))
+                throw new UsageException($"--out {outPath} exists: pass --resume to continue that run, --force to start over, or choose another --out");
 
-            var saved = resuming ? Checkpoint.Load(outPath) : null;
+            // The checkpoint is read before the file check only to tell whether an existing --history is this run's own
+            // (a resumed run rewrites it); a checkpoint that does not load is reported after the file check.
+            Checkpoint? saved = null;
+            Exception? unreadable = null;
+            if (resuming)
+            {
+                try { saved = Checkpoint.Load(outPath); }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { unreadable = e; }
+            }
+            bool ownHistory = saved is not null && historyPath is not null && IsHistoryOf(historyPath, saved);
+            new FilePlan(overwrite).Input("--input", inputPath).Input("--init", initPath)
+                .Output("--out", outPath, mayExist: true).Output("--history", historyPath, mayExist: ownHistory).Check();
+            if (unreadable is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreadable);
+            if (resuming && historyPath is not null && !ownHistory && File.Exists(historyPath))
+                cli.Error.WriteLine($"note: --history {historyPath} is not the history of {outPath}: replaced (--force)");
             string kind = baseline ? NnrgFlowOptions.KindName : SuperResolutionFlowOptions.KindName;
             if (saved is not null && saved.Architecture.Name != kind)
                 throw new InvalidDataException($"{outPath} holds a {saved.Architecture.Name} flow, not a {kind} flow" + (baseline ? "" : " (pass --nnrg to continue an NNRG run)"));
@@ -87,7 +111,6 @@ public static class TrainCommand
                 Setting(parse, seed, extra, "seed", cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
             if (saved?.Metadata.Temperatures.TryGetValue("x", out double savedT) == true && savedT != options.Temperature)
                 cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
-            if (historyPath is not null) AtomicFile.CheckWritable(historyPath);
             var trainer = baseline ? BaselineTrainer() : SuperResolutionTrainer();
             trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
             int sites = trainer.Flow.Size * trainer.Flow.Size;
@@ -100,10 +123,21 @@ public static class TrainCommand
             var clock = Stopwatch.StartNew();
             long lastStep = trainer.Step;
             double lastTime = 0;
+            var watch = new AbsMagnetizationWatch();
+            using var interrupt = new CancellationTokenSource();
+            int signalExit = 0;
+            using var sigint = OnSignal(PosixSignal.SIGINT, 130);
+            using var sigterm = OnSignal(PosixSignal.SIGTERM, 143);
             try
             {
-                trainer.Run(remaining, outPath, historyPath: historyPath, progress: r =>
+                trainer.Run(remaining, outPath, historyPath: historyPath, cancellation: interrupt.Token, progress: r =>
                 {
+                    if (watch.Observe(r) is { } d)
+                        cli.Error.WriteLine($"warning: steps {d.FirstStep}–{d.LastStep} (γ off): ⟨|m|⟩_ds = {Format.Number(d.AbsMagnetizationBlocked, "F3")} departs from " +
+                            $"⟨|m|⟩_in = {Format.Number(d.AbsMagnetizationIn, "F3")} by {Format.Number(d.Departure, "+0.000;−0.000")} ± {Format.Number(d.StandardError, "F3")} " +
+                            $"(more than {watch.Threshold:G} standard errors over {watch.Window} steps): the flow is " +
+                            (d.Departure > 0 ? "collapsing into an ordered phase" : "drifting into the disordered phase") +
+                            (odd ? "; consider a longer --gamma-steps" : "; consider the equivariant nets (drop --plain) or a longer --gamma-steps"));
                     if (r.Step % every != 0 && r.Step != total) return;
                     double now = clock.Elapsed.TotalSeconds;
                     double rate = (r.Step - lastStep) / Math.Max(now - lastTime, 1e-9);
@@ -117,6 +151,12 @@ public static class TrainCommand
                         $"  {Format.Number(rate, "G3")} steps/s");
                 });
             }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                cli.Error.WriteLine($"interrupted at step {trainer.Step}: saved {outPath}" + (historyPath is null ? "" : $" and {historyPath}") +
+                    "; continue with --resume");
+                return signalExit;
+            }
             catch (InvalidOperationException e)
             {
                 cli.Error.WriteLine($"spinflow: error: {e.Message}");
@@ -126,12 +166,31 @@ public static class TrainCommand
                 $"; wall time {Format.Number(clock.Elapsed.TotalSeconds, "F2")} s");
             return 0;
 
+            // First signal: finish the step in progress, save, exit with the signal's code. A second one ends the process
+            // at once (the checkpoint on disk is the last complete one: files are replaced atomically).
+            IDisposable? OnSignal(PosixSignal signal, int exitCode)
+            {
+                try
+                {
+                    return PosixSignalRegistration.Create(signal, context =>
+                    {
+                        if (interrupt.IsCancellationRequested) return;
+                        context.Cancel = true;
+                        signalExit = exitCode;
+                        cli.Error.WriteLine($"{context.Signal}: finishing step {trainer.Step + 1}, then saving {outPath} (interrupt again to quit without saving)");
+                        interrupt.Cancel();
+                    });
+                }
+                catch (PlatformNotSupportedException) { return null; }
+            }
+
             // The NNRG baseline: the whole latent is N(0, I) on the L×L lattice, so H(p_z) and the KL estimate are exact.
             FlowTrainer BaselineTrainer()
             {
                 int l = parse.GetValue(size)!.Value;
                 new NnrgFlowOptions(new RealNvpOptions(1, 1, 1)).ValidateSize(l);
-                AtomicFile.CheckWritable(outPath);
+                if (saved is not null && saved.Size != l)
+                    throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
                 var latent = new GaussianConfigurations(l);
                 FlowTrainer t;
                 if (saved is not null) t = FlowTrainer.Resume(saved, latent, options);
@@ -140,7 +199,7 @@ public static class TrainCommand
                     var flow = initPath is not null
                         ? LoadInit(initPath, NnrgFlowOptions.KindName, l)
                         : NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
-                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, parse.GetValue(equivariant))));
+                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, odd)));
                     t = new FlowTrainer(flow, latent, options);
                 }
                 cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
@@ -153,21 +212,37 @@ public static class TrainCommand
             FlowTrainer SuperResolutionTrainer()
             {
                 var (data, count, meta) = RelaxedConfigurationFile.Read(inputPath!);
+                if (meta.Sampler == LatentSamplerName)
+                    throw new InvalidDataException($"--input {inputPath} is a pipeline latent file (latents z of latent HMC, sampler '{LatentSamplerName}'), not configurations ξ: " +
+                        "train on a data set from 'spinflow relaxed' (or a pipeline's samples/x-*.h5)");
                 if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
-                AtomicFile.CheckWritable(outPath);
+                if (saved is not null && saved.Size != 2 * meta.Size)
+                    throw new InvalidDataException($"--out {outPath} is Flow_{saved.Size / 2} ({saved.Size / 2}×{saved.Size / 2} → {saved.Size}×{saved.Size}), but --input {inputPath} " +
+                        $"holds {meta.Size}×{meta.Size} configurations: resume it with the data set it was trained on, or start a new run from its parameters with --init");
+                var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift);
                 var latent = new SuperResolutionLatent(new DataSetConfigurations(data, count, meta.Size));
                 FlowTrainer t;
-                if (saved is not null) t = FlowTrainer.Resume(saved, latent, options);
+                if (saved is not null)
+                {
+                    var trained = FlowTrainer.SavedData(saved);
+                    if (trained is null)
+                        cli.Error.WriteLine($"note: {outPath} does not record its training data (an older checkpoint): cannot check that --input {inputPath} is that data set; recording it from now on");
+                    else if (trained.Sha256 != identity.Sha256)
+                        throw new InvalidDataException($"--input {inputPath} ({identity.Describe()}) is not the data set --out {outPath} was trained on " +
+                            $"({trained.Describe()}, SHA-256 {trained.Sha256[..12]}…): resume it with that data set, or start a new run from its parameters with --init");
+                    t = FlowTrainer.Resume(saved, latent, options);
+                }
                 else
                 {
                     var flow = initPath is not null
                         ? LoadInit(initPath, SuperResolutionFlowOptions.KindName, 2 * meta.Size)
                         : SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed), new SuperResolutionFlowOptions(
-                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, parse.GetValue(equivariant)),
+                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, odd),
                             parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8));
                     t = new FlowTrainer(flow, latent, options);
                 }
                 t.InputTemperature = meta.Temperature;
+                t.Data = identity;
                 // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least;
                 // a data set generated by a flow samples that flow's q instead, whose entropy the file does not carry.
                 double entropyError = double.NaN;
@@ -188,6 +263,29 @@ public static class TrainCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is a training history of the run saved in <paramref name="checkpoint"/>:
+    /// its steps and losses are the first ones the checkpoint recorded (a history is written with each checkpoint).
+    /// </summary>
+    private static bool IsHistoryOf(string path, Checkpoint checkpoint)
+    {
+        if (!File.Exists(path) || checkpoint.Metadata.Extra?["history"] is not JsonNode node) return false;
+        try
+        {
+            var file = TrainingHistory.FromJson(JsonNode.Parse(File.ReadAllText(path)));
+            var run = TrainingHistory.FromJson(node);
+            if (file.Count > run.Count) return false;
+            foreach (string column in new[] { "step", "loss" })
+                for (int i = 0; i < file.Count; i++)
+                    if (!file[column][i].Equals(run[column][i])) return false;
+            return true;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException or FormatException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The --init checkpoint's parameters at lattice size <paramref name="size"/> (transfer learning), which must be a <paramref name="kind"/> flow.</summary>

@@ -24,14 +24,20 @@ public sealed record CheckpointMetadata
 
 /// <summary>
 /// A saved flow: format version, architecture, lattice size, all parameters, optional Adam state and user metadata,
-/// in one JSON file (arrays as base64 little-endian float32 with a SHA-256, so values round-trip bit for bit).
+/// in one JSON file (arrays as base64 little-endian float32 with a SHA-256, so values round-trip bit for bit). Version 2
+/// adds a SHA-256 of the whole document (every field read back, metadata included), so an edited or damaged file is
+/// refused rather than continued; version 1 files (array checksums only) are still read.
 /// </summary>
 public sealed class Checkpoint
 {
     /// <summary>Value of the "format" field.</summary>
     public const string FormatName = "spinflow-checkpoint";
-    /// <summary>Current format version.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>Current format version (2: whole-document checksum).</summary>
+    public const int FormatVersion = 2;
+    /// <summary>The oldest format version still read (1: array checksums only).</summary>
+    public const int OldestFormatVersion = 1;
+    private const string ChecksumField = "checksum";
+    private const string ChecksumPrefix = "sha256:";
 
     /// <summary>The flow's architecture.</summary>
     public FlowArchitecture Architecture { get; }
@@ -109,8 +115,24 @@ public sealed class Checkpoint
     /// <summary>Writes the checkpoint atomically (readers see the old file or the complete new one).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-    /// <summary>The JSON document.</summary>
+    /// <summary>The JSON document, ending with the checksum of everything before it.</summary>
     public JsonObject ToJson()
+    {
+        var root = Document();
+        root[ChecksumField] = ChecksumPrefix + DocumentHash(root);
+        return root;
+    }
+
+    // SHA-256 of the document's compact JSON without the checksum field. Hashing the re-parsed text makes the saved and
+    // the loaded document hash alike (numbers and strings are written as the parser reads them back).
+    private static string DocumentHash(JsonObject document)
+    {
+        var copy = (JsonObject)JsonNode.Parse(document.ToJsonString())!;
+        copy.Remove(ChecksumField);
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(copy.ToJsonString())));
+    }
+
+    private JsonObject Document()
     {
         var meta = new JsonObject
         {
@@ -164,7 +186,17 @@ public sealed class Checkpoint
         if (o["format"]?.GetValueKind() != JsonValueKind.String || Json.String(o, "format") != FormatName)
             throw new InvalidDataException($"not a SpinFlow checkpoint (format field is not '{FormatName}')");
         int version = Json.Int(o, "version");
-        if (version != FormatVersion) throw new InvalidDataException($"checkpoint format version {version} is not supported (this build reads version {FormatVersion})");
+        if (version < OldestFormatVersion || version > FormatVersion)
+            throw new InvalidDataException($"checkpoint format version {version} is not supported (this build reads versions {OldestFormatVersion} to {FormatVersion})");
+        // Version 1 had no whole-document checksum; a version-1 file that carries one was edited.
+        if (version >= 2 || o[ChecksumField] is not null)
+        {
+            string stored = o[ChecksumField] is JsonValue c && c.TryGetValue(out string? text) ? text : "";
+            if (!stored.StartsWith(ChecksumPrefix, StringComparison.Ordinal))
+                throw new InvalidDataException($"checkpoint has no '{ChecksumField}' field (version {version} files carry a SHA-256 of their contents)");
+            if (!string.Equals(stored[ChecksumPrefix.Length..], DocumentHash(o), StringComparison.Ordinal))
+                throw new InvalidDataException("checkpoint is corrupt or was edited: the SHA-256 of its contents does not match its checksum");
+        }
         var arch = FlowArchitecture.FromJson(o["architecture"]);
         int size = Json.Int(o, "size");
         try { arch.ValidateSize(size); }

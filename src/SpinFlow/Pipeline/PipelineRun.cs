@@ -341,12 +341,12 @@ public static class PipelineRun
         trainer.Flow.Threads = FlowThreads(o);
         long remaining = Math.Max(0, steps - trainer.Step);
         FlowTrainingStep last = default;
+        // On cancellation the trainer saves the checkpoint at the last finished step before it throws.
         trainer.Run(remaining, ckpt, r =>
         {
-            ct.ThrowIfCancellationRequested();
             last = r;
             progress.Report((double)r.Step / steps);
-        });
+        }, cancellation: ct);
         double sites = (double)trainer.Flow.Size * trainer.Flow.Size;
         return new JsonObject
         {

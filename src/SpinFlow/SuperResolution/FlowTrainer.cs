@@ -118,6 +118,8 @@ public sealed class FlowTrainer
     public IConfigurationSource Latent => _latent;
     /// <summary>Temperature of the data set, when known (stored in checkpoints).</summary>
     public double? InputTemperature { get; set; }
+    /// <summary>Identity of the training data set, when known (stored in checkpoints; a resumed run compares it with its data).</summary>
+    public TrainingDataIdentity? Data { get; set; }
     /// <summary>Steps done so far.</summary>
     public long Step { get; private set; }
     /// <summary>Loss of every step done so far.</summary>
@@ -228,7 +230,15 @@ public sealed class FlowTrainer
         return new FlowTrainer(flow, latent, options, checkpoint.CreateOptimizer(), checkpoint.Metadata.Step, checkpoint.Metadata.LossHistory, history)
         {
             InputTemperature = checkpoint.Metadata.Temperatures.TryGetValue("xi", out double t) ? t : null,
+            Data = SavedData(checkpoint),
         };
+    }
+
+    /// <summary>The training data identity saved in <paramref name="checkpoint"/>, or null for checkpoints written before it was recorded.</summary>
+    public static TrainingDataIdentity? SavedData(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return checkpoint.Metadata.Extra?["data"] is JsonNode d ? TrainingDataIdentity.FromJson(d) : null;
     }
 
     /// <summary>γ in force at step index <paramref name="step"/> (0-based).</summary>
@@ -309,15 +319,22 @@ public sealed class FlowTrainer
     /// <summary>
     /// Runs <paramref name="steps"/> steps, reporting each to <paramref name="progress"/>; saves a checkpoint to
     /// <paramref name="checkpointPath"/> (when given) every <see cref="FlowTrainerOptions.CheckpointEvery"/> steps and at the end,
-    /// and with it the per-step history to <paramref name="historyPath"/> (when given).
+    /// and with it the per-step history to <paramref name="historyPath"/> (when given). When <paramref name="cancellation"/>
+    /// fires, the step in progress is finished, the checkpoint and history are saved at <see cref="Step"/> and an
+    /// <see cref="OperationCanceledException"/> is thrown: a resumed run continues exactly where this one stopped.
     /// </summary>
     public IReadOnlyList<FlowTrainingStep> Run(long steps, string? checkpointPath = null, Action<FlowTrainingStep>? progress = null,
-        string? historyPath = null)
+        string? historyPath = null, CancellationToken cancellation = default)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative");
         var results = new List<FlowTrainingStep>();
         for (long k = 0; k < steps; k++)
         {
+            if (cancellation.IsCancellationRequested)
+            {
+                Save(checkpointPath, historyPath);
+                throw new OperationCanceledException($"training interrupted at step {Step}", cancellation);
+            }
             var r = TrainStep();
             results.Add(r);
             progress?.Invoke(r);
@@ -333,7 +350,7 @@ public sealed class FlowTrainer
         if (historyPath is not null) History.Save(historyPath);
     }
 
-    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, per-step history, temperatures, sizes, γ schedule, seed).</summary>
+    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, per-step history, temperatures, sizes, γ schedule, seed, data identity).</summary>
     public Checkpoint Capture()
     {
         var temperatures = new Dictionary<string, double> { ["x"] = Options.Temperature };
@@ -358,6 +375,7 @@ public sealed class FlowTrainer
                 ["history"] = History.ToJson(),
             },
         };
+        if (Data is not null) metadata.Extra["data"] = Data.ToJson();
         return Checkpoint.Capture(Flow, Optimizer, metadata);
     }
 

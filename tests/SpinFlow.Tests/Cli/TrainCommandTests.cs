@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using SpinFlow.IO;
+using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Tests.Cli;
 
@@ -82,5 +84,114 @@ public sealed class TrainCommandTests : IDisposable
         var e = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "7", "--out", split, "--resume");
         Assert.True(e.ExitCode == 0, e.Stderr);
         Assert.Contains("nothing to do", e.Stdout);
+    }
+
+    private static void AssertRefused(CliRunner.Outcome o, params string[] words)
+    {
+        Assert.True(o.ExitCode == 2, $"exit {o.ExitCode}: {o.Stderr}");
+        Assert.StartsWith("spinflow: error:", o.Stderr.Trim());
+        Assert.Single(o.Stderr.Trim().Split('\n'));
+        foreach (string w in words) Assert.Contains(w, o.Stderr);
+    }
+
+    private string RelaxedData(string name, int size, int seed)
+    {
+        string path = Path.Combine(_dir, name);
+        var o = CliRunner.Run("relaxed", "--size", size.ToString(), "-T", "2.5", "--samples", "16", "--chains", "4", "--thermalize", "10", "--seed", seed.ToString(), "--out", path);
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        return path;
+    }
+
+    [Fact]
+    public void HistoryMayNotDestroyInputInitOrCheckpoint()
+    {
+        string xi = DataSet();
+        string ckpt = Path.Combine(_dir, "flow.ckpt"), other = Path.Combine(_dir, "other.ckpt"), history = Path.Combine(_dir, "h.json");
+        byte[] data = File.ReadAllBytes(xi);
+        AssertRefused(CliRunner.Run(Train(xi, ckpt, 2, "--history", xi)), "--history", "--input");
+        Assert.Equal(data, File.ReadAllBytes(xi));
+        Assert.False(File.Exists(ckpt));
+
+        Assert.Equal(0, CliRunner.Run(Train(xi, ckpt, 2, "--history", history)).ExitCode);
+        string saved = File.ReadAllText(ckpt);
+        AssertRefused(CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume", "--history", ckpt), "--history", "--out");
+        AssertRefused(CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "2", "--init", ckpt, "--out", other, "--history", ckpt), "--history", "--init");
+        Assert.Equal(saved, File.ReadAllText(ckpt));
+        Assert.Equal(0, CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume").ExitCode);
+
+        // An existing history of another run is kept unless --force; the history of the run being resumed is its own to rewrite.
+        string foreign = File.ReadAllText(history);
+        AssertRefused(CliRunner.Run(Train(xi, other, 2, "--history", history)), "--history", "--force");
+        Assert.Equal(foreign, File.ReadAllText(history));
+        Assert.False(File.Exists(other));
+        Assert.Equal(0, CliRunner.Run(Train(xi, other, 2, "--history", history, "--force", "--lr", "0.01")).ExitCode);
+        var r = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "3", "--out", other, "--resume", "--history", history);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(new double[] { 1, 2, 3 }, TrainingHistory.FromJson(JsonNode.Parse(File.ReadAllText(history)))["step"]);
+        // other's history (another learning rate) is not ckpt's: refused without --force.
+        AssertRefused(CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "5", "--out", ckpt, "--resume", "--history", history), "--history");
+        Assert.Equal(4, Checkpoint.Load(ckpt).Metadata.Step);
+    }
+
+    [Fact]
+    public void ResumeRefusesAnotherSizeOrDataSetAndNotesOldCheckpoints()
+    {
+        string xi = DataSet();
+        string xi8 = RelaxedData("xi8.h5", 8, 4), xiOther = RelaxedData("xi-other.h5", 4, 5);
+        string ckpt = Path.Combine(_dir, "flow.ckpt");
+        Assert.Equal(0, CliRunner.Run(Train(xi, ckpt, 2)).ExitCode);
+        string saved = File.ReadAllText(ckpt);
+        AssertRefused(CliRunner.Run("train", "-i", xi8, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume"), "--out", "Flow_4", "8×8");
+        AssertRefused(CliRunner.Run("train", "-i", xiOther, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume"), "--input", "not the data set");
+        Assert.Equal(saved, File.ReadAllText(ckpt));
+
+        // A checkpoint written before data identities (format 1, no 'data'): resumes, with a note, exactly as before.
+        string whole = Path.Combine(_dir, "whole.ckpt");
+        Assert.Equal(0, CliRunner.Run(Train(xi, whole, 4)).ExitCode);
+        var o = JsonNode.Parse(saved)!.AsObject();
+        o.Remove("checksum");
+        o["version"] = 1;
+        o["metadata"]!["extra"]!.AsObject().Remove("data");
+        File.WriteAllText(ckpt, o.ToJsonString());
+        var r = CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--threads", "1", "--out", ckpt, "--resume");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("does not record its training data", r.Stderr);
+        Assert.Equal(Checkpoint.Load(whole).Parameters, Checkpoint.Load(ckpt).Parameters);
+        Assert.NotNull(FlowTrainer.SavedData(Checkpoint.Load(ckpt)));
+    }
+
+    [Fact]
+    public void EditedCheckpointIsRefusedOnResume()
+    {
+        string xi = DataSet();
+        string ckpt = Path.Combine(_dir, "flow.ckpt");
+        Assert.Equal(0, CliRunner.Run(Train(xi, ckpt, 2)).ExitCode);
+        string text = File.ReadAllText(ckpt);
+        File.WriteAllText(ckpt, text.Replace("\"seed\": 3", "\"seed\": 4"));
+        AssertRefused(CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume"), ckpt, "edited");
+        Assert.Equal(text.Replace("\"seed\": 3", "\"seed\": 4"), File.ReadAllText(ckpt));
+    }
+
+    [Fact]
+    public void LatentFileIsNotTrainingData()
+    {
+        string z = Path.Combine(_dir, "z-L4-T2.5.h5"), ckpt = Path.Combine(_dir, "flow.ckpt");
+        var values = new float[8 * 16];
+        new SpinFlow.Randomness.Xoshiro256(1).FillGaussian(values);
+        RelaxedConfigurationFile.Write(z, values, 8, new RelaxedConfigurationMetadata(4, 2.5, 0.1, "latent-hmc-z", 1, 8));
+        AssertRefused(CliRunner.Run(Train(z, ckpt, 2)), "--input", "latent");
+        Assert.False(File.Exists(ckpt));
+    }
+
+    [Fact]
+    public void NewFlowsAreEquivariantUnlessPlain()
+    {
+        string xi = DataSet();
+        string odd = Path.Combine(_dir, "odd.ckpt"), plain = Path.Combine(_dir, "plain.ckpt");
+        Assert.Equal(0, CliRunner.Run(Train(xi, odd, 1)).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Train(xi, plain, 1, "--plain")).ExitCode);
+        Assert.True(Checkpoint.Load(odd).Architecture.Bijector.Equivariant);
+        Assert.False(Checkpoint.Load(plain).Architecture.Bijector.Equivariant);
+        AssertRefused(CliRunner.Run(Train(xi, Path.Combine(_dir, "x.ckpt"), 1, "--plain", "--equivariant")), "--plain");
     }
 }

@@ -169,8 +169,89 @@ public class TrainingAndCheckpointTests
             Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
             File.WriteAllText(path, "{\"format\":\"something-else\"}");
             Assert.Contains("not a SpinFlow checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
-            File.WriteAllText(path, text.Replace("\"version\": 1", "\"version\": 99"));
+            File.WriteAllText(path, text.Replace("\"version\": 2", "\"version\": 99"));
             Assert.Contains("version 99", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string SavedWithMetadata()
+    {
+        var flow = RandomFlow(SmallSuperRes(equivariant: true), 8, 4);
+        var adam = new Adam(flow.ParameterCount, new AdamOptions(2e-3));
+        adam.Update(flow.Parameters, Gaussian(flow.ParameterCount, 5));
+        var meta = new CheckpointMetadata
+        {
+            Step = 1,
+            LossHistory = [1.5],
+            Temperatures = new Dictionary<string, double> { ["x"] = 2.5 },
+            Sizes = new Dictionary<string, int> { ["input"] = 4, ["output"] = 8 },
+            Extra = new JsonObject { ["seed"] = 3 },
+        };
+        string path = Path.Combine(Path.GetTempPath(), $"spinflow-ckpt-{Guid.NewGuid():N}.json");
+        Checkpoint.Capture(flow, adam, meta).Save(path);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("\"step\": 1,", "\"step\": 2,")]                // optimizer.step (and metadata.step)
+    [InlineData("\"seed\": 3", "\"seed\": 4")]
+    [InlineData("\"x\": 2.5", "\"x\": 2.6")]
+    [InlineData("1.5", "1.25")]                                 // loss history
+    [InlineData("\"learning_rate\": 0.002", "\"learning_rate\": 0.003")]
+    [InlineData("\"output\": 8", "\"output\": 16")]
+    public void EditedMetadataIsRefused(string from, string to)
+    {
+        string path = SavedWithMetadata();
+        try
+        {
+            Checkpoint.Load(path);
+            string text = File.ReadAllText(path);
+            Assert.Contains(from, text);
+            File.WriteAllText(path, text.Replace(from, to));
+            var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path));
+            Assert.StartsWith(path + ":", e.Message);
+            Assert.Contains("corrupt or was edited", e.Message);
+            // A missing checksum is refused as well: version 2 files always carry one.
+            var o = JsonNode.Parse(text)!.AsObject();
+            o.Remove("checksum");
+            File.WriteAllText(path, o.ToJsonString());
+            Assert.Contains("checksum", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void VersionOneCheckpointsStillLoad()
+    {
+        string path = SavedWithMetadata();
+        try
+        {
+            var v2 = Checkpoint.Load(path);
+            // A version-1 file is the same document with version 1 and no whole-document checksum.
+            var o = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            o.Remove("checksum");
+            o["version"] = 1;
+            File.WriteAllText(path, o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            var v1 = Checkpoint.Load(path);
+            Assert.Equal(v2.Parameters, v1.Parameters);
+            Assert.Equal(v2.Optimizer!.SecondMoment, v1.Optimizer!.SecondMoment);
+            Assert.Equal(v2.Metadata.LossHistory, v1.Metadata.LossHistory);
+            // Its arrays keep their own checksums.
+            string text = File.ReadAllText(path);
+            int at = text.IndexOf("\"base64\": \"", StringComparison.Ordinal) + 12;
+            File.WriteAllText(path, text[..at] + (text[at] == 'A' ? 'B' : 'A') + text[(at + 1)..]);
+            Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path)).Message);
+            // Saving writes the current version, with the checksum.
+            v1.Save(path);
+            Assert.Equal(Checkpoint.FormatVersion, JsonNode.Parse(File.ReadAllText(path))!["version"]!.GetValue<int>());
+            Assert.Equal(v2.Parameters, Checkpoint.Load(path).Parameters);
         }
         finally
         {
