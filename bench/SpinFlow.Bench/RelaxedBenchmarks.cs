@@ -29,7 +29,7 @@ public class RelaxedEnergyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = new RelaxedIsing(Size, 2.269185314213022, maxDegreeOfParallelism: Threads);
+        _model = new RelaxedIsing(Size, SpinFlow.Exact.Onsager.CriticalTemperature, maxDegreeOfParallelism: Threads);
         int n = Size * Size;
         _x = new double[Batch * n];
         new Xoshiro256(1).FillGaussian(_x);
@@ -92,7 +92,7 @@ public class RelaxedHmcBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = new RelaxedIsing(Size, 2.269185314213022, maxDegreeOfParallelism: Threads);
+        var model = new RelaxedIsing(Size, SpinFlow.Exact.Onsager.CriticalTemperature, maxDegreeOfParallelism: Threads);
         _sampler = new NaiveHmcSampler(model, 64, new HmcOptions { LeapfrogSteps = 10, StepSize = 0.3, TuneStepSize = false, MaxDegreeOfParallelism = Threads }, 1);
         _sampler.Thermalize(2);
     }

@@ -21,7 +21,7 @@ public class SamplerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _sampler = SpinSamplers.Create(Algorithm, Size, 2.269185314213022, 1);
+        _sampler = SpinSamplers.Create(Algorithm, Size, SpinFlow.Exact.Onsager.CriticalTemperature, 1);
         for (int i = 0; i < 200; i++) _sampler.Sweep();
     }
 

@@ -9,7 +9,7 @@ internal static partial class SamplerTiming
 {
     private static bool _threadCpuTime;
 
-    private const double CriticalTemperature = 2.269185314213022;
+    private const double CriticalTemperature = SpinFlow.Exact.Onsager.CriticalTemperature;
 
     /// <summary>Prints speed tables; optional arguments: sizes (e.g. 16 64 256) and "--blocks K" timed blocks per entry.</summary>
     public static void Run(ReadOnlySpan<string> args)

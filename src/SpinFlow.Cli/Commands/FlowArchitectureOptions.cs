@@ -42,12 +42,14 @@ internal sealed class FlowArchitectureOptions
             case NnrgFlowOptions.KindName:
                 Reject(parse, FineLayers, kind);
                 Reject(parse, CoarseLayers, kind);
-                arch = new NnrgFlowOptions(Bijector(parse, 10, 10, 3), parse.GetValue(Repeat) ?? 1, parse.GetValue(Depth));
+                arch = NnrgFlowOptions.Shaped(parse.GetValue(Couplings), parse.GetValue(Hidden), parse.GetValue(MlpLayers), parse.GetValue(Equivariant),
+                    parse.GetValue(Repeat), parse.GetValue(Depth));
                 break;
             case SuperResolutionFlowOptions.KindName:
                 Reject(parse, Repeat, kind);
                 Reject(parse, Depth, kind);
-                arch = new SuperResolutionFlowOptions(Bijector(parse, 10, 6, 1), parse.GetValue(FineLayers) ?? 8, parse.GetValue(CoarseLayers) ?? 8);
+                arch = SuperResolutionFlowOptions.Shaped(parse.GetValue(Couplings), parse.GetValue(Hidden), parse.GetValue(MlpLayers), parse.GetValue(Equivariant),
+                    parse.GetValue(FineLayers), parse.GetValue(CoarseLayers));
                 break;
             default:
                 throw new UsageException($"unknown architecture '{kind}' (expected nnrg or superres)");
@@ -55,9 +57,6 @@ internal sealed class FlowArchitectureOptions
         arch.ValidateSize(size);
         return (arch, size);
     }
-
-    private RealNvpOptions Bijector(ParseResult parse, int couplings, int hidden, int mlp) =>
-        new(parse.GetValue(Couplings) ?? couplings, parse.GetValue(Hidden) ?? hidden, parse.GetValue(MlpLayers) ?? mlp, parse.GetValue(Equivariant));
 
     private static void Reject(ParseResult parse, Option<int?> option, string kind)
     {

@@ -81,7 +81,7 @@ public static class RescaleCommand
     private static void Print(CliContext cli, TemperatureRescalingResult result)
     {
         var o = result.Options;
-        const double tc = TemperatureGrid.Critical;
+        const double tc = Exact.Onsager.CriticalTemperature;
         var table = new Table().Title($"temperature rescaling: {o.Size}×{o.Size} blocked to {o.BlockSize}×{o.BlockSize}, {o.Samples} SW sweeps per T, seed {o.Seed}");
         table.AddColumn("T_x");
         foreach (var c in new[] { "e_block", "τ(e_block)", "T_ξ", "T_ξ − T_c", "2(T_x − T_c)", "e_L/2(T_ξ) − e_block" })

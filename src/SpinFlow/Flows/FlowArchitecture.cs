@@ -90,6 +90,11 @@ public sealed record NnrgFlowOptions : FlowArchitecture
     /// <summary>The paper's comparison: n_c = 10, h = 10, n_mlp = 3, n_repeat = 1 (63 200 parameters at 32×32).</summary>
     public static NnrgFlowOptions Default { get; } = new(new RealNvpOptions(10, 10, 3));
 
+    /// <summary>The <see cref="Default"/> architecture with the given settings changed (null keeps the default).</summary>
+    public static NnrgFlowOptions Shaped(int? couplings = null, int? hidden = null, int? mlpLayers = null, bool equivariant = false,
+        int? repeat = null, int? depth = null) =>
+        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant), repeat ?? Default.Repeat, depth ?? Default.Depth);
+
     /// <inheritdoc/>
     public override string Name => KindName;
 
@@ -170,6 +175,11 @@ public sealed record SuperResolutionFlowOptions : FlowArchitecture
 
     /// <summary>The paper's architecture: 8 + 8 layers, 10 couplings, 4 → 6 → 4 nets (38 400 parameters at every L).</summary>
     public static SuperResolutionFlowOptions Default { get; } = new(new RealNvpOptions(10, 6, 1));
+
+    /// <summary>The <see cref="Default"/> architecture with the given settings changed (null keeps the default).</summary>
+    public static SuperResolutionFlowOptions Shaped(int? couplings = null, int? hidden = null, int? mlpLayers = null, bool equivariant = false,
+        int? fineLayers = null, int? coarseLayers = null) =>
+        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant), fineLayers ?? Default.FineLayers, coarseLayers ?? Default.CoarseLayers);
 
     /// <inheritdoc/>
     public override string Name => KindName;

@@ -26,6 +26,10 @@ public sealed record RealNvpOptions
         Equivariant = equivariant;
     }
 
+    /// <summary>This shape with the given settings changed (null keeps the current value).</summary>
+    public RealNvpOptions Shaped(int? couplings, int? hidden, int? mlpLayers, bool equivariant) =>
+        new(couplings ?? Couplings, hidden ?? Hidden, mlpLayers ?? MlpLayers, equivariant);
+
     /// <summary>Parameters of one S or T net: 5h + (n_mlp−1)(h²+h) + 4h + 4.</summary>
     public int ParametersPerNet => 5 * Hidden + (MlpLayers - 1) * (Hidden * Hidden + Hidden) + 4 * Hidden + 4;
 

@@ -5,9 +5,6 @@ namespace SpinFlow.IO;
 /// <summary>Parses the temperature arguments users type: a value, a comma list, or a range <c>start:stop:count</c>.</summary>
 public static class TemperatureGrid
 {
-    /// <summary>2/ln(1+√2), the critical temperature; "tc" may be typed for it.</summary>
-    public const double Critical = 2.269185314213022;
-
     /// <summary>
     /// "2.269" → [2.269]; "2.0,2.3" → [2.0, 2.3]; "2.0:2.6:7" → 7 evenly spaced values from 2.0 to 2.6 inclusive;
     /// "tc" → [T_c]. Every value must be positive and finite; anything else throws <see cref="FormatException"/>.
@@ -44,7 +41,7 @@ public static class TemperatureGrid
     private static double Value(string part, string whole)
     {
         part = part.Trim();
-        if (part.Equals("tc", StringComparison.OrdinalIgnoreCase)) return Critical;
+        if (part.Equals("tc", StringComparison.OrdinalIgnoreCase)) return Exact.Onsager.CriticalTemperature;
         if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
             throw new FormatException($"malformed temperature '{part}' in '{whole}'");
         return v;

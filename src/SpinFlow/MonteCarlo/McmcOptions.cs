@@ -3,9 +3,6 @@ namespace SpinFlow.MonteCarlo;
 /// <summary>Settings of one reference Monte Carlo run at one temperature; validated on construction.</summary>
 public sealed record McmcOptions
 {
-    /// <summary>Critical temperature of the square-lattice Ising model, 2/ln(1+√2).</summary>
-    public const double CriticalTemperature = 2.269185314213022;
-
     /// <summary>Linear lattice size L ≥ 2.</summary>
     public int Size { get; }
     /// <summary>Temperature T &gt; 0.</summary>

@@ -80,7 +80,7 @@ public sealed record PipelineOptions
     /// Architecture of every Flow_L: the paper's (10 couplings, 4 → 6 → 4 nets, 8 + 8 layers) made Z₂-equivariant
     /// (f(−z) = −f(z)), which keeps training at and below T_c from collapsing into one ordered state.
     /// </summary>
-    public Flows.SuperResolutionFlowOptions Architecture { get; init; } = new(new Flows.RealNvpOptions(10, 6, 1, equivariant: true), 8, 8);
+    public Flows.SuperResolutionFlowOptions Architecture { get; init; } = Flows.SuperResolutionFlowOptions.Shaped(equivariant: true);
     /// <summary>Latent HMC chains per level and temperature.</summary>
     public int Chains { get; init; } = 8;
     /// <summary>Warm-up trajectories (step size tuned, not measured).</summary>

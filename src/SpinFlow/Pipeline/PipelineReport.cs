@@ -45,7 +45,7 @@ public static class PipelineReport
         var traces = results.Traces;
         if (traces.Count == 0) return;
         int size = traces.Min(t => t.Size);
-        var trace = traces.Where(t => t.Size == size).MinBy(t => Math.Abs(t.Temperature - TemperatureGrid.Critical))!;
+        var trace = traces.Where(t => t.Size == size).MinBy(t => Math.Abs(t.Temperature - SpinFlow.Exact.Onsager.CriticalTemperature))!;
         var entry = results.Entries.FirstOrDefault(e => e.Size == size && e.Temperature == trace.Temperature && e.Observable == "m2");
         var truth = entry?.Reference ?? new Estimate(double.NaN, double.NaN, double.NaN);
         var curve = new SuperResolution.ConvergenceCurve(trace.M2, trace.Error, trace.ConvergedStep, 1);

@@ -70,7 +70,7 @@ public static class RescalingFigure
     {
         var pts = result.Points.Where(p => double.IsFinite(p.TXi)).ToArray();
         double tMin = result.Points[0].Temperature, tMax = result.Points[^1].Temperature;
-        const double tc = TemperatureGrid.Critical;
+        const double tc = Exact.Onsager.CriticalTemperature;
         var diagonal = plot.Add.Line(tMin, tMin, tMax, tMax);
         diagonal.LegendText = "T_ξ = T_x";
         diagonal.LinePattern = LinePattern.Dotted;
@@ -102,7 +102,7 @@ public static class RescalingFigure
 
     private static void VerticalCritical(Plot plot)
     {
-        var line = plot.Add.VerticalLine(TemperatureGrid.Critical);
+        var line = plot.Add.VerticalLine(Exact.Onsager.CriticalTemperature);
         line.LineWidth = 1;
         line.Color = Colors.LightGray;
         line.LegendText = "T_c";

@@ -169,7 +169,7 @@ public static class FlowBenchmark
 
     /// <summary>The relaxed Ising energy at T_c (FFT-based; power-of-two L), else the quadratic stand-in.</summary>
     public static ILatticeEnergy DefaultEnergy(int size) => (size & (size - 1)) == 0
-        ? new RelaxedIsingEnergy(size, MonteCarlo.McmcOptions.CriticalTemperature)
+        ? new RelaxedIsingEnergy(size, Exact.Onsager.CriticalTemperature)
         : new QuadraticLatticeEnergy(size, 1.0, 0.2);
 
     /// <summary>Human-readable name of an energy for reports.</summary>

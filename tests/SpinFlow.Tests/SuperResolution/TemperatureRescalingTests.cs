@@ -8,7 +8,7 @@ namespace SpinFlow.Tests.SuperResolution;
 public sealed class RescalingRun
 {
     public const int Size = 16;
-    public static readonly double[] Grid = [2.0, 2.2, TemperatureGrid.Critical, 2.4, 2.6];
+    public static readonly double[] Grid = [2.0, 2.2, SpinFlow.Exact.Onsager.CriticalTemperature, 2.4, 2.6];
     public TemperatureRescalingResult Result { get; } =
         TemperatureRescaling.Run(new TemperatureRescalingOptions(Size, Grid, samples: 20000, thermalize: 500, seed: 7));
 
@@ -17,7 +17,7 @@ public sealed class RescalingRun
 
 public sealed class TemperatureRescalingTests(RescalingRun run) : IClassFixture<RescalingRun>
 {
-    private const double Tc = TemperatureGrid.Critical;
+    private const double Tc = SpinFlow.Exact.Onsager.CriticalTemperature;
     private const int Size = RescalingRun.Size;
 
     [Fact]
