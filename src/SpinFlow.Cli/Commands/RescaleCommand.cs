@@ -4,7 +4,7 @@ using Spectre.Console;
 using SpinFlow.Exact;
 using SpinFlow.IO;
 using SpinFlow.Reporting;
-using SpinFlow.SuperResolution;
+using SpinFlow.MonteCarlo;
 
 namespace SpinFlow.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SpinFlow.IO;
 using SpinFlow.Statistics;
-using SpinFlow.SuperResolution;
+using SpinFlow.MonteCarlo;
 
 namespace SpinFlow.Pipeline;
 

@@ -1,7 +1,7 @@
 using ScottPlot;
 using SpinFlow.Exact;
 using SpinFlow.IO;
-using SpinFlow.SuperResolution;
+using SpinFlow.MonteCarlo;
 
 namespace SpinFlow.Reporting;
 

@@ -1,8 +1,8 @@
 using SpinFlow.Exact;
 using SpinFlow.IO;
-using SpinFlow.SuperResolution;
+using SpinFlow.MonteCarlo;
 
-namespace SpinFlow.Tests.SuperResolution;
+namespace SpinFlow.Tests.MonteCarlo;
 
 /// <summary>One rescaling run at L = 16 shared by the physics tests (about a second on one core).</summary>
 public sealed class RescalingRun

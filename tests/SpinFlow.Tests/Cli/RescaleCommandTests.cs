@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SpinFlow.Tests.Cli;
 
-namespace SpinFlow.Tests.SuperResolution;
+namespace SpinFlow.Tests.Cli;
 
 public sealed class RescaleCommandTests : IDisposable
 {

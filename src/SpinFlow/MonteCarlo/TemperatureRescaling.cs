@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using SpinFlow.Exact;
 using SpinFlow.Lattice;
-using SpinFlow.MonteCarlo;
 using SpinFlow.Randomness;
 using SpinFlow.Statistics;
 
-namespace SpinFlow.SuperResolution;
+namespace SpinFlow.MonteCarlo;
 
 /// <summary>Settings of an approximate temperature rescaling run (DESIGN.md §7); validated on construction.</summary>
 public sealed record TemperatureRescalingOptions
