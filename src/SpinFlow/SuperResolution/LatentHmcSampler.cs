@@ -57,7 +57,7 @@ public sealed record LatentHmcOptions
 }
 
 /// <summary>Outcome of a latent HMC run.</summary>
-/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain.</param>
+/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain; errors the larger of Sokal's and the between-chain spread.</param>
 /// <param name="Acceptance">Acceptance record of the measured trajectories.</param>
 /// <param name="StepSize">The step size fixed after warm-up.</param>
 /// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in trajectories.</param>
@@ -84,7 +84,11 @@ public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
     double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent,
     double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null,
-    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN);
+    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN)
+{
+    /// <summary>Convergence verdict and diagnostics over the chains' measured trajectories; null when not assessed.</summary>
+    public ConvergenceReport? Convergence { get; init; }
+}
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -145,7 +149,7 @@ public sealed class LatentHmcSampler
 
     /// <summary>
     /// Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done. Chains start from
-    /// z ~ p_z, or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
+    /// independent draws z ~ p_z (every other one negated if all input magnetisations share a sign: <see cref="DispersedStarts"/>), or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
     /// warm-up it needs changes (then <see cref="LatentHmcResult.StartWeightEss"/> is NaN: the start is not a p_z draw).
     /// </summary>
     public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
@@ -158,7 +162,11 @@ public sealed class LatentHmcSampler
         bool fromPrior = start is null;
         if (start is not null && start.Length != chains * n)
             throw new ArgumentException($"a start needs {chains} × {n} values, got {start.Length}", nameof(start));
-        start ??= Prior.Draw(chains, Options.Seed ^ StartStream);
+        if (start is null)
+        {
+            start = Prior.Draw(chains, Options.Seed ^ StartStream);
+            DispersedStarts.Ensure(start, chains, Prior);
+        }
         hmc.SetPositions(start);
         var z = new double[chains * n];
         double[]? curvature = null, levelScale = null;
@@ -239,10 +247,11 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         scaled.ToOriginal(hmc.Positions, z);
-        return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
+        var (observables, convergence) = measure.Assess(Target.Model.Temperature);
+        return new LatentHmcResult(observables, hmc.Statistics, hmc.StepSize,
             measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], z,
             curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? [],
-            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN);
+            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN) { Convergence = convergence };
     }
 
     /// <summary>
