@@ -22,9 +22,15 @@ public sealed record FlowMetropolisOptions
     public ulong Seed { get; }
     /// <summary>The mixture of proposal kernels (default: cluster moves only, the original sampler).</summary>
     public FlowMetropolisMoves Moves { get; }
+    /// <summary>
+    /// When all chains' starting ξ share the sign of their magnetisation, negate every other chain's (ξ, g) so that both
+    /// signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are (the sampler before the verdict existed).
+    /// </summary>
+    public bool DispersedStarts { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1, FlowMetropolisMoves? moves = null)
+    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1, FlowMetropolisMoves? moves = null,
+        bool dispersedStarts = true)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (!(inputTemperature > 0) || double.IsInfinity(inputTemperature))
@@ -37,6 +43,7 @@ public sealed record FlowMetropolisOptions
         Steps = steps;
         Seed = seed;
         Moves = moves ?? FlowMetropolisMoves.ClusterOnly;
+        DispersedStarts = dispersedStarts;
     }
 }
 
@@ -190,7 +197,7 @@ public sealed class FlowMetropolisSampler
         var gFresh = new float[g.Length];
         start.FillGaussian(gFresh);
         for (int i = 0; i < g.Length; i++) g[i] = gFresh[i];
-        DispersedStarts.Ensure(xi, g, chains);
+        if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(xi, g, chains);
         var work = new Workspace(chains, l2, n, ng);
         Evaluate(xi, g, x, lnW, work);
 

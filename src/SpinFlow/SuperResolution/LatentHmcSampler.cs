@@ -34,9 +34,15 @@ public sealed record LatentHmcOptions
     /// s | x, sweeps, x | s, z = F⁻¹(x)); 0 for pure latent HMC. Exact for any value: the move leaves π_x invariant.
     /// </summary>
     public int SpinSweeps { get; }
+    /// <summary>
+    /// When all chains' starting draws z ~ p_z share the sign of their input magnetisation, negate every other chain's z so
+    /// that both signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are.
+    /// </summary>
+    public bool DispersedStarts { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
+        bool dispersedStarts = true)
     {
         if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
         if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
@@ -53,6 +59,7 @@ public sealed record LatentHmcOptions
         RecordChains = recordChains;
         MassPerLevel = massPerLevel;
         SpinSweeps = spinSweeps;
+        DispersedStarts = dispersedStarts;
     }
 }
 
@@ -149,7 +156,7 @@ public sealed class LatentHmcSampler
 
     /// <summary>
     /// Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done. Chains start from
-    /// independent draws z ~ p_z (every other one negated if all input magnetisations share a sign: <see cref="DispersedStarts"/>), or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
+    /// independent draws z ~ p_z (every other one negated if all input magnetisations share a sign: <see cref="LatentHmcOptions.DispersedStarts"/>), or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
     /// warm-up it needs changes (then <see cref="LatentHmcResult.StartWeightEss"/> is NaN: the start is not a p_z draw).
     /// </summary>
     public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
@@ -165,7 +172,7 @@ public sealed class LatentHmcSampler
         if (start is null)
         {
             start = Prior.Draw(chains, Options.Seed ^ StartStream);
-            DispersedStarts.Ensure(start, chains, Prior);
+            if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(start, chains, Prior);
         }
         hmc.SetPositions(start);
         var z = new double[chains * n];
