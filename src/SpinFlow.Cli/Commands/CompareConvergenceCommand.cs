@@ -102,6 +102,9 @@ public static class CompareConvergenceCommand
             cli.Out.WriteLine($"converged step: first step of the earliest block of {block} steps from which every block average agrees with the reference " +
                 $"within {ConvergenceCurve.Sigmas}σ (errors from the spread over chains and the reference's error, in quadrature; a converged curve still leaves " +
                 "the band in ~5% of blocks, so read it with the plot)");
+            // No warm-up: the averages over all steps include the approach from z ~ p_z, which the verdict judges.
+            foreach (var r in runs)
+                ObservablesTable.WriteVerdict(cli, r.Result.Convergence, $"{r.Label}, averages over all {n} steps: ");
 
             if (jsonPath is not null)
             {
@@ -117,7 +120,7 @@ public static class CompareConvergenceCommand
                     ["sigmas"] = ConvergenceCurve.Sigmas,
                     ["block_size"] = block,
                     ["reference"] = new JsonObject { ["algorithm"] = "sw", ["sweeps"] = sweeps, ["m2"] = ResultJson.Estimate(refM2) },
-                    ["curves"] = new JsonArray(runs.Select((r, i) => (JsonNode?)new JsonObject
+                    ["curves"] = new JsonArray(runs.Select((r, i) => (JsonNode?)ResultJson.AddConvergence(new JsonObject
                     {
                         ["label"] = r.Label,
                         ["flows"] = new JsonArray(r.Paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
@@ -126,7 +129,8 @@ public static class CompareConvergenceCommand
                         ["m2"] = new JsonArray(curves[i].Curve.Mean.Select(ResultJson.Number).ToArray()),
                         ["m2_error"] = new JsonArray(curves[i].Curve.Error.Select(ResultJson.Number).ToArray()),
                         ["wall_seconds"] = ResultJson.Number(r.Result.Elapsed.TotalSeconds),
-                    }).ToArray()),
+                        ["observables"] = ResultJson.Observables(r.Result.Observables, r.Result.Convergence),
+                    }, r.Result.Convergence)).ToArray()),
                 };
                 ResultJson.Save(jsonPath, node);
             }

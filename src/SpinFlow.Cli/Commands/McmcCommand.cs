@@ -107,9 +107,10 @@ public static class McmcCommand
         // A physicist's first question is whether the run agrees with what is known exactly.
         var table = ObservablesTable.Create(
             $"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}",
-            r.Observables, ExactReference.For(o.Size, o.Temperature), "sweeps");
+            r.Observables, ExactReference.For(o.Size, o.Temperature), "sweeps", r.Convergence);
         cli.Console.Write(table);
         cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
+        ObservablesTable.WriteVerdict(cli, r.Convergence);
     }
 
     private static void PrintScan(CliContext cli, IReadOnlyList<McmcResult> results)
@@ -117,15 +118,18 @@ public static class McmcCommand
         var o = results[0].Options;
         var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, {o.Sweeps} sweeps per temperature, seed {o.Seed}");
         table.AddColumn("T");
-        foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "τ(e)", "τ(m²)", "spins/ns" })
+        foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "τ(e)", "τ(m²)", "spins/ns", "converged" })
             table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         foreach (var r in results)
         {
             var b = r.Observables;
             table.AddRow(Format.Number(r.Options.Temperature, "F4"), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
                 Format.WithError(b.M2), Format.WithError(b.AbsM), Format.WithError(b.Susceptibility), Format.WithError(b.Binder),
-                Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"));
+                Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"),
+                r.Convergence is null ? "" : r.Convergence.Verdict.Converged ? "yes" : "NO");
         }
         cli.Console.Write(table);
+        foreach (var r in results.Where(r => r.Convergence is { Verdict.Converged: false }))
+            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {Format.Number(r.Options.Temperature, "F4")}: ");
     }
 }

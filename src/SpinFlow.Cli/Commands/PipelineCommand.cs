@@ -163,7 +163,7 @@ public static class PipelineCommand
     private static void Print(CliContext cli, PipelineSummary summary)
     {
         var table = new Table().Title(Markup.Escape("⟨m²⟩ and ⟨e⟩: super-resolution flow + latent HMC against Swendsen–Wang"));
-        foreach (var c in new[] { "L", "T", "⟨m²⟩ flow", "⟨m²⟩ SW", "dev σ", "⟨e⟩ flow", "⟨e⟩ exact", "acc.", "τ(m²)" })
+        foreach (var c in new[] { "L", "T", "⟨m²⟩ flow", "⟨m²⟩ SW", "dev σ", "⟨e⟩ flow", "⟨e⟩ exact", "acc.", "τ(m²)", "converged" })
             table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         foreach (var g in summary.Results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
         {
@@ -171,9 +171,11 @@ public static class PipelineCommand
             var e = g.First(e => e.Observable == "energy");
             table.AddRow(g.Key.Size.ToString(), Format.Number(g.Key.Temperature, "F4"), Format.WithError(m2.Flow), Format.WithError(m2.Reference),
                 Format.Number(m2.DeviationSigma, "+0.0;-0.0"), Format.WithError(e.Flow), Format.Number(e.Exact, "F5"),
-                Format.Number(m2.Acceptance, "F2"), Format.Number(m2.TauInt, "F1"));
+                Format.Number(m2.Acceptance, "F2"), Format.Number(m2.TauInt, "F1"), m2.Converged switch { true => "yes", false => "NO", null => "?" });
         }
         cli.Console.Write(table);
+        foreach (var m2 in summary.Results.Entries.Where(e => e.Observable == "m2" && e.Converged == false).OrderBy(e => e.Size).ThenBy(e => e.Temperature))
+            cli.Out.WriteLine($"L = {m2.Size}, T = {Format.Number(m2.Temperature, "F4")}: not converged: {string.Join("; ", m2.Warnings ?? [])}; do not use these error bars");
         cli.Out.WriteLine($"{summary.Executed.Count} stages run, {summary.Skipped.Count} already done; wall time {Format.Number(summary.Elapsed.TotalSeconds, "F1")} s");
         if (summary.Redone.Count > 0)
             cli.Out.WriteLine($"run again because files they had written were gone: {string.Join(", ", summary.Redone)}");

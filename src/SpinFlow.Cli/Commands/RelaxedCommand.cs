@@ -122,7 +122,7 @@ public static class RelaxedCommand
         var table = ObservablesTable.Create(
             $"relaxed {RelaxedSamplerNames.Name(o.Sampler)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, c = {Format.Number(r.Shift, "G6")}, " +
             $"{o.Samples} samples from {o.Chains} chains, seed {o.Seed}",
-            obs, ExactReference.For(o.Size, o.Temperature), unit);
+            obs, ExactReference.For(o.Size, o.Temperature), unit, r.Convergence);
         cli.Console.Write(table);
         if (r.Acceptance is { } a)
             cli.Out.WriteLine($"HMC: acceptance {Format.Number(a.AcceptanceRate, "F3")} (mean probability {Format.Number(a.MeanAcceptanceProbability, "F3")}), " +
@@ -130,5 +130,6 @@ public static class RelaxedCommand
         if (lnZx is double z) cli.Out.WriteLine($"exact ln Z_x / N = {Format.Number(z, "F10")}");
         cli.Out.WriteLine($"speed: {Format.Number(r.SecondsPerStep * 1e3, "G4")} ms per step of all chains, " +
             $"{Format.Number(r.SecondsPerIndependentSample * 1e3, "G4")} ms per independent m² sample; wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
+        ObservablesTable.WriteVerdict(cli, r.Convergence);
     }
 }

@@ -136,7 +136,7 @@ public static class SampleCommand
                 var res = cli.WithProgress(description, progress => sampler.Run(progress));
                 r = new Outcome(res.Observables, res.Acceptance.AcceptanceRate, res.StepSize, res.StartWeightEss, res.TauEnergy, res.TauM2,
                     res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null, LevelScale: res.LevelScale,
-                    SpinSweeps: parse.GetValue(spinSweeps), SpinAcceptance: res.SpinAcceptance, SpinRoundTrip: res.SpinMoveRoundTrip);
+                    SpinSweeps: parse.GetValue(spinSweeps), SpinAcceptance: res.SpinAcceptance, SpinRoundTrip: res.SpinMoveRoundTrip, Convergence: res.Convergence);
             }
             else
             {
@@ -147,7 +147,7 @@ public static class SampleCommand
                     inputShift: txi is null ? data.Metadata.Shift : null);
                 var res = cli.WithProgress(description, progress => sampler.Run(progress));
                 r = new Outcome(res.Observables, res.AcceptanceRate, null, res.WeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT, moves, res.MoveAcceptances);
+                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT, moves, res.MoveAcceptances, Convergence: res.Convergence);
             }
 
             double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
@@ -168,7 +168,7 @@ public static class SampleCommand
     private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
         AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature,
         FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null, double[]? LevelScale = null,
-        int SpinSweeps = 0, double SpinAcceptance = double.NaN, double SpinRoundTrip = double.NaN);
+        int SpinSweeps = 0, double SpinAcceptance = double.NaN, double SpinRoundTrip = double.NaN, ConvergenceReport? Convergence = null);
 
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
@@ -227,7 +227,7 @@ public static class SampleCommand
         cli.Out.WriteLine($"flows: {setup.Description}");
         var table = ObservablesTable.Create(
             $"sample {kind}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
-            r.Observables, ExactReference.For(size, tx), unit);
+            r.Observables, ExactReference.For(size, tx), unit, r.Convergence);
         cli.Console.Write(table);
         if (kind == LatentHmc)
         {
@@ -258,6 +258,7 @@ public static class SampleCommand
             (r.TauM2.Reliable && r.TauEnergy.Reliable ? "" : " (window not reached: run longer)"));
         cli.Out.WriteLine($"wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s; cost per effective m² sample {Format.Number(cost * 1e3, "G4")} ms " +
             "(wall time × 2τ_int(m²) / (samples × chains))");
+        ObservablesTable.WriteVerdict(cli, r.Convergence);
     }
 
     private static JsonObject TraceJson(string kind, int size, double tx, int warmup, double[] m2)
@@ -282,7 +283,7 @@ public static class SampleCommand
         };
     }
 
-    private static JsonObject ResultNode(string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, string[] paths) => new()
+    private static JsonObject ResultNode(string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, string[] paths) => ResultJson.AddConvergence(new()
     {
         ["size"] = size,
         ["temperature"] = tx,
@@ -292,7 +293,7 @@ public static class SampleCommand
         ["warmup"] = w,
         ["seed"] = seed,
         ["measurements"] = (long)n * c,
-        ["observables"] = ResultJson.Observables(r.Observables),
+        ["observables"] = ResultJson.Observables(r.Observables, r.Convergence),
         ["acceptance"] = ResultJson.Number(r.Acceptance),
         ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
         ["level_scale"] = r.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
@@ -314,5 +315,5 @@ public static class SampleCommand
         ["seconds_per_effective_sample"] = ResultJson.Number(cost),
         ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
         ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
-    };
+    }, r.Convergence);
 }

@@ -8,7 +8,8 @@ public static class RelaxedJson
 {
     /// <summary>
     /// One run: size, temperature, shift, sampler, samples, chains, thermalize, measure_every, seed,
-    /// observables (improved estimators, τ in steps of one chain), timing, and for naive-hmc
+    /// observables (improved estimators, τ in steps of one chain; each with "ess" and "r_hat"), timing, the verdict
+    /// ("converged", "warnings", "r_hat_basis"), and for naive-hmc
     /// "acceptance" (fraction of accepted trajectories), "acceptance_probability", "step_size", "hmc_steps".
     /// <paramref name="lnZxPerSite"/> (exact ln Z_x / N) is written when known.
     /// </summary>
@@ -27,7 +28,7 @@ public static class RelaxedJson
             ["measure_every"] = o.MeasureEvery,
             ["seed"] = o.Seed,
             ["measurements"] = r.Energy.Length,
-            ["observables"] = ResultJson.Observables(r.Observables),
+            ["observables"] = ResultJson.Observables(r.Observables, r.Convergence),
         };
         if (r.Acceptance is { } a)
         {
@@ -41,6 +42,6 @@ public static class RelaxedJson
         node["seconds_per_step"] = ResultJson.Number(r.SecondsPerStep);
         node["seconds_per_independent_sample"] = ResultJson.Number(r.SecondsPerIndependentSample);
         node["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds);
-        return node;
+        return ResultJson.AddConvergence(node, r.Convergence);
     }
 }

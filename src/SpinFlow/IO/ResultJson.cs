@@ -18,19 +18,49 @@ public static class ResultJson
         ["tau"] = Number(e.Tau),
     };
 
-    /// <summary>The "observables" object: energy, m2, abs_m, specific_heat, susceptibility, binder.</summary>
-    public static JsonObject Observables(IsingObservables o) => new()
+    /// <summary>
+    /// The "observables" object: energy, m2, abs_m, specific_heat, susceptibility, binder; with
+    /// <paramref name="convergence"/> each also gets "ess" and "r_hat".
+    /// </summary>
+    public static JsonObject Observables(IsingObservables o, ConvergenceReport? convergence = null)
     {
-        ["energy"] = Estimate(o.Energy),
-        ["m2"] = Estimate(o.M2),
-        ["abs_m"] = Estimate(o.AbsM),
-        ["specific_heat"] = Estimate(o.SpecificHeat),
-        ["susceptibility"] = Estimate(o.Susceptibility),
-        ["binder"] = Estimate(o.Binder),
-    };
+        var d = convergence?.Observables;
+        JsonObject E(Estimate e, ObservableConvergence? c)
+        {
+            var node = Estimate(e);
+            if (c is { } x)
+            {
+                node["ess"] = Number(x.Ess);
+                node["r_hat"] = Number(x.RHat);
+            }
+            return node;
+        }
+        return new()
+        {
+            ["energy"] = E(o.Energy, d?.Energy),
+            ["m2"] = E(o.M2, d?.M2),
+            ["abs_m"] = E(o.AbsM, d?.AbsM),
+            ["specific_heat"] = E(o.SpecificHeat, d?.SpecificHeat),
+            ["susceptibility"] = E(o.Susceptibility, d?.Susceptibility),
+            ["binder"] = E(o.Binder, d?.Binder),
+        };
+    }
+
+    /// <summary>The verdict's reasons as a JSON array of strings (empty when converged).</summary>
+    public static JsonArray Warnings(ConvergenceVerdict verdict) => new(verdict.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray());
+
+    /// <summary>Adds "converged", "warnings" and "r_hat_basis" to <paramref name="node"/> (nothing when <paramref name="convergence"/> is null).</summary>
+    public static JsonObject AddConvergence(JsonObject node, ConvergenceReport? convergence)
+    {
+        if (convergence is null) return node;
+        node["converged"] = convergence.Verdict.Converged;
+        node["warnings"] = Warnings(convergence.Verdict);
+        node["r_hat_basis"] = convergence.RHatBasis;
+        return node;
+    }
 
     /// <summary>One reference Monte Carlo run in the shape documented for <c>spinflow mcmc --json</c>.</summary>
-    public static JsonObject Mcmc(McmcResult r) => new()
+    public static JsonObject Mcmc(McmcResult r) => AddConvergence(new()
     {
         ["size"] = r.Options.Size,
         ["temperature"] = r.Options.Temperature,
@@ -40,10 +70,10 @@ public static class ResultJson
         ["measure_every"] = r.Options.MeasureEvery,
         ["seed"] = r.Options.Seed,
         ["measurements"] = r.Energy.Length,
-        ["observables"] = Observables(r.Observables),
+        ["observables"] = Observables(r.Observables, r.Convergence),
         ["spin_updates_per_ns"] = Number(r.SpinUpdatesPerNs),
         ["wall_seconds"] = Number(r.Elapsed.TotalSeconds),
-    };
+    }, r.Convergence);
 
     /// <summary>Serialises with indentation.</summary>
     public static string ToText(JsonNode node) => node.ToJsonString(Indented) + "\n";

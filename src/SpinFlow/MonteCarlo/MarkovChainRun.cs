@@ -12,7 +12,11 @@ namespace SpinFlow.MonteCarlo;
 /// <param name="SpinUpdatesPerNs">Speed of the sampler over the measured sweeps (time inside the updates only).</param>
 /// <param name="Elapsed">Wall time of the whole run, thermalisation included.</param>
 public sealed record McmcResult(McmcOptions Options, IsingObservables Observables, double[] Energy, double[] Magnetization,
-    double SpinUpdatesPerNs, TimeSpan Elapsed);
+    double SpinUpdatesPerNs, TimeSpan Elapsed)
+{
+    /// <summary>Convergence verdict and diagnostics (one chain: R̂ over segments of it); null when not assessed.</summary>
+    public ConvergenceReport? Convergence { get; init; }
+}
 
 /// <summary>Runs one Markov chain in spin space: thermalise, sweep, measure, analyse.</summary>
 public static class MarkovChainRun
@@ -61,9 +65,12 @@ public static class MarkovChainRun
         }
         double sweepNs = sweepTicks * (1e9 / Stopwatch.Frequency);
         double speed = (sampler.SpinUpdates - updates0) / Math.Max(1.0, sweepNs);
-        var obs = IsingObservables.Analyze(energy, magnetization, options.Size * options.Size, options.Temperature);
+        int sites = options.Size * options.Size;
+        var obs = IsingObservables.Analyze(energy, magnetization, sites, options.Temperature);
+        // One chain: no between-chain error, so the observables stay as analysed; R̂ compares segments of the chain.
+        var (_, convergence) = ConvergenceDiagnostics.Assess(obs, MomentChains.OfOneChain(energy, magnetization), sites, options.Temperature);
         progress?.Report(1.0);
-        return new McmcResult(options, InSweeps(obs, options.MeasureEvery), energy, magnetization, speed, total.Elapsed);
+        return new McmcResult(options, InSweeps(obs, options.MeasureEvery), energy, magnetization, speed, total.Elapsed) { Convergence = convergence };
     }
 
     // τ is measured in measurements; users compare algorithms per sweep.

@@ -88,20 +88,33 @@ public static class PipelineReport
             "the larger of Sokal's (τ_int of the chain-averaged series) and the spread of the per-chain " +
             "means (chains are independent, so the latter also sees chains that stay near their start). A warm-up that is too short for the chains to " +
             "forget z ~ p_z shows up as a deviation, not as a smaller error; the drift column compares ⟨m²⟩ of the second half of the " +
-            "measured trajectories with the first half (|drift| ≳ 3σ: the chains were still moving, so the error bar understates the uncertainty).").AppendLine();
+            "measured trajectories with the first half (|drift| ≳ 3σ: the chains were still moving, so the error bar understates the uncertainty). " +
+            $"The converged column is each sampling stage's verdict: **no** when split-R̂ over the chains exceeds {ConvergenceDiagnostics.MaxRHat}, " +
+            $"|drift| exceeds {ConvergenceDiagnostics.MaxDriftSigma}σ, the effective sample size is below {ConvergenceDiagnostics.MinEss} or Sokal's window was not reached " +
+            "(any of ⟨e⟩, ⟨m²⟩, ⟨|m|⟩); the reasons are listed below the table.").AppendLine();
 
         md.AppendLine("## ⟨m²⟩ and ⟨e⟩ per size and temperature").AppendLine();
-        md.AppendLine("| L | T | ⟨m²⟩ flow | ⟨m²⟩ SW | dev (σ) | ⟨e⟩ flow | ⟨e⟩ SW | ⟨e⟩ exact | dev (σ) | acceptance | τ_int(m²) | drift (σ) | wall (s) |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| L | T | ⟨m²⟩ flow | ⟨m²⟩ SW | dev (σ) | ⟨e⟩ flow | ⟨e⟩ SW | ⟨e⟩ exact | dev (σ) | acceptance | τ_int(m²) | drift (σ) | wall (s) | converged |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var g in results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
         {
             var m2 = g.First(e => e.Observable == "m2");
             var e = g.First(e => e.Observable == "energy");
             md.AppendLine(Inv, $"| {g.Key.Size} | {g.Key.Temperature:F4} | {Pm(m2.Flow)} | {Pm(m2.Reference)} | {Sigma(m2.DeviationSigma)} | " +
-                $"{Pm(e.Flow)} | {Pm(e.Reference)} | {e.Exact:F6} | {Sigma(e.DeviationSigma)} | {m2.Acceptance:F3} | {m2.TauInt:F1} | {Sigma(m2.DriftSigma)} | {m2.Seconds:F1} |");
+                $"{Pm(e.Flow)} | {Pm(e.Reference)} | {e.Exact:F6} | {Sigma(e.DeviationSigma)} | {m2.Acceptance:F3} | {m2.TauInt:F1} | {Sigma(m2.DriftSigma)} | {m2.Seconds:F1} | {Converged(m2.Converged)} |");
         }
-        if (results.Entries.Count == 0) md.AppendLine("| – | no sampling stage finished yet | | | | | | | | | | |");
+        if (results.Entries.Count == 0) md.AppendLine("| – | no sampling stage finished yet | | | | | | | | | | | |");
         md.AppendLine();
+        var unconverged = results.Entries.Where(e => e.Observable == "m2" && e.Converged == false).OrderBy(e => e.Size).ThenBy(e => e.Temperature).ToArray();
+        if (unconverged.Length > 0)
+        {
+            md.AppendLine("**Not converged** (do not use these error bars; rows marked **no** above):").AppendLine();
+            foreach (var u in unconverged)
+                md.AppendLine(Inv, $"- L = {u.Size}, T = {u.Temperature:F4}: {string.Join("; ", u.Warnings ?? [])}");
+            md.AppendLine();
+        }
+        if (results.Entries.Any(e => e.Converged is null))
+            md.AppendLine("Rows marked ? come from stage records written before the convergence verdict existed.").AppendLine();
         var dev = results.Entries.Where(e => e.Observable == "m2" && Math.Abs(e.DeviationSigma) > 2).ToArray();
         md.AppendLine(dev.Length == 0
             ? "Every ⟨m²⟩ agrees with Swendsen–Wang within 2σ (combined)."
@@ -130,6 +143,8 @@ public static class PipelineReport
         md.AppendLine("- `flows/*.ckpt` (trained flows), `data/*.h5` (inputs ξ and generated configurations), `stages/*.json` (one record per finished stage; `--resume` skips those).");
         return md.ToString();
     }
+
+    private static string Converged(bool? c) => c switch { true => "yes", false => "**no**", null => "?" };
 
     private static string Pm(Estimate e) => double.IsFinite(e.Mean) ? string.Create(Inv, $"{e.Mean:F5} ± {e.Error:F5}") : "–";
 

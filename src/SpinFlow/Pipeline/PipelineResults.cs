@@ -17,8 +17,13 @@ namespace SpinFlow.Pipeline;
 /// <param name="TauInt">τ_int of the observable's chain-averaged series, in trajectories.</param>
 /// <param name="Seconds">Wall time of the sampling stage.</param>
 /// <param name="DriftSigma">⟨m²⟩ of the second half of the measured trajectories minus the first half, in combined σ: large values mean the chains had not forgotten their start.</param>
+/// <param name="Converged">The sampling stage's convergence verdict; null when unknown (records from before the verdict existed).</param>
+/// <param name="Warnings">The verdict's reasons (empty when converged or unknown).</param>
+/// <param name="Ess">Effective sample size behind the flow's error bar (NaN when unknown).</param>
+/// <param name="RHat">Split-R̂ of the observable over the chains (NaN when unknown).</param>
 public sealed record PipelineEntry(int Size, int Level, double Temperature, string Observable, Estimate Flow, Estimate Reference,
-    double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds, double DriftSigma = double.NaN);
+    double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds, double DriftSigma = double.NaN,
+    bool? Converged = null, IReadOnlyList<string>? Warnings = null, double Ess = double.NaN, double RHat = double.NaN);
 
 /// <summary>
 /// ⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice); <paramref name="Rung"/> k
@@ -108,10 +113,15 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 // Records from before the energy's between-chain error existed have none (NaN): Sokal's stays.
                 double betweenE = PipelineJson.Double(s["energy_between_chain_error"]);
                 if (betweenE > e.Error) e = e with { Error = betweenE };
+                // Records from before the convergence verdict existed have none: unknown, not converged.
+                bool? converged = Verdict(s["converged"]);
+                var warnings = WarningsOf(s["warnings"]);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
-                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"])));
+                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"]),
+                    converged, warnings, PipelineJson.Double(obs["m2"]!["ess"]), PipelineJson.Double(obs["m2"]!["r_hat"])));
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, PipelineJson.Double(s["exact_energy"]), e.DeviationSigma(refE.Mean, refE.Error),
-                    acceptance, PipelineJson.Double(s["tau_int"]!["energy"]), seconds));
+                    acceptance, PipelineJson.Double(s["tau_int"]!["energy"]), seconds,
+                    Converged: converged, Warnings: warnings, Ess: PipelineJson.Double(obs["energy"]!["ess"]), RHat: PipelineJson.Double(obs["energy"]!["r_hat"])));
             }
         }
 
@@ -145,6 +155,10 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["tau_int"] = ResultJson.Number(e.TauInt),
             ["wall_seconds"] = ResultJson.Number(e.Seconds),
             ["drift_sigma"] = ResultJson.Number(e.DriftSigma),
+            ["converged"] = e.Converged,
+            ["warnings"] = new JsonArray((e.Warnings ?? []).Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+            ["ess"] = ResultJson.Number(e.Ess),
+            ["r_hat"] = ResultJson.Number(e.RHat),
         }).ToArray()),
         ["inputs"] = new JsonArray(Inputs.Select(i => (JsonNode?)new JsonObject
         {
@@ -187,7 +201,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var entries = node["entries"]!.AsArray().Select(e => new PipelineEntry((int)PipelineJson.Double(e!["size"]), (int)PipelineJson.Double(e["level"]),
             PipelineJson.Double(e["temperature"]), e["observable"]!.GetValue<string>(), PipelineJson.EstimateOf(e["flow"]), PipelineJson.EstimateOf(e["reference"]),
             PipelineJson.Double(e["exact"]), PipelineJson.Double(e["deviation_sigma"]), PipelineJson.Double(e["acceptance"]), PipelineJson.Double(e["tau_int"]),
-            PipelineJson.Double(e["wall_seconds"]), PipelineJson.Double(e["drift_sigma"]))).ToArray();
+            PipelineJson.Double(e["wall_seconds"]), PipelineJson.Double(e["drift_sigma"]),
+            Verdict(e["converged"]), WarningsOf(e["warnings"]), PipelineJson.Double(e["ess"]), PipelineJson.Double(e["r_hat"]))).ToArray();
         var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(PipelineJson.Double(i!["temperature"]), PipelineJson.Double(i["t_xi"]),
             (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]), i["rung"] is null ? 1 : (int)PipelineJson.Double(i["rung"]))).ToArray();
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),
@@ -200,4 +215,11 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             PipelineJson.Double(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();
         return new PipelineResults(entries, inputs, curves, traces, training, stages);
     }
+
+    /// <summary>True or false as recorded; null when absent or not a boolean.</summary>
+    private static bool? Verdict(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue(out bool b) ? b : null;
+
+    private static string[] WarningsOf(JsonNode? node) =>
+        node is JsonArray a ? a.Select(w => w is JsonValue v && v.TryGetValue(out string? s) ? s : null).OfType<string>().ToArray() : [];
 }

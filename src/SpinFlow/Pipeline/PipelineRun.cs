@@ -6,6 +6,7 @@ using SpinFlow.Hmc;
 using SpinFlow.IO;
 using SpinFlow.MonteCarlo;
 using SpinFlow.Relaxation;
+using SpinFlow.Statistics;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
 
@@ -396,9 +397,9 @@ public static class PipelineRun
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
-        double chainError = BetweenChainError(r.ChainM2Trace, o.Chains, trajectories);
-        var first = Statistics.TimeSeries.Analyze(measured[..(measured.Length / 2)]);
-        var second = Statistics.TimeSeries.Analyze(measured[(measured.Length / 2)..]);
+        double chainError = ConvergenceDiagnostics.BetweenChainError(r.ChainM2Trace, o.Chains, trajectories);
+        double drift = ConvergenceDiagnostics.DriftSigma(measured);
+        var convergence = r.Convergence!;
         // Per-step errors from the spread over the independent chains, for the convergence figure.
         var reference = ReferenceM2(run, size, t);
         var curve = ConvergenceCurve.Analyze(r.ChainM2Trace, o.Chains, reference, Math.Max(1, r.M2Trace.Length / 25));
@@ -423,10 +424,12 @@ public static class PipelineRun
             ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
             ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
-            ["drift_sigma"] = ResultJson.Number(second.DeviationSigma(first.Mean, first.Error)),
+            ["drift_sigma"] = ResultJson.Number(drift),
             ["m2_between_chain_error"] = ResultJson.Number(chainError),
-            ["energy_between_chain_error"] = ResultJson.Number(BetweenChainError(r.ChainEnergyTrace!, o.Chains, trajectories)),
-            ["observables"] = ResultJson.Observables(r.Observables),
+            ["energy_between_chain_error"] = ResultJson.Number(ConvergenceDiagnostics.BetweenChainError(r.ChainEnergyTrace!, o.Chains, trajectories)),
+            ["observables"] = ResultJson.Observables(r.Observables, convergence),
+            ["converged"] = convergence.Verdict.Converged,
+            ["warnings"] = ResultJson.Warnings(convergence.Verdict),
             ["exact_energy"] = exact.Energy,
             ["samples"] = Path.GetRelativePath(run.Root, samplesPath),
             ["m2_trace"] = ResultJson.Numbers(curve.Mean),
@@ -455,23 +458,8 @@ public static class PipelineRun
         return start;
     }
 
-    /// <summary>
-    /// Standard error of ⟨m²⟩ from the spread of the per-chain means over the measured trajectories: the chains are
-    /// independent, so this is honest even when a slow mode keeps each chain near its start, which Sokal's τ_int of the
-    /// chain-averaged series cannot see.
-    /// </summary>
-    private static double BetweenChainError(double[] chainTrace, int chains, int measured)
-    {
-        if (chains < 2) return double.NaN;
-        int steps = chainTrace.Length / chains;
-        var means = new double[chains];
-        for (int t = steps - measured; t < steps; t++)
-            for (int c = 0; c < chains; c++) means[c] += chainTrace[t * chains + c] / measured;
-        return Math.Sqrt(Statistics.TimeSeries.Variance(means) / chains);
-    }
-
     /// <summary>The Swendsen–Wang ⟨m²⟩ at (size, T) from the finished reference stage.</summary>
-    private static Statistics.Estimate ReferenceM2(RunFolder run, int size, double t)
+    private static Estimate ReferenceM2(RunFolder run, int size, double t)
     {
         foreach (var p in run.Load(ReferenceStage(size))["points"]!.AsArray())
             if (PipelineJson.Double(p!["temperature"]) == t) return PipelineJson.EstimateOf(p["observables"]!["m2"]);

@@ -68,6 +68,9 @@ public sealed record RelaxedOptions
 public sealed record RelaxedResult(RelaxedOptions Options, double Shift, IsingObservables Observables, double[] Energy, double[] M2,
     HmcStatistics? Acceptance, double? StepSize, TimeSpan Elapsed, TimeSpan MeasuredElapsed, long StepsPerChain)
 {
+    /// <summary>Convergence verdict and diagnostics over the chains; null when not assessed.</summary>
+    public ConvergenceReport? Convergence { get; init; }
+
     /// <summary>Wall seconds per step of all chains together.</summary>
     public double SecondsPerStep => MeasuredElapsed.TotalSeconds / Math.Max(1, StepsPerChain);
 
@@ -184,10 +187,12 @@ public static class RelaxedRun
         measured.Stop();
 
         var obs = IsingObservables.FromMoments(e, e2, m2, am, m4, n, options.Temperature);
+        // The chains start from independent random configurations; errors become the larger of Sokal's and the between-chain spread.
+        var (assessed, convergence) = ConvergenceDiagnostics.Assess(obs, MomentChains.OfBackToBack(e, e2, m2, am, m4, counts), n, options.Temperature);
         progress?.Report(1.0);
         double? stepSize = sampler is NaiveHmcSampler h ? h.Hmc.StepSize : null;
-        return new RelaxedResult(options, model.Shift, InSteps(obs, options.MeasureEvery), e, m2, sampler.Acceptance, stepSize,
-            total.Elapsed, measured.Elapsed, measuredSteps);
+        return new RelaxedResult(options, model.Shift, InSteps(assessed, options.MeasureEvery), e, m2, sampler.Acceptance, stepSize,
+            total.Elapsed, measured.Elapsed, measuredSteps) { Convergence = convergence };
     }
 
     // τ comes out in measurements; users compare samplers per step of one chain.

@@ -19,6 +19,8 @@ internal sealed class ChainAverages
     private readonly double[] _x, _scratch;
     private readonly Xoshiro256[] _rngs;
     private readonly List<double> _e = [], _e2 = [], _m2 = [], _absM = [], _m4 = [];
+    // Every chain's moments, step-major, for the convergence checks.
+    private readonly List<double> _ce = [], _ce2 = [], _cm2 = [], _cabsM = [], _cm4 = [];
     private readonly List<double>? _chainM2, _chainEnergy;
 
     /// <param name="size">Lattice side.</param>
@@ -48,6 +50,11 @@ internal sealed class ChainAverages
         {
             System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(x.Slice(c * n, n), _x);
             var r = ImprovedEstimators.Measure(_x, _size, _scratch, _rngs[c]);
+            _ce.Add(r.Energy);
+            _ce2.Add(r.Energy2);
+            _cm2.Add(r.M2);
+            _cabsM.Add(r.AbsM);
+            _cm4.Add(r.M4);
             e += r.Energy;
             e2 += r.Energy2;
             m2 += r.M2;
@@ -66,6 +73,13 @@ internal sealed class ChainAverages
 
     public IsingObservables Analyze(double temperature) =>
         IsingObservables.FromMoments(_e.ToArray(), _e2.ToArray(), _m2.ToArray(), _absM.ToArray(), _m4.ToArray(), _size * _size, temperature);
+
+    /// <summary>
+    /// <see cref="Analyze"/> checked against the per-chain series: errors raised to the between-chain error where that is
+    /// larger, and the convergence report (split-R̂ over the chains, ESS, drift, Sokal's window).
+    /// </summary>
+    public (IsingObservables Observables, ConvergenceReport Report) Assess(double temperature) =>
+        ConvergenceDiagnostics.Assess(Analyze(temperature), MomentChains.OfStepMajor(_ce, _ce2, _cm2, _cabsM, _cm4, _chains), _size * _size, temperature);
 
     public AutocorrelationTime TauEnergy => Autocorrelation.IntegratedTime(_e.ToArray());
 

@@ -22,9 +22,15 @@ public sealed record FlowMetropolisOptions
     public ulong Seed { get; }
     /// <summary>The mixture of proposal kernels (default: cluster moves only, the original sampler).</summary>
     public FlowMetropolisMoves Moves { get; }
+    /// <summary>
+    /// When all chains' starting ξ share the sign of their magnetisation, negate every other chain's (ξ, g) so that both
+    /// signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are (the sampler before the verdict existed).
+    /// </summary>
+    public bool DispersedStarts { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1, FlowMetropolisMoves? moves = null)
+    public FlowMetropolisOptions(int chains, double inputTemperature, int warmUp, int steps, ulong seed = 1, FlowMetropolisMoves? moves = null,
+        bool dispersedStarts = true)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (!(inputTemperature > 0) || double.IsInfinity(inputTemperature))
@@ -37,11 +43,12 @@ public sealed record FlowMetropolisOptions
         Steps = steps;
         Seed = seed;
         Moves = moves ?? FlowMetropolisMoves.ClusterOnly;
+        DispersedStarts = dispersedStarts;
     }
 }
 
 /// <summary>Outcome of a flow Metropolis run.</summary>
-/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in steps of one chain.</param>
+/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in steps of one chain; errors the larger of Sokal's and the between-chain spread.</param>
 /// <param name="AcceptanceRate">Fraction of measured-phase proposals accepted (all kernels).</param>
 /// <param name="WeightEss">Importance-weight ESS per proposal, (Σw)² / (n Σw²) over the measured cluster proposals (1 for a perfect flow; NaN without cluster moves).</param>
 /// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in steps.</param>
@@ -54,7 +61,14 @@ public sealed record FlowMetropolisOptions
 /// <param name="MoveAcceptances">Measured proposals and acceptances per kernel, indexed by <see cref="FlowMetropolisMove"/>.</param>
 public sealed record FlowMetropolisResult(IsingObservables Observables, double AcceptanceRate, double WeightEss,
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed,
-    float[] FinalConfigurations, IReadOnlyList<MoveAcceptance> MoveAcceptances);
+    float[] FinalConfigurations, IReadOnlyList<MoveAcceptance> MoveAcceptances)
+{
+    /// <summary>
+    /// Convergence verdict and diagnostics over the chains' measured steps, with the sampler's own check added: weight ESS
+    /// times cluster proposals below <see cref="FlowMetropolisSampler.MinEffectiveProposals"/>. Null when not assessed.
+    /// </summary>
+    public ConvergenceReport? Convergence { get; init; }
+}
 
 /// <summary>
 /// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis on the latent z = (ξ, g) (DESIGN.md §8): each
@@ -108,6 +122,9 @@ public sealed record FlowMetropolisResult(IsingObservables Observables, double A
 /// </remarks>
 public sealed class FlowMetropolisSampler
 {
+    /// <summary>Fewest effective cluster proposals (weight ESS × proposals) for the run to count as converged.</summary>
+    public const double MinEffectiveProposals = 100;
+
     private const ulong StartStream = 0x7374617274UL, ChainStream = 0x636861696EUL, SwStream = 0x7377UL, MoveStream = 0x6D6F7665UL, MeasureStream = 0x6D65617375726531UL;
 
     /// <summary>The flow F (generation direction).</summary>
@@ -180,6 +197,7 @@ public sealed class FlowMetropolisSampler
         var gFresh = new float[g.Length];
         start.FillGaussian(gFresh);
         for (int i = 0; i < g.Length; i++) g[i] = gFresh[i];
+        if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(xi, g, chains);
         var work = new Workspace(chains, l2, n, ng);
         Evaluate(xi, g, x, lnW, work);
 
@@ -244,10 +262,17 @@ public sealed class FlowMetropolisSampler
             progress?.Report((t + 1.0) / total);
         }
         var byMove = Enum.GetValues<FlowMetropolisMove>().Select(m => new MoveAcceptance(m, proposedBy[(int)m], acceptedBy[(int)m])).ToArray();
-        return new FlowMetropolisResult(measure.Analyze(OutputModel.Temperature), (double)accepted / proposals,
-            WeightEss(proposalLnW), measure.TauEnergy, measure.TauM2, trace.ToArray(),
+        var (observables, convergence) = measure.Assess(OutputModel.Temperature);
+        double weightEss = WeightEss(proposalLnW);
+        // Heavy weights: a chain that reaches a rare high-weight state stays there longer than the run can show.
+        double effective = weightEss * proposalLnW.Count;
+        if (proposalLnW.Count > 0 && !(effective >= MinEffectiveProposals))
+            convergence = convergence.WithWarnings([$"flow importance-weight ESS × cluster proposals = {effective.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} " +
+                $"< {MinEffectiveProposals} (the flow rarely proposes what π_x weighs: τ_int and error bars are likely underestimated)"]);
+        return new FlowMetropolisResult(observables, (double)accepted / proposals,
+            weightEss, measure.TauEnergy, measure.TauM2, trace.ToArray(),
             proposalEnergy.Count == 0 ? double.NaN : proposalEnergy.Average(),
-            proposalLnW.Count == 0 ? double.NaN : WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x, byMove);
+            proposalLnW.Count == 0 ? double.NaN : WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x, byMove) { Convergence = convergence };
     }
 
     // Draws z′ = (ξ′, g′) for every chain with its kernel. Per chain the draws come from its own stream in a fixed

@@ -34,9 +34,15 @@ public sealed record LatentHmcOptions
     /// s | x, sweeps, x | s, z = F⁻¹(x)); 0 for pure latent HMC. Exact for any value: the move leaves π_x invariant.
     /// </summary>
     public int SpinSweeps { get; }
+    /// <summary>
+    /// When all chains' starting draws z ~ p_z share the sign of their input magnetisation, negate every other chain's z so
+    /// that both signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are.
+    /// </summary>
+    public bool DispersedStarts { get; }
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
-    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0)
+    public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
+        bool dispersedStarts = true)
     {
         if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
         if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
@@ -53,11 +59,12 @@ public sealed record LatentHmcOptions
         RecordChains = recordChains;
         MassPerLevel = massPerLevel;
         SpinSweeps = spinSweeps;
+        DispersedStarts = dispersedStarts;
     }
 }
 
 /// <summary>Outcome of a latent HMC run.</summary>
-/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain.</param>
+/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain; errors the larger of Sokal's and the between-chain spread.</param>
 /// <param name="Acceptance">Acceptance record of the measured trajectories.</param>
 /// <param name="StepSize">The step size fixed after warm-up.</param>
 /// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in trajectories.</param>
@@ -84,7 +91,11 @@ public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics
     AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
     double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent,
     double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null,
-    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN);
+    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN)
+{
+    /// <summary>Convergence verdict and diagnostics over the chains' measured trajectories; null when not assessed.</summary>
+    public ConvergenceReport? Convergence { get; init; }
+}
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -145,7 +156,7 @@ public sealed class LatentHmcSampler
 
     /// <summary>
     /// Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done. Chains start from
-    /// z ~ p_z, or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
+    /// independent draws z ~ p_z (every other one negated if all input magnetisations share a sign: <see cref="LatentHmcOptions.DispersedStarts"/>), or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
     /// warm-up it needs changes (then <see cref="LatentHmcResult.StartWeightEss"/> is NaN: the start is not a p_z draw).
     /// </summary>
     public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
@@ -158,7 +169,11 @@ public sealed class LatentHmcSampler
         bool fromPrior = start is null;
         if (start is not null && start.Length != chains * n)
             throw new ArgumentException($"a start needs {chains} × {n} values, got {start.Length}", nameof(start));
-        start ??= Prior.Draw(chains, Options.Seed ^ StartStream);
+        if (start is null)
+        {
+            start = Prior.Draw(chains, Options.Seed ^ StartStream);
+            if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(start, chains, Prior);
+        }
         hmc.SetPositions(start);
         var z = new double[chains * n];
         double[]? curvature = null, levelScale = null;
@@ -239,10 +254,11 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         scaled.ToOriginal(hmc.Positions, z);
-        return new LatentHmcResult(measure.Analyze(Target.Model.Temperature), hmc.Statistics, hmc.StepSize,
+        var (observables, convergence) = measure.Assess(Target.Model.Temperature);
+        return new LatentHmcResult(observables, hmc.Statistics, hmc.StepSize,
             measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], z,
             curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? [],
-            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN);
+            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN) { Convergence = convergence };
     }
 
     /// <summary>
