@@ -51,7 +51,7 @@ public static class PlotCommand
             }
             if (which is "all" or "fig5")
             {
-                StructureFactorFigure.Save(results, folder.StructureFactorFigurePath);
+                PipelineReport.DrawStructureFactor(results, folder.StructureFactorFigurePath);
                 cli.Out.WriteLine($"wrote {folder.StructureFactorFigurePath}");
             }
             if (which is "all" or "training")

@@ -27,9 +27,27 @@ public static class PipelineReport
     {
         if (run.IsDone(PipelineRun.RescaleStage))
             RescalingFigure.Save(PipelineJson.Rescaling(run.Load(PipelineRun.RescaleStage)), run.RescalingFigurePath);
-        StructureFactorFigure.Save(results, run.StructureFactorFigurePath);
+        DrawStructureFactor(results, run.StructureFactorFigurePath);
         DrawConvergence(results, run.ConvergenceFigurePath);
         DrawTraining(results, run.TrainingFigurePath);
+    }
+
+    /// <summary>
+    /// Fig. 5 of a run: the Swendsen–Wang ⟨m²⟩ curves, the base-size input data the first flow is trained on (rung 1;
+    /// deeper rungs of the input ladder are in the report) and the flow's ⟨m²⟩ at every level.
+    /// </summary>
+    public static void DrawStructureFactor(PipelineResults results, string path)
+    {
+        var references = results.Curves.Select(c => new TemperatureSeries(c.Size, c.Temperatures, c.M2)).ToArray();
+        var direct = results.Inputs.Where(i => i.Rung == 1).ToArray();
+        var inputs = direct.Length == 0 ? null
+            : new TemperatureSeries(direct[0].Size, direct.Select(i => i.Temperature).ToArray(), direct.Select(i => i.M2).ToArray());
+        var flow = results.Entries.Where(e => e.Observable == "m2").GroupBy(e => e.Size).Select(g =>
+        {
+            var points = g.OrderBy(e => e.Temperature).ToArray();
+            return new TemperatureSeries(g.Key, points.Select(e => e.Temperature).ToArray(), points.Select(e => e.Flow).ToArray());
+        }).ToArray();
+        StructureFactorFigure.Save(references, inputs, flow, path);
     }
 
     /// <summary>Loss per site against step for every trained flow, with its exact bound.</summary>

@@ -1,11 +1,17 @@
 using ScottPlot;
 using SpinFlow.IO;
-using SpinFlow.Pipeline;
+using SpinFlow.Statistics;
 
 namespace SpinFlow.Reporting;
 
+/// <summary>One series of an observable against T, with error bars, drawn in the colour of its lattice size.</summary>
+/// <param name="Size">Lattice side L (sets the colour).</param>
+/// <param name="Temperatures">Temperatures, increasing.</param>
+/// <param name="Values">The observable at each temperature.</param>
+public sealed record TemperatureSeries(int Size, double[] Temperatures, Estimate[] Values);
+
 /// <summary>
-/// The paper's Fig. 5: ⟨m²⟩ against T — Swendsen–Wang curves for every size, the input data points and the flow's
+/// The paper's Fig. 5: ⟨m²⟩ against T — reference curves for every size, the input data points and the flow's
 /// exact-sampling results per level, all with error bars.
 /// </summary>
 public static class StructureFactorFigure
@@ -15,61 +21,58 @@ public static class StructureFactorFigure
     /// <summary>Image height in pixels.</summary>
     public const int Height = 650;
 
-    /// <summary>Renders the figure of <paramref name="results"/> and writes it atomically as PNG.</summary>
-    public static void Save(PipelineResults results, string path)
+    /// <summary>Renders the figure and writes it atomically as PNG; <paramref name="inputs"/> (grey) may be null.</summary>
+    public static void Save(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow, string path)
     {
-        ArgumentNullException.ThrowIfNull(results);
-        var plot = Build(results);
+        var plot = Build(references, inputs, flow);
         AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
     }
 
     /// <summary>The figure, for callers that render it elsewhere.</summary>
-    public static Plot Build(PipelineResults results)
+    public static Plot Build(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow)
     {
+        ArgumentNullException.ThrowIfNull(references);
+        ArgumentNullException.ThrowIfNull(flow);
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var sizes = results.Curves.Select(c => c.Size).Concat(results.Entries.Select(e => e.Size)).Distinct().Order().ToList();
+        var sizes = references.Concat(flow).Select(c => c.Size).Distinct().Order().ToList();
         Color ColorOf(int size) => palette.GetColor(sizes.IndexOf(size));
 
-        foreach (var curve in results.Curves)
+        foreach (var curve in references)
         {
-            var line = plot.Add.Scatter(curve.Temperatures, curve.M2.Select(m => m.Mean).ToArray());
+            double[] m = curve.Values.Select(v => v.Mean).ToArray();
+            var line = plot.Add.Scatter(curve.Temperatures, m);
             line.LegendText = $"{curve.Size}×{curve.Size} Swendsen–Wang";
             line.Color = ColorOf(curve.Size);
             line.LineWidth = 1.5f;
             line.MarkerSize = 0;
-            var band = plot.Add.ErrorBar(curve.Temperatures, curve.M2.Select(m => m.Mean).ToArray(), curve.M2.Select(m => m.Error).ToArray());
+            var band = plot.Add.ErrorBar(curve.Temperatures, m, curve.Values.Select(v => v.Error).ToArray());
             band.Color = line.Color;
         }
-        // The paper's grey dots: the data Flow_base is trained on (rung 1); deeper rungs of the input ladder are in the report.
-        var direct = results.Inputs.Where(i => i.Rung == 1).ToArray();
-        if (direct.Length > 0)
+        if (inputs is { Temperatures.Length: > 0 })
         {
-            double[] t = direct.Select(i => i.Temperature).ToArray();
-            double[] m = direct.Select(i => i.M2.Mean).ToArray();
-            var inputs = plot.Add.Scatter(t, m);
-            inputs.LegendText = $"input {direct[0].Size}×{direct[0].Size} at T_ξ (plotted at T_x)";
-            inputs.LineWidth = 0;
-            inputs.MarkerSize = 8;
-            inputs.MarkerShape = MarkerShape.FilledCircle;
-            inputs.Color = Colors.Gray;
-            var bars = plot.Add.ErrorBar(t, m, direct.Select(i => i.M2.Error).ToArray());
+            double[] m = inputs.Values.Select(v => v.Mean).ToArray();
+            var points = plot.Add.Scatter(inputs.Temperatures, m);
+            points.LegendText = $"input {inputs.Size}×{inputs.Size} at T_ξ (plotted at T_x)";
+            points.LineWidth = 0;
+            points.MarkerSize = 8;
+            points.MarkerShape = MarkerShape.FilledCircle;
+            points.Color = Colors.Gray;
+            var bars = plot.Add.ErrorBar(inputs.Temperatures, m, inputs.Values.Select(v => v.Error).ToArray());
             bars.Color = Colors.Gray;
         }
-        foreach (var group in results.Entries.Where(e => e.Observable == "m2").GroupBy(e => e.Size).OrderBy(g => g.Key))
+        foreach (var series in flow.OrderBy(s => s.Size))
         {
-            var pts = group.OrderBy(e => e.Temperature).ToArray();
-            double[] t = pts.Select(e => e.Temperature).ToArray();
-            double[] m = pts.Select(e => e.Flow.Mean).ToArray();
-            var flow = plot.Add.Scatter(t, m);
-            flow.LegendText = $"{group.Key}×{group.Key} flow + latent HMC";
-            flow.LineWidth = 0;
-            flow.MarkerSize = 11;
-            flow.MarkerShape = MarkerShape.Cross;
-            flow.MarkerLineWidth = 2;
-            flow.Color = ColorOf(group.Key);
-            var bars = plot.Add.ErrorBar(t, m, pts.Select(e => e.Flow.Error).ToArray());
-            bars.Color = flow.Color;
+            double[] m = series.Values.Select(v => v.Mean).ToArray();
+            var points = plot.Add.Scatter(series.Temperatures, m);
+            points.LegendText = $"{series.Size}×{series.Size} flow + latent HMC";
+            points.LineWidth = 0;
+            points.MarkerSize = 11;
+            points.MarkerShape = MarkerShape.Cross;
+            points.MarkerLineWidth = 2;
+            points.Color = ColorOf(series.Size);
+            var bars = plot.Add.ErrorBar(series.Temperatures, m, series.Values.Select(v => v.Error).ToArray());
+            bars.Color = points.Color;
         }
         plot.Title("Structure factor ⟨m²⟩: super-resolution against Swendsen–Wang");
         plot.XLabel("T");
