@@ -119,15 +119,15 @@ public sealed record PipelineOptions
     public bool InputLadder { get; init; }
     /// <summary>
     /// When true, latent HMC adapts a mass per latent level halfway through each warm-up (see
-    /// <see cref="SuperResolution.LatentHmcOptions.MassPerLevel"/>): above T_c the coarse latents of a 128×128 stack are
-    /// 20–40× stiffer than the finest noises, which otherwise sets one small ε for all of them.
+    /// <see cref="SuperResolution.LatentHmcOptions.MassPerLevel"/>): above T_c the coarse latents of a deep stack are
+    /// much stiffer than the finest noises and would otherwise set one small ε for all of them (docs/RESULTS.md §8).
     /// </summary>
     public bool MassPerLevel { get; init; }
     /// <summary>
     /// Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (see
     /// <see cref="SuperResolution.LatentHmcOptions.SpinSweeps"/>; 0: pure latent HMC). The flows put the right large-scale
-    /// order on the lattice but the wrong short-range structure (energy per site 0.04–0.08 too low at 64×64 and 128×128, RESULTS §8),
-    /// which latent HMC repairs slowly and local dynamics fast; the move is exact.
+    /// order on the lattice but the wrong short-range structure (docs/RESULTS.md §8–9), which latent HMC repairs slowly
+    /// and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
@@ -230,8 +230,8 @@ public sealed record PipelineOptions
                 BaseSize = baseSize ?? 16,
                 Levels = levels ?? 3,
                 Temperatures = temperatures ?? [2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6],
-                // Sized for ≤ 2 h on a 2-core machine: training costs the same per level (constant sites per batch),
-                // and the latent-HMC trajectories shrink with the level, whose trajectory costs ~5× the one below.
+                // Sized for a 2-core machine (run times in docs/RESULTS.md): training costs the same per level (constant
+                // sites per batch), and the latent-HMC trajectories shrink with the level, as each level's cost grows.
                 RescaleSweeps = 20000,
                 GridPoints = 13,
                 DataSamples = 10000,

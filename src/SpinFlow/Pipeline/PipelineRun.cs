@@ -289,7 +289,7 @@ public static class PipelineRun
     {
         double tXi = InputTemperature(run, t, rung);
         int b = o.BaseSize, n = b * b;
-        // Rung 1 keeps the stream it had before the ladder existed, so its data set is the same file as in earlier runs.
+        // Rung 1 keeps the stream of a run without a ladder, so both write the same data set.
         var options = new RelaxedOptions { Size = b, Temperature = tXi, Samples = o.DataSamples, Chains = 8, Seed = SeedOf(o, DataStream, t, rung == 1 ? 0 : rung) };
         var store = new float[(long)((o.DataSamples + 7) / 8 * 8) * n];
         long saved = 0;

@@ -217,7 +217,7 @@ public static class ConvergenceDiagnostics
             warnings.Add($"drift (second half − first half) beyond {Num(MaxDriftSigma)}σ: " + string.Join(", ", drift.Select(o => $"{o.Name} {Num(o.D.DriftSigma, "+0.0;-0.0")}σ")));
         var fewEss = named.Where(o => o.Plain && o.D.Ess < MinEss).ToArray();
         if (fewEss.Length > 0)
-            warnings.Add($"ESS < {Num(MinEss)}: " + string.Join(", ", fewEss.Select(o => $"{o.Name} {Num(o.D.Ess, "F0")}")));
+            warnings.Add($"ESS < {Num(MinEss)}: " + string.Join(", ", fewEss.Select(o => $"{o.Name} {Num(Math.Floor(o.D.Ess), "F0")}")));
         var window = named.Where(o => o.Plain && !o.D.WindowReached).ToArray();
         if (window.Length > 0)
             warnings.Add("Sokal window not reached (run shorter than ~50 τ_int): " + string.Join(", ", window.Select(o => o.Name)));

@@ -12,15 +12,13 @@ namespace SpinFlow.SuperResolution;
 /// Each of the three steps leaves the joint (x, s) distribution of the relaxed model invariant (two exact conditional
 /// draws and a Metropolis chain whose stationary law is the Ising marginal of s), so the move leaves π_x invariant, and
 /// through the bijection F it leaves the latent target π_x(F(z)) |det ∂F/∂z| invariant: it can be interleaved with latent
-/// HMC trajectories without changing what the chain samples. Latent HMC moves the flow's coarse, collective variables; a
-/// flow that puts the wrong short-range structure on top of them (energy too low by 0.04–0.08 per site at 64×64 and
-/// 128×128 in RESULTS §8) is what local dynamics repairs fastest — the local relaxation time grows with the correlation length, not
-/// with L.
+/// HMC trajectories without changing what the chain samples. Latent HMC moves the flow's coarse, collective variables;
+/// wrong short-range structure on top of them is what local dynamics repairs fastest — the local relaxation time grows
+/// with the correlation length, not with L (docs/RESULTS.md §9).
 /// </para>
 /// <para>
 /// The flow runs in float32, so F(F⁻¹(x')) equals x' only to round-off; <see cref="RoundTripError"/> measures it after
-/// every move. In the paper run of RESULTS §9 it stayed below 2.4·10⁻⁴ on every site (|x| of order 1–4), far below any
-/// statistical error of the observables.
+/// every move, so that every run reports how far from exact its moves were.
 /// </para>
 /// <para>
 /// Every chain has its own spin, Metropolis and Gaussian streams, so a run is reproducible for a given seed whatever the
