@@ -31,6 +31,9 @@ public class FlowTrainerTests(ITestOutputHelper output)
 
     private static Flow SmallFlow(ulong seed = 3) => SuperResolutionFlow.Create(InputSize, seed, SmallSuperRes());
 
+    internal static SuperResolutionLatent DataSetLatent(float[] data, int count, int inputSize = InputSize) =>
+        new(new DataSetConfigurations(data, count, inputSize));
+
     [Fact]
     public void ShortRunLowersTheLossAndStaysAboveTheExactBound()
     {
@@ -88,7 +91,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         {
             var first = new FlowTrainer(Threaded(SmallFlow(), 1), data, count, InputSize, options) { InputTemperature = 2.2 };
             first.Run(steps / 2, path);
-            var resumed = FlowTrainer.Resume(Checkpoint.Load(path), data, count, InputSize, options);
+            var resumed = FlowTrainer.Resume(Checkpoint.Load(path), DataSetLatent(data, count), options);
             resumed.Flow.Threads = 3;
             Assert.Equal(steps / 2, resumed.Step);
             Assert.Equal(2.2, resumed.InputTemperature);
@@ -121,7 +124,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         var x = new double[batch * size * size];
         for (int i = 0; i < x.Length; i++) x[i] = 1.5 * rng.NextGaussian();
         var grad = new double[x.Length];
-        double value = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out double mds, grad);
+        double value = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out double mds, out _, grad);
         Assert.Equal(gamma * Math.Abs(mds - magIn), value, 12);
 
         var scratch = new double[x.Length];
@@ -130,9 +133,9 @@ public class FlowTrainerTests(ITestOutputHelper output)
         {
             double keep = x[i];
             x[i] = keep + h;
-            double up = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            double up = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out _, out _, scratch);
             x[i] = keep - h;
-            double down = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            double down = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out _, out _, scratch);
             x[i] = keep;
             double fd = (up - down) / (2 * h);
             Assert.True(Math.Abs(fd - grad[i]) <= 1e-6 * (1 + Math.Abs(fd)), $"site {i}: analytic {grad[i]}, differences {fd}");
@@ -174,7 +177,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         double Penalty()
         {
             engine.Generate(zd, x, logDet);
-            return FlowTrainer.MagnetizationPenalty(magIn, x, start.Size, gamma, out _, scratch);
+            return MagnetizationMatching.Evaluate(magIn, x, start.Size, gamma, out _, out _, scratch);
         }
 
         double scale = delta.Max(Math.Abs);
@@ -211,7 +214,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         };
         for (int r = 0; r < size; r++)
             for (int c = 0; c < size; c++) x[r * size + c] = 20 * s[r, c];
-        FlowTrainer.MagnetizationPenalty(0, x, size, 1, out double mds, new double[x.Length]);
+        MagnetizationMatching.Evaluate(0, x, size, 1, out double mds, out _, new double[x.Length]);
         Assert.Equal(0.25, mds, 12);
     }
 
