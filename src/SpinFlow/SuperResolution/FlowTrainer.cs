@@ -1,7 +1,6 @@
 using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.IO;
-using SpinFlow.Lattice;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Training;
