@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using SpinFlow.Pipeline;
 using SpinFlow.Reporting;
 using SpinFlow.SuperResolution;
@@ -73,7 +72,7 @@ public static class PlotCommand
         {
             var ckpt = IO.Checkpoint.FromJson(node);
             double sites = (double)ckpt.Size * ckpt.Size;
-            double bound = ckpt.Metadata.Extra?["bound_per_site"] is JsonValue b && b.TryGetValue(out double v) ? v : double.NaN;
+            double bound = IO.TrainingMetadata.Read(ckpt.Metadata).BoundPerSite ?? double.NaN;
             if (ckpt.Metadata.LossHistory.Count == 0) throw new InvalidDataException($"{path} records no training steps");
             return new TrainingCurve(label, ckpt.Metadata.LossHistory.Select(l => l / sites).ToArray(), bound);
         }

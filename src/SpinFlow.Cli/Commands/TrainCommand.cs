@@ -88,13 +88,22 @@ public static class TrainCommand
             // The checkpoint is read before the file check only to tell whether an existing --history is this run's own
             // (a resumed run rewrites it); a checkpoint that does not load is reported after the file check.
             Checkpoint? saved = null;
+            TrainingMetadata? savedRun = null;
             Exception? unreadable = null;
             if (resuming)
             {
-                try { saved = Checkpoint.Load(outPath); }
-                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { unreadable = e; }
+                try
+                {
+                    saved = Checkpoint.Load(outPath);
+                    savedRun = TrainingMetadata.Read(saved.Metadata);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    saved = null;
+                    unreadable = e;
+                }
             }
-            bool ownHistory = saved is not null && historyPath is not null && IsHistoryOf(historyPath, saved);
+            bool ownHistory = savedRun?.History is { } savedHistory && historyPath is not null && IsHistoryOf(historyPath, savedHistory);
             new FilePlan(overwrite).Input("--input", inputPath).Input("--init", initPath)
                 .Output("--out", outPath, mayExist: true).Output("--history", historyPath, mayExist: ownHistory).Check();
             if (unreadable is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreadable);
@@ -104,12 +113,11 @@ public static class TrainCommand
             if (saved is not null && saved.Architecture.Name != kind)
                 throw new InvalidDataException($"{outPath} holds a {saved.Architecture.Name} flow, not a {kind} flow" + (baseline ? "" : " (pass --nnrg to continue an NNRG run)"));
             // A resumed run repeats the saved schedule unless told otherwise, so that it continues exactly.
-            var extra = saved?.Metadata.Extra;
             var options = new FlowTrainerOptions(temperatures[0],
-                Setting(parse, batch, extra, "batch", cli), baseline ? 0 : Setting(parse, gamma, extra, "gamma", cli),
-                baseline ? 0 : Setting(parse, gammaSteps, extra, "gamma_steps", cli),
-                Setting(parse, seed, extra, "seed", cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
-            if (saved?.Metadata.Temperatures.TryGetValue("x", out double savedT) == true && savedT != options.Temperature)
+                Setting(parse, batch, savedRun?.Batch, cli), baseline ? 0 : Setting(parse, gamma, savedRun?.Gamma, cli),
+                baseline ? 0 : Setting(parse, gammaSteps, savedRun?.GammaSteps, cli),
+                Setting(parse, seed, savedRun?.Seed, cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
+            if (savedRun?.Temperature is double savedT && savedT != options.Temperature)
                 cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
             var trainer = baseline ? BaselineTrainer() : SuperResolutionTrainer();
             trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
@@ -191,22 +199,24 @@ public static class TrainCommand
                 new NnrgFlowOptions(new RealNvpOptions(1, 1, 1)).ValidateSize(l);
                 if (saved is not null && saved.Size != l)
                     throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
-                var latent = new GaussianConfigurations(l);
-                FlowTrainer t;
-                if (saved is not null) t = FlowTrainer.Resume(saved, latent, options);
-                else
-                {
-                    var flow = initPath is not null
-                        ? LoadInit(initPath, NnrgFlowOptions.KindName, l)
-                        : NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
-                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, odd)));
-                    t = new FlowTrainer(flow, latent, options);
-                }
+                var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
+                    new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, odd)))),
+                    new GaussianConfigurations(l), options);
                 cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
                     $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
                 cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound); " +
                     $"KL = loss − bound − H(p_z)/N with H(p_z)/N = ½ ln 2πe = {Format.Number(t.LatentEntropy!.Value / (l * l), "F6")} exactly");
                 return t;
+            }
+
+            // Resume --out, transfer the parameters of --init (a flow of this kind), or start a new flow.
+            TrainingStart ChooseStart(string flowKind, Func<Flow> create)
+            {
+                if (saved is not null) return new TrainingStart.Resume(saved);
+                if (initPath is null) return new TrainingStart.New(create());
+                var init = Checkpoint.Load(initPath);
+                if (init.Architecture.Name != flowKind) throw new InvalidDataException($"{initPath} holds a {init.Architecture.Name} flow, not a {flowKind} flow");
+                return new TrainingStart.Transfer(init);
             }
 
             FlowTrainer SuperResolutionTrainer()
@@ -221,26 +231,19 @@ public static class TrainCommand
                         $"holds {meta.Size}×{meta.Size} configurations: resume it with the data set it was trained on, or start a new run from its parameters with --init");
                 var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift);
                 var latent = new SuperResolutionLatent(new DataSetConfigurations(data, count, meta.Size));
-                FlowTrainer t;
-                if (saved is not null)
+                if (savedRun is not null)
                 {
-                    var trained = FlowTrainer.SavedData(saved);
-                    if (trained is null)
+                    if (savedRun.Data is not { } trained)
                         cli.Error.WriteLine($"note: {outPath} does not record its training data (an older checkpoint): cannot check that --input {inputPath} is that data set; recording it from now on");
                     else if (trained.Sha256 != identity.Sha256)
                         throw new InvalidDataException($"--input {inputPath} ({identity.Describe()}) is not the data set --out {outPath} was trained on " +
                             $"({trained.Describe()}, SHA-256 {trained.Sha256[..12]}…): resume it with that data set, or start a new run from its parameters with --init");
-                    t = FlowTrainer.Resume(saved, latent, options);
                 }
-                else
-                {
-                    var flow = initPath is not null
-                        ? LoadInit(initPath, SuperResolutionFlowOptions.KindName, 2 * meta.Size)
-                        : SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed), new SuperResolutionFlowOptions(
-                            new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, odd),
-                            parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8));
-                    t = new FlowTrainer(flow, latent, options);
-                }
+                var t = FlowTrainer.Start(ChooseStart(SuperResolutionFlowOptions.KindName, () => SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed),
+                    new SuperResolutionFlowOptions(
+                        new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, odd),
+                        parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8))),
+                    latent, options);
                 t.InputTemperature = meta.Temperature;
                 t.Data = identity;
                 // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least;
@@ -266,16 +269,15 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// Whether the file at <paramref name="path"/> is a training history of the run saved in <paramref name="checkpoint"/>:
-    /// its steps and losses are the first ones the checkpoint recorded (a history is written with each checkpoint).
+    /// Whether the file at <paramref name="path"/> is a training history of the run that recorded <paramref name="run"/>:
+    /// its steps and losses are the first ones the run recorded (a history is written with each checkpoint).
     /// </summary>
-    private static bool IsHistoryOf(string path, Checkpoint checkpoint)
+    private static bool IsHistoryOf(string path, TrainingHistory run)
     {
-        if (!File.Exists(path) || checkpoint.Metadata.Extra?["history"] is not JsonNode node) return false;
+        if (!File.Exists(path)) return false;
         try
         {
             var file = TrainingHistory.FromJson(JsonNode.Parse(File.ReadAllText(path)));
-            var run = TrainingHistory.FromJson(node);
             if (file.Count > run.Count) return false;
             foreach (string column in new[] { "step", "loss" })
                 for (int i = 0; i < file.Count; i++)
@@ -288,20 +290,12 @@ public static class TrainCommand
         }
     }
 
-    /// <summary>The --init checkpoint's parameters at lattice size <paramref name="size"/> (transfer learning), which must be a <paramref name="kind"/> flow.</summary>
-    private static Flow LoadInit(string path, string kind, int size)
-    {
-        var ckpt = Checkpoint.Load(path);
-        if (ckpt.Architecture.Name != kind) throw new InvalidDataException($"{path} holds a {ckpt.Architecture.Name} flow, not a {kind} flow");
-        return ckpt.CreateFlow(size);
-    }
-
     /// <summary>The option's value; on resume, the saved value unless the option was given (a differing one is noted).</summary>
-    private static T Setting<T>(ParseResult parse, Option<T> option, JsonObject? saved, string key, CliContext cli)
+    private static T Setting<T>(ParseResult parse, Option<T> option, T? saved, CliContext cli) where T : struct
     {
-        T value = parse.GetValue(option)!;
-        if (saved?[key] is not JsonValue node || !node.TryGetValue(out T? savedValue)) return value;
-        if (parse.GetResult(option) is not { Implicit: false }) return savedValue!;
+        T value = parse.GetValue(option);
+        if (saved is not T savedValue) return value;
+        if (parse.GetResult(option) is not { Implicit: false }) return savedValue;
         if (!EqualityComparer<T>.Default.Equals(value, savedValue))
             cli.Error.WriteLine($"note: {option.Name} {value} differs from the saved run's {savedValue}: not an exact continuation of it");
         return value;

@@ -7,7 +7,10 @@ using SpinFlow.Training;
 
 namespace SpinFlow.IO;
 
-/// <summary>User metadata stored with a checkpoint: training progress and physical settings.</summary>
+/// <summary>
+/// User metadata stored with a checkpoint: training progress and physical settings. A training run's fields are read and
+/// written through <see cref="TrainingMetadata"/>, not by key.
+/// </summary>
 public sealed record CheckpointMetadata
 {
     /// <summary>Training steps done.</summary>

@@ -323,19 +323,12 @@ public static class PipelineRun
         var trainerOptions = new FlowTrainerOptions(t, o.BatchAt(level), o.Gamma, level == 1 ? o.GammaSteps : 0, SeedOf(o, TrainStream, t, level),
             Math.Max(10, steps / 10), new AdamOptions(o.LearningRate));
         string ckpt = run.CheckpointPath(inputSize, t);
-        FlowTrainer trainer;
-        if (File.Exists(ckpt))
-        {
-            // A stage interrupted half-way continues from its last checkpoint: same seed stream per step, so the same run.
-            trainer = FlowTrainer.Resume(Checkpoint.Load(ckpt), data, count, inputSize, trainerOptions);
-        }
-        else
-        {
-            Flow flow = level == 1
-                ? SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture)
-                : Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)).CreateFlow(2 * inputSize);
-            trainer = new FlowTrainer(flow, data, count, inputSize, trainerOptions);
-        }
+        // A stage interrupted half-way continues from its last checkpoint: same seed stream per step, so the same run.
+        // Level 1 starts a new flow; later levels start from the level below (transfer learning).
+        TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(Checkpoint.Load(ckpt))
+            : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
+            : new TrainingStart.Transfer(Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
+        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), trainerOptions);
         trainer.InputTemperature = meta.Temperature;
         if (level == 1 && count >= 2)
             trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;

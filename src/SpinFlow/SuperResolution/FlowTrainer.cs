@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.IO;
-using SpinFlow.Lattice;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Training;
@@ -68,7 +66,9 @@ public readonly record struct FlowTrainingStep(long Step, double Loss, double Ob
 /// <summary>
 /// Trains the super-resolution flow Flow_L on a data set of L×L relaxed configurations ξ (paper eq. 12, DESIGN.md §6):
 /// each step draws a batch of ξ with replacement and fresh Gaussian noises, composes the 2L×2L latent z, and minimises
-/// mean[−ln|det ∂f/∂z| + E_x(f(z))] + γ |⟨m⟩_in − ⟨m⟩_ds| with Adam. Step k uses the random stream (seed, k) only, so a
+/// mean[−ln|det ∂f/∂z| + E_x(f(z))] + γ |⟨m⟩_in − ⟨m⟩_ds| with Adam: a <see cref="ReverseKlTrainer"/> with the γ-term
+/// (<see cref="MagnetizationMatching"/>) as its penalty, plus the latent draw, the γ schedule, the records and the
+/// checkpoints of a run. Start, resume or transfer a run with <see cref="Start"/>. Step k uses the random stream (seed, k) only, so a
 /// run resumed from a checkpoint draws what the uninterrupted run would have drawn, bit for bit, with any
 /// <see cref="Flow.Threads"/>: the flow sums log-dets and parameter gradients over plaquettes in a fixed order, so the
 /// thread count and the scheduling do not change a single bit. Not thread-safe.
@@ -99,15 +99,15 @@ public readonly record struct FlowTrainingStep(long Step, double Loss, double Ob
 public sealed class FlowTrainer
 {
     private readonly IConfigurationSource _latent;
-    private readonly float[] _z, _x, _gradX, _gradParameters;
-    private readonly double[] _logDet, _energy, _gradLogDet, _xDouble, _gradPenalty;
-    private readonly FlowTape _tape;
+    private readonly ReverseKlTrainer _reverseKl;
+    private readonly MagnetizationMatching _magnetization;
+    private readonly float[] _z;
     private readonly List<double> _lossHistory;
 
     /// <summary>The flow being trained (parameters updated in place); acts on the output lattice (2L×2L for Flow_L).</summary>
-    public Flow Flow { get; }
+    public Flow Flow => _reverseKl.Flow;
     /// <summary>The optimiser.</summary>
-    public Adam Optimizer { get; }
+    public Adam Optimizer => _reverseKl.Optimizer;
     /// <summary>The settings.</summary>
     public FlowTrainerOptions Options { get; }
     /// <summary>The target energy E_x on the output lattice at T_x.</summary>
@@ -121,7 +121,7 @@ public sealed class FlowTrainer
     /// <summary>Identity of the training data set, when known (stored in checkpoints; a resumed run compares it with its data).</summary>
     public TrainingDataIdentity? Data { get; set; }
     /// <summary>Steps done so far.</summary>
-    public long Step { get; private set; }
+    public long Step => _reverseKl.StepsDone;
     /// <summary>Loss of every step done so far.</summary>
     public IReadOnlyList<double> LossHistory => _lossHistory;
     /// <summary>Per-step record (loss, objective, spread, bound, KL, magnetisations, γ) of the steps this run and the runs it resumed recorded.</summary>
@@ -131,7 +131,7 @@ public sealed class FlowTrainer
     /// <summary>Latents z (batch × S × S) of the last step.</summary>
     public ReadOnlySpan<float> LastLatent => _z;
     /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
-    public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
+    public ReadOnlySpan<float> LastParameterGradient => _reverseKl.LastParameterGradient;
     /// <summary>
     /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>; initially <see cref="IConfigurationSource.Entropy"/>
     /// of the latent): the objective's minimum over all flows is Bound + H(p_z), reached at q = π_x, so each step reports
@@ -142,24 +142,26 @@ public sealed class FlowTrainer
     public double BoundPerSite => Bound / ((double)Flow.Size * Flow.Size);
 
     /// <summary>
-    /// A trainer for <paramref name="flow"/> (on the 2L×2L lattice) over <paramref name="count"/> configurations of L×L
-    /// stored back to back in <paramref name="data"/> (not copied; must be finite). A null optimiser starts a fresh Adam;
-    /// <paramref name="startStep"/> and <paramref name="lossHistory"/> continue an earlier run.
+    /// A new run for <paramref name="flow"/> (on the 2L×2L lattice) over <paramref name="count"/> configurations of L×L
+    /// stored back to back in <paramref name="data"/> (not copied; must be finite).
     /// </summary>
-    public FlowTrainer(Flow flow, float[] data, int count, int inputSize, FlowTrainerOptions options, Adam? optimizer = null,
-        long startStep = 0, IEnumerable<double>? lossHistory = null)
-        : this(flow, DataSetLatent(flow, data, count, inputSize), options, optimizer, startStep, lossHistory)
+    public FlowTrainer(Flow flow, float[] data, int count, int inputSize, FlowTrainerOptions options)
+        : this(flow, DataSetLatent(flow, data, count, inputSize), options)
     {
     }
 
     /// <summary>
-    /// A trainer for <paramref name="flow"/> with latents z drawn from <paramref name="latent"/> (same lattice size): a
-    /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianConfigurations"/> for the NNRG baseline. A null
-    /// optimiser starts a fresh Adam; <paramref name="startStep"/>, <paramref name="lossHistory"/> and <paramref name="history"/>
-    /// continue an earlier run.
+    /// A new run for <paramref name="flow"/> with latents z drawn from <paramref name="latent"/> (same lattice size): a
+    /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianConfigurations"/> for the NNRG baseline.
     /// </summary>
-    public FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options, Adam? optimizer = null,
-        long startStep = 0, IEnumerable<double>? lossHistory = null, TrainingHistory? history = null)
+    public FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options)
+        : this(flow, latent, options, null, 0, null, null)
+    {
+    }
+
+    // A null optimiser starts a fresh Adam; the step count and the histories continue an earlier run (see Start).
+    private FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options, Adam? optimizer,
+        long startStep, IEnumerable<double>? lossHistory, TrainingHistory? history)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(latent);
@@ -167,38 +169,23 @@ public sealed class FlowTrainer
         if (latent.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; the latent source draws {latent.Size}×{latent.Size}", nameof(latent));
         if (flow.Size % 2 != 0) throw new ArgumentException($"the blocked magnetisation needs an even lattice size, got {flow.Size}", nameof(flow));
-        if (latent is not SuperResolutionLatent && options.Gamma > 0 && options.GammaSteps > 0)
+        if (latent.Input is null && options.Gamma > 0 && options.GammaSteps > 0)
             throw new ArgumentException("the latent has no input configuration ξ (NNRG baseline), so ⟨m⟩_in and the γ-term are undefined: use γ = 0 or γ-steps = 0", nameof(options));
-        if (startStep < 0) throw new ArgumentOutOfRangeException(nameof(startStep), startStep, "start step must be non-negative");
-        optimizer ??= new Adam(flow.ParameterCount, options.Adam);
-        if (optimizer.ParameterCount != flow.ParameterCount)
-            throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}", nameof(optimizer));
 
-        Flow = flow;
-        Optimizer = optimizer;
         Options = options;
         _latent = latent;
-        InputSize = latent is SuperResolutionLatent sr ? sr.Input.Size : 0;
+        InputSize = latent.Input?.Size ?? 0;
         LatentEntropy = latent.Entropy;
-        Step = startStep;
         _lossHistory = lossHistory?.ToList() ?? [];
         History = history ?? new TrainingHistory();
         History.Sites = flow.Size * flow.Size;
         var model = new RelaxedIsing(flow.Size, options.Temperature);
         Energy = new RelaxedIsingEnergy(model);
         Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);
-
-        int b = options.Batch, big = flow.Size * flow.Size;
-        _z = new float[b * big];
-        _x = new float[b * big];
-        _gradX = new float[b * big];
-        _gradParameters = new float[flow.ParameterCount];
-        _logDet = new double[b];
-        _energy = new double[b];
-        _gradLogDet = new double[b];
-        _xDouble = new double[b * big];
-        _gradPenalty = new double[b * big];
-        _tape = flow.CreateTape(b);
+        // Without an input the term stays attached at γ = 0: it still measures ⟨m⟩_ds for the records.
+        _magnetization = new MagnetizationMatching(flow.Size);
+        _reverseKl = new ReverseKlTrainer(flow, Energy, optimizer ?? new Adam(flow.ParameterCount, options.Adam), options.Batch, _magnetization, startStep);
+        _z = new float[options.Batch * flow.Size * flow.Size];
     }
 
     private static SuperResolutionLatent DataSetLatent(Flow flow, float[] data, int count, int inputSize)
@@ -210,36 +197,40 @@ public sealed class FlowTrainer
     }
 
     /// <summary>
-    /// Continues the run saved in <paramref name="checkpoint"/>: its parameters, Adam state (fresh Adam when none was
-    /// saved), step count and loss history. Use the same options (seed, batch, γ schedule) for an exact continuation.
+    /// Starts, resumes or transfers a training run with latents from <paramref name="latent"/> (see <see cref="TrainingStart"/>).
+    /// A resumed checkpoint must be at the latent's lattice size and brings back its parameters, Adam state, step, loss
+    /// and per-step history (empty for checkpoints written before it was recorded), T_ξ and data identity; use the same
+    /// latent and options (seed, batch, γ schedule) for an exact continuation. A transfer takes the checkpoint's parameters
+    /// at the latent's size.
     /// </summary>
-    public static FlowTrainer Resume(Checkpoint checkpoint, float[] data, int count, int inputSize, FlowTrainerOptions options) =>
-        Resume(checkpoint, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), options);
-
-    /// <summary>
-    /// Continues the run saved in <paramref name="checkpoint"/> with latents from <paramref name="latent"/>: parameters, Adam
-    /// state (fresh Adam when none was saved), step count, loss history and per-step history (empty for checkpoints written
-    /// before it was recorded). Use the same latent source and options (seed, batch, γ schedule) for an exact continuation.
-    /// </summary>
-    public static FlowTrainer Resume(Checkpoint checkpoint, IConfigurationSource latent, FlowTrainerOptions options)
+    public static FlowTrainer Start(TrainingStart start, IConfigurationSource latent, FlowTrainerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(latent);
-        var flow = checkpoint.CreateFlow(latent.Size);
-        var history = checkpoint.Metadata.Extra?["history"] is JsonNode h ? TrainingHistory.FromJson(h) : null;
-        return new FlowTrainer(flow, latent, options, checkpoint.CreateOptimizer(), checkpoint.Metadata.Step, checkpoint.Metadata.LossHistory, history)
+        switch (start)
         {
-            InputTemperature = checkpoint.Metadata.Temperatures.TryGetValue("xi", out double t) ? t : null,
-            Data = SavedData(checkpoint),
-        };
+            case TrainingStart.New(var flow):
+                return new FlowTrainer(flow, latent, options);
+            case TrainingStart.Transfer(var checkpoint):
+                return new FlowTrainer(checkpoint.CreateFlow(latent.Size), latent, options);
+            case TrainingStart.Resume(var checkpoint):
+                if (checkpoint.Size != latent.Size)
+                    throw new InvalidDataException($"the checkpoint holds a flow on {checkpoint.Size}×{checkpoint.Size}, the latent is {latent.Size}×{latent.Size}: " +
+                        "a run resumes at its own size (start a new run from its parameters to change it)");
+                var saved = TrainingMetadata.Read(checkpoint.Metadata);
+                return new FlowTrainer(checkpoint.CreateFlow(), latent, options, checkpoint.CreateOptimizer(), saved.Step, saved.LossHistory, saved.History)
+                {
+                    InputTemperature = saved.InputTemperature,
+                    Data = saved.Data,
+                };
+            default:
+                throw new ArgumentException($"unknown training start {start.GetType().Name}", nameof(start));
+        }
     }
 
-    /// <summary>The training data identity saved in <paramref name="checkpoint"/>, or null for checkpoints written before it was recorded.</summary>
-    public static TrainingDataIdentity? SavedData(Checkpoint checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        return checkpoint.Metadata.Extra?["data"] is JsonNode d ? TrainingDataIdentity.FromJson(d) : null;
-    }
+    /// <summary>Shorthand for <see cref="Start"/> with <see cref="TrainingStart.Resume"/>.</summary>
+    public static FlowTrainer Resume(Checkpoint checkpoint, IConfigurationSource latent, FlowTrainerOptions options) =>
+        Start(new TrainingStart.Resume(checkpoint), latent, options);
 
     /// <summary>γ in force at step index <paramref name="step"/> (0-based).</summary>
     public double GammaAt(long step) => step < Options.GammaSteps ? Options.Gamma : 0;
@@ -248,72 +239,20 @@ public sealed class FlowTrainer
     public FlowTrainingStep TrainStep()
     {
         int b = Options.Batch;
-        var rng = Xoshiro256.ForStream(Options.Seed, (ulong)Step);
-        _latent.Draw(rng, _z);
-
-        Flow.Generate(_z, _x, _logDet, _tape);
-        Energy.EnergyAndGradient(_x, _energy, _gradX);
-
-        double inv = 1.0 / b;
-        double mean = 0;
-        for (int s = 0; s < b; s++) mean += (_energy[s] - _logDet[s]) * inv;
-        double var = 0;
-        for (int s = 0; s < b; s++)
-        {
-            double d = _energy[s] - _logDet[s] - mean;
-            var += d * d;
-        }
-        double spread = b > 1 ? Math.Sqrt(var / (b - 1)) : 0;
-
-        double magIn = double.NaN, absMagIn = double.NaN;
-        if (_latent is SuperResolutionLatent sr) (magIn, absMagIn) = InputMagnetization(sr.LastInput, b);
-
+        _latent.Draw(Xoshiro256.ForStream(Options.Seed, (ulong)Step), _z);
+        var (magIn, absMagIn) = _latent.Input is null ? (double.NaN, double.NaN) : MagnetizationMatching.OfInput(_latent.LastInput, b);
         double gamma = GammaAt(Step);
-        for (int i = 0; i < _x.Length; i++) _xDouble[i] = _x[i];
         // Without an input (γ refused at construction) the term is evaluated at m_in = 0 and γ = 0 for ⟨m⟩_ds alone.
-        double penalty = MagnetizationPenalty(double.IsNaN(magIn) ? 0 : magIn, _xDouble, Flow.Size, gamma, out double magBlocked, out double absMagBlocked, _gradPenalty);
-        double loss = mean + penalty;
-        if (!double.IsFinite(loss))
-            throw new InvalidOperationException($"training diverged at step {Step + 1}: loss is {loss} (objective {mean}, γ-term {penalty}); parameters and checkpoints left as they were");
+        _magnetization.Gamma = gamma;
+        _magnetization.InputMagnetization = double.IsNaN(magIn) ? 0 : magIn;
+        var r = _reverseKl.Step(_z);
 
-        float invF = (float)inv;
-        for (int i = 0; i < _gradX.Length; i++) _gradX[i] = _gradX[i] * invF + (float)_gradPenalty[i];
-        for (int s = 0; s < b; s++) _gradLogDet[s] = -inv;
-        Flow.Backward(_tape, _gradX, _gradLogDet, default, _gradParameters);
-        double norm = 0;
-        foreach (float g in _gradParameters) norm += (double)g * g;
-        norm = Math.Sqrt(norm);
-        if (!double.IsFinite(norm))
-            throw new InvalidOperationException($"training diverged at step {Step + 1}: the parameter gradient is not finite (loss {loss}); parameters and checkpoints left as they were");
-        Optimizer.Update(Flow.Parameters, _gradParameters);
-
-        Step++;
-        _lossHistory.Add(loss);
-        double kl = LatentEntropy is double h ? mean - Bound - h : double.NaN;
-        var result = new FlowTrainingStep(Step, loss, mean, spread, spread / Math.Sqrt(b), penalty, magIn, magBlocked, Bound, norm, kl,
-            absMagIn, absMagBlocked, gamma);
+        _lossHistory.Add(r.Loss);
+        double kl = LatentEntropy is double h ? r.Objective - Bound - h : double.NaN;
+        var result = new FlowTrainingStep(Step, r.Loss, r.Objective, r.Spread, r.Spread / Math.Sqrt(b), r.Penalty, magIn,
+            _magnetization.BlockedMagnetization, Bound, r.GradientNorm, kl, absMagIn, _magnetization.AbsBlockedMagnetization, gamma);
         History.Add(result);
         return result;
-    }
-
-    /// <summary>⟨m⟩ and ⟨|m|⟩ over a batch of ξ with m = mean of tanh ξ over one configuration.</summary>
-    private static (double Mean, double MeanAbs) InputMagnetization(ReadOnlySpan<float> xi, int batch)
-    {
-        // ⟨m⟩ as one running sum over all values, the order the γ-term has always used (resumed runs stay bit-identical).
-        double all = 0, abs = 0;
-        int n = xi.Length / batch;
-        for (int s = 0; s < batch; s++)
-        {
-            double one = 0;
-            foreach (float v in xi.Slice(s * n, n))
-            {
-                double t = Math.Tanh(v);
-                all += t;
-                one += t;
-            }
-            abs += Math.Abs(one / n);
-        }
-        return (all / xi.Length, abs / batch);
     }
 
     /// <summary>
@@ -350,34 +289,27 @@ public sealed class FlowTrainer
         if (historyPath is not null) History.Save(historyPath);
     }
 
-    /// <summary>Snapshot of the flow, Adam state and metadata (step, loss history, per-step history, temperatures, sizes, γ schedule, seed, data identity).</summary>
-    public Checkpoint Capture()
+    /// <summary>The run's <see cref="TrainingMetadata"/>: step, loss and per-step history, temperatures, sizes, γ schedule, seed, bound, data identity.</summary>
+    public TrainingMetadata Metadata => new()
     {
-        var temperatures = new Dictionary<string, double> { ["x"] = Options.Temperature };
-        if (InputTemperature is double t) temperatures["xi"] = t;
-        var sizes = InputSize > 0
-            ? new Dictionary<string, int> { ["input"] = InputSize, ["output"] = Flow.Size }
-            : new Dictionary<string, int> { ["output"] = Flow.Size };
-        var metadata = new CheckpointMetadata
-        {
-            Step = Step,
-            LossHistory = _lossHistory.ToArray(),
-            Temperatures = temperatures,
-            Sizes = sizes,
-            Extra = new JsonObject
-            {
-                ["trainer"] = InputSize > 0 ? "superres-reverse-kl" : "nnrg-reverse-kl",
-                ["seed"] = Options.Seed,
-                ["batch"] = Options.Batch,
-                ["gamma"] = Options.Gamma,
-                ["gamma_steps"] = Options.GammaSteps,
-                ["bound_per_site"] = BoundPerSite,
-                ["history"] = History.ToJson(),
-            },
-        };
-        if (Data is not null) metadata.Extra["data"] = Data.ToJson();
-        return Checkpoint.Capture(Flow, Optimizer, metadata);
-    }
+        Trainer = InputSize > 0 ? "superres-reverse-kl" : "nnrg-reverse-kl",
+        Step = Step,
+        LossHistory = _lossHistory.ToArray(),
+        Temperature = Options.Temperature,
+        InputTemperature = InputTemperature,
+        OutputSize = Flow.Size,
+        InputSize = InputSize > 0 ? InputSize : null,
+        Seed = Options.Seed,
+        Batch = Options.Batch,
+        Gamma = Options.Gamma,
+        GammaSteps = Options.GammaSteps,
+        BoundPerSite = BoundPerSite,
+        History = History,
+        Data = Data,
+    };
+
+    /// <summary>Snapshot of the flow, Adam state and <see cref="Metadata"/>.</summary>
+    public Checkpoint Capture() => Checkpoint.Capture(Flow, Optimizer, Metadata.ToCheckpointMetadata());
 
     /// <summary>
     /// Estimate of H(p_z) = H(ξ) + (3L²/2) ln 2πe for a data set drawn from the relaxed model <paramref name="inputModel"/>
@@ -403,60 +335,5 @@ public sealed class FlowTrainer
         double lnZ = inputModel.LnNormalizer(KaufmanSolution.Compute(inputModel.Size, inputModel.Temperature).LnZ);
         double noise = 1.5 * n * Math.Log(2 * Math.PI * Math.E);
         return (mean + lnZ + noise, Math.Sqrt(variance / count));
-    }
-
-    /// <summary>
-    /// γ |⟨m⟩_in − ⟨m⟩_ds| for a batch of 2L×2L configurations <paramref name="x"/> and its gradient with respect to x
-    /// (overwritten). ⟨m⟩_ds is the mean over samples and blocks (I, J) = sites (2I+a, 2J+b) of the exact expected
-    /// majority block spin with p = P(s = +1 | x) = (1 + tanh x)/2. At ⟨m⟩_in = ⟨m⟩_ds the (sub)gradient 0 is used.
-    /// </summary>
-    public static double MagnetizationPenalty(double magnetizationIn, ReadOnlySpan<double> x, int size, double gamma,
-        out double magnetizationBlocked, Span<double> gradient) =>
-        MagnetizationPenalty(magnetizationIn, x, size, gamma, out magnetizationBlocked, out _, gradient);
-
-    /// <summary>
-    /// <see cref="MagnetizationPenalty(double, ReadOnlySpan{double}, int, double, out double, Span{double})"/>, also returning
-    /// ⟨|m|⟩_ds: the batch mean of |expected blocked magnetisation of one sample|.
-    /// </summary>
-    public static double MagnetizationPenalty(double magnetizationIn, ReadOnlySpan<double> x, int size, double gamma,
-        out double magnetizationBlocked, out double absMagnetizationBlocked, Span<double> gradient)
-    {
-        if (size < 2 || size % 2 != 0) throw new ArgumentException($"the output lattice must have an even size, got {size}", nameof(size));
-        int n = size * size;
-        if (x.Length == 0 || x.Length % n != 0) throw new ArgumentException($"x length {x.Length} is not a positive multiple of L² = {n}", nameof(x));
-        if (gradient.Length != x.Length) throw new ArgumentException("gradient must have the length of x", nameof(gradient));
-        int batch = x.Length / n, half = size / 2;
-        double norm = 1.0 / ((double)batch * half * half);
-        Span<double> p = stackalloc double[4];
-        Span<double> g = stackalloc double[4];
-        Span<int> idx = stackalloc int[4];
-        double sum = 0, sumAbs = 0;
-        for (int s = 0; s < batch; s++)
-        {
-            // A separate per-sample sum, so that the batch sum keeps its summation order.
-            double one = 0;
-            for (int bi = 0; bi < half; bi++)
-                for (int bj = 0; bj < half; bj++)
-                {
-                    for (int k = 0; k < 4; k++)
-                    {
-                        idx[k] = s * n + (2 * bi + (k >> 1)) * size + 2 * bj + (k & 1);
-                        p[k] = RelaxedMath.SpinUpProbability(x[idx[k]]);
-                    }
-                    double spin = MajorityRule.ExpectedBlockSpin(p, g);
-                    sum += spin;
-                    one += spin;
-                    // ∂p/∂x = (1 − tanh²x)/2 = 2p(1 − p); the scale γ·sign(…)·norm is applied below.
-                    for (int k = 0; k < 4; k++) gradient[idx[k]] = g[k] * 2 * p[k] * (1 - p[k]);
-                }
-            sumAbs += Math.Abs(one);
-        }
-        magnetizationBlocked = sum * norm;
-        absMagnetizationBlocked = sumAbs * norm;
-        double diff = magnetizationBlocked - magnetizationIn;
-        // Not Math.Sign: it throws on NaN, and a NaN must reach the caller's divergence check instead.
-        double scale = gamma * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * norm;
-        for (int i = 0; i < gradient.Length; i++) gradient[i] *= scale;
-        return gamma * Math.Abs(diff);
     }
 }

@@ -16,6 +16,15 @@ public interface IConfigurationSource
     /// <summary>Differential entropy H of one configuration, exact or estimated, when known; null otherwise.</summary>
     double? Entropy { get; }
 
+    /// <summary>
+    /// The source of the input configuration ξ this latent is composed around (the super-resolution latent), or null for a
+    /// latent drawn whole (the NNRG prior, a data set): the γ-term of training needs ξ, and the input size comes from it.
+    /// </summary>
+    IConfigurationSource? Input => null;
+
+    /// <summary>ξ of the last <see cref="Draw"/> (batch × L²) when <see cref="Input"/> is set; empty otherwise.</summary>
+    ReadOnlySpan<float> LastInput => default;
+
     /// <summary>Fills <paramref name="configurations"/> (batch × S², sample-major, row-major) with a batch drawn from <paramref name="rng"/>.</summary>
     void Draw(Xoshiro256 rng, Span<float> configurations);
 }

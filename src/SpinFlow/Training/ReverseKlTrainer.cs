@@ -4,12 +4,16 @@ using SpinFlow.Flows;
 namespace SpinFlow.Training;
 
 /// <summary>Outcome of one training step (batch means, in double).</summary>
-/// <param name="Loss">mean(−ln|det ∂x/∂z| + E(x)) plus the mean latent log-density when one was given.</param>
+/// <param name="Loss">Objective + penalty, plus the mean latent log-density when one was given: the reported loss.</param>
+/// <param name="Objective">mean(−ln|det ∂x/∂z| + E(x)) over the batch.</param>
+/// <param name="Spread">Standard deviation over the batch of the per-sample −ln|det ∂x/∂z| + E(x) (0 for a batch of one).</param>
+/// <param name="Penalty">The penalty term (0 without one).</param>
 /// <param name="MeanEnergy">mean E(x).</param>
 /// <param name="MeanLogDet">mean ln|det ∂x/∂z|.</param>
 /// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
 /// <param name="Timing">Wall time of the phases of the step.</param>
-public readonly record struct TrainingStepResult(double Loss, double MeanEnergy, double MeanLogDet, double GradientNorm, StepTiming Timing);
+public readonly record struct TrainingStepResult(double Loss, double Objective, double Spread, double Penalty, double MeanEnergy,
+    double MeanLogDet, double GradientNorm, StepTiming Timing);
 
 /// <summary>Wall time spent in each phase of a training step.</summary>
 public readonly record struct StepTiming(TimeSpan Generate, TimeSpan Energy, TimeSpan Backward, TimeSpan Optimizer)
@@ -20,13 +24,14 @@ public readonly record struct StepTiming(TimeSpan Generate, TimeSpan Energy, Tim
 
 /// <summary>
 /// Reverse-KL training of a flow (DESIGN.md §6, paper eq. 7/12): per step, x = f_θ(z) for a given batch of latents,
-/// loss = mean(−ln|det ∂x/∂z| + E(x)), exact gradient by one reverse pass, one optimiser update. Buffers are allocated
-/// once; not thread-safe.
+/// loss = mean(−ln|det ∂x/∂z| + E(x)) + an optional <see cref="ILossPenalty"/> of x, exact gradient by one reverse pass,
+/// one optimiser update. A non-finite loss or gradient throws before the update, so the parameters and the optimiser are
+/// left as they were. Buffers are allocated once; not thread-safe.
 /// </summary>
 public sealed class ReverseKlTrainer
 {
     private readonly float[] _x, _gradX, _gradParameters;
-    private readonly double[] _logDet, _energy, _gradLogDet;
+    private readonly double[] _logDet, _energy, _gradLogDet, _gradPenalty;
     private readonly FlowTape _tape;
 
     /// <summary>The flow being trained (its parameters are updated in place).</summary>
@@ -37,6 +42,10 @@ public sealed class ReverseKlTrainer
     public Adam Optimizer { get; }
     /// <summary>Samples per step.</summary>
     public int Batch { get; }
+    /// <summary>The term added to the loss, or null.</summary>
+    public ILossPenalty? Penalty { get; }
+    /// <summary>Steps done (updates applied), counting those of the run this one continues.</summary>
+    public long StepsDone { get; private set; }
 
     /// <summary>Output lattices of the last step (batch × L²).</summary>
     public ReadOnlySpan<float> LastSamples => _x;
@@ -44,19 +53,29 @@ public sealed class ReverseKlTrainer
     /// <summary>Per-sample log-dets of the last step.</summary>
     public ReadOnlySpan<double> LastLogDet => _logDet;
 
+    /// <summary>∂Loss/∂θ of the last step (before the optimiser update).</summary>
+    public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
+
     /// <summary>Bytes of the reverse-mode tape (stored layer outputs).</summary>
     public long TapeBytes => _tape.Bytes;
 
-    /// <summary>Sets up buffers for batches of <paramref name="batch"/> samples.</summary>
-    public ReverseKlTrainer(Flow flow, ILatticeEnergy energy, Adam optimizer, int batch)
+    /// <summary>
+    /// Sets up buffers for batches of <paramref name="batch"/> samples; <paramref name="penalty"/>, when given, is added to
+    /// the loss; <paramref name="stepsDone"/> continues the step count of an earlier run.
+    /// </summary>
+    public ReverseKlTrainer(Flow flow, ILatticeEnergy energy, Adam optimizer, int batch, ILossPenalty? penalty = null, long stepsDone = 0)
     {
         Flow = flow ?? throw new ArgumentNullException(nameof(flow));
         Energy = energy ?? throw new ArgumentNullException(nameof(energy));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         if (energy.Size != flow.Size) throw new ArgumentException($"energy is for {energy.Size}×{energy.Size} lattices, the flow for {flow.Size}×{flow.Size}");
-        if (optimizer.ParameterCount != flow.ParameterCount) throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}");
+        if (optimizer.ParameterCount != flow.ParameterCount)
+            throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}", nameof(optimizer));
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
+        if (stepsDone < 0) throw new ArgumentOutOfRangeException(nameof(stepsDone), stepsDone, "steps done must be non-negative");
         Batch = batch;
+        Penalty = penalty;
+        StepsDone = stepsDone;
         int n = flow.Size * flow.Size;
         _x = new float[batch * n];
         _gradX = new float[batch * n];
@@ -64,12 +83,14 @@ public sealed class ReverseKlTrainer
         _logDet = new double[batch];
         _energy = new double[batch];
         _gradLogDet = new double[batch];
+        _gradPenalty = penalty is null ? [] : new double[batch * n];
         _tape = flow.CreateTape(batch);
     }
 
     /// <summary>
     /// One step on the latents <paramref name="z"/> (batch × L²). <paramref name="latentLogDensity"/>, when given
-    /// (ln p_z per sample), is only added to the reported loss: it does not depend on θ.
+    /// (ln p_z per sample), is only added to the reported loss: it does not depend on θ. Throws
+    /// <see cref="InvalidOperationException"/> before the update on a non-finite loss or gradient.
     /// </summary>
     public TrainingStepResult Step(ReadOnlySpan<float> z, ReadOnlySpan<double> latentLogDensity = default)
     {
@@ -79,25 +100,49 @@ public sealed class ReverseKlTrainer
         Flow.Generate(z, _x, _logDet, _tape);
         long t1 = Stopwatch.GetTimestamp();
         Energy.EnergyAndGradient(_x, _energy, _gradX);
+
         double inv = 1.0 / Batch;
-        float invF = (float)inv;
-        for (int i = 0; i < _gradX.Length; i++) _gradX[i] *= invF;
-        double loss = 0, meanE = 0, meanLd = 0;
+        double objective = 0, meanE = 0, meanLd = 0, meanLatent = 0;
         for (int b = 0; b < Batch; b++)
         {
-            _gradLogDet[b] = -inv;
+            objective += (_energy[b] - _logDet[b]) * inv;
             meanE += _energy[b] * inv;
             meanLd += _logDet[b] * inv;
-            loss += (_energy[b] - _logDet[b] + (latentLogDensity.Length != 0 ? latentLogDensity[b] : 0)) * inv;
+            if (latentLogDensity.Length != 0) meanLatent += latentLogDensity[b] * inv;
         }
+        double var = 0;
+        for (int b = 0; b < Batch; b++)
+        {
+            double d = _energy[b] - _logDet[b] - objective;
+            var += d * d;
+        }
+        double spread = Batch > 1 ? Math.Sqrt(var / (Batch - 1)) : 0;
+        double penalty = Penalty?.Evaluate(_x, _gradPenalty) ?? 0;
+        double loss = objective + penalty;
+        if (latentLogDensity.Length != 0) loss += meanLatent;
+        if (!double.IsFinite(loss))
+            throw new InvalidOperationException($"training diverged at step {StepsDone + 1}: loss is {loss} (objective {objective}" +
+                (Penalty is null ? "" : $", {Penalty.Name} {penalty}") + "); parameters and checkpoints left as they were");
+
+        // The loss is a batch mean: E's per-sample gradient takes 1/batch, the penalty's gradient is already that of a batch term.
+        float invF = (float)inv;
+        if (Penalty is null)
+            for (int i = 0; i < _gradX.Length; i++) _gradX[i] *= invF;
+        else
+            for (int i = 0; i < _gradX.Length; i++) _gradX[i] = _gradX[i] * invF + (float)_gradPenalty[i];
+        for (int b = 0; b < Batch; b++) _gradLogDet[b] = -inv;
         long t2 = Stopwatch.GetTimestamp();
         Flow.Backward(_tape, _gradX, _gradLogDet, default, _gradParameters);
         long t3 = Stopwatch.GetTimestamp();
         double norm = 0;
         foreach (float g in _gradParameters) norm += (double)g * g;
+        norm = Math.Sqrt(norm);
+        if (!double.IsFinite(norm))
+            throw new InvalidOperationException($"training diverged at step {StepsDone + 1}: the parameter gradient is not finite (loss {loss}); parameters and checkpoints left as they were");
         Optimizer.Update(Flow.Parameters, _gradParameters);
+        StepsDone++;
         long t4 = Stopwatch.GetTimestamp();
         var timing = new StepTiming(Stopwatch.GetElapsedTime(t0, t1), Stopwatch.GetElapsedTime(t1, t2), Stopwatch.GetElapsedTime(t2, t3), Stopwatch.GetElapsedTime(t3, t4));
-        return new TrainingStepResult(loss, meanE, meanLd, Math.Sqrt(norm), timing);
+        return new TrainingStepResult(loss, objective, spread, penalty, meanE, meanLd, norm, timing);
     }
 }

@@ -157,7 +157,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("does not record its training data", r.Stderr);
         Assert.Equal(Checkpoint.Load(whole).Parameters, Checkpoint.Load(ckpt).Parameters);
-        Assert.NotNull(FlowTrainer.SavedData(Checkpoint.Load(ckpt)));
+        Assert.NotNull(TrainingMetadata.Read(Checkpoint.Load(ckpt).Metadata).Data);
     }
 
     [Fact]

@@ -84,6 +84,68 @@ public class TrainingAndCheckpointTests
         Assert.True(last > -lnZ - 0.5, $"loss {last} below the exact bound {-lnZ}");
     }
 
+    /// <summary>The batch mean of an energy Q as a penalty term (gradient Q'(x)/batch).</summary>
+    private sealed class MeanEnergyPenalty(ILatticeEnergy q, int batch) : ILossPenalty
+    {
+        private readonly double[] _energy = new double[batch];
+        private float[] _gradient = [];
+
+        public string Name => "⟨Q⟩";
+
+        public double Evaluate(ReadOnlySpan<float> x, Span<double> gradient)
+        {
+            if (_gradient.Length != x.Length) _gradient = new float[x.Length];
+            q.EnergyAndGradient(x, _energy, _gradient);
+            for (int i = 0; i < x.Length; i++) gradient[i] = _gradient[i] / (double)batch;
+            return _energy.Average();
+        }
+    }
+
+    [Fact]
+    public void PenaltyHookTrainsLikeTheTermAddedToTheEnergy()
+    {
+        // The quadratic energy is linear in (m, J): E(1, 1/8) + E(1/2, 1/16) = E(3/2, 3/16) sample by sample
+        // (constants exact in binary, so only the summation order differs), so a penalty
+        // ⟨E(1/2, 1/16)⟩ over the batch must give the loss and the parameter gradient of the energy E(3/2, 3/16) alone.
+        const int size = 4, batch = 8;
+        var z = Gaussian(batch * size * size, 3);
+        Flow flowA = Flow.Create(SmallNnrg(), size, 1), flowB = Flow.Create(SmallNnrg(), size, 1);
+        var withPenalty = new ReverseKlTrainer(flowA, new QuadraticLatticeEnergy(size, 1.0, 0.125), new Adam(flowA.ParameterCount), batch,
+            new MeanEnergyPenalty(new QuadraticLatticeEnergy(size, 0.5, 0.0625), batch));
+        var summed = new ReverseKlTrainer(flowB, new QuadraticLatticeEnergy(size, 1.5, 0.1875), new Adam(flowB.ParameterCount), batch);
+        var a = withPenalty.Step(z);
+        var b = summed.Step(z);
+        Assert.True(a.Penalty > 0);
+        Assert.Equal(b.Loss, a.Loss, 1e-9 * (1 + Math.Abs(b.Loss)));
+        Assert.Equal(b.Objective, a.Objective + a.Penalty, 1e-9 * (1 + Math.Abs(b.Objective)));
+        // Float32 gradients of E, summed in another order: agreement to float rounding.
+        double scale = summed.LastParameterGradient.ToArray().Max(g => Math.Abs((double)g));
+        for (int i = 0; i < summed.LastParameterGradient.Length; i++)
+            Assert.True(Math.Abs(withPenalty.LastParameterGradient[i] - summed.LastParameterGradient[i]) <= 1e-5 * scale,
+                $"parameter {i}: {withPenalty.LastParameterGradient[i]} with the penalty, {summed.LastParameterGradient[i]} with the summed energy");
+        Assert.Equal(1, withPenalty.StepsDone);
+    }
+
+    [Fact]
+    public void NonFiniteStepThrowsBeforeTheUpdate()
+    {
+        const int size = 4, batch = 2;
+        var flow = Flow.Create(SmallNnrg(), size, 1);
+        var adam = new Adam(flow.ParameterCount);
+        var trainer = new ReverseKlTrainer(flow, new QuadraticLatticeEnergy(size), adam, batch);
+        var z = Gaussian(batch * size * size, 2);
+        trainer.Step(z);
+        var parameters = (float[])flow.Parameters.Clone();
+        var moments = adam.FirstMoment.ToArray();
+        z[5] = float.NaN;
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Step(z));
+        Assert.Contains("diverged at step 2", e.Message);
+        Assert.Equal(parameters, flow.Parameters);
+        Assert.Equal(moments, adam.FirstMoment.ToArray());
+        Assert.Equal(1, adam.Step);
+        Assert.Equal(1, trainer.StepsDone);
+    }
+
     [Fact]
     public void CheckpointRoundTripReproducesOutputsBitForBit()
     {

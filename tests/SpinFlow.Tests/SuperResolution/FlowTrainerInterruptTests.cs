@@ -36,7 +36,7 @@ public sealed class FlowTrainerInterruptTests : IDisposable
         Assert.Equal(new double[] { 1, 2, 3 }, h["step"]);
         Assert.Equal(saved.Metadata.LossHistory, h["loss"]);
 
-        var resumed = FlowTrainer.Resume(saved, data, data.Length / (InputSize * InputSize), InputSize, NewTrainer(data).Options);
+        var resumed = FlowTrainer.Resume(saved, FlowTrainerTests.DataSetLatent(data, data.Length / (InputSize * InputSize)), NewTrainer(data).Options);
         resumed.Run(3, cut, historyPath: history);
         var w = Checkpoint.Load(whole);
         var c = Checkpoint.Load(cut);
@@ -58,8 +58,8 @@ public sealed class FlowTrainerInterruptTests : IDisposable
         string path = Path.Combine(_dir, "id.ckpt");
         trainer.Run(1, path);
         var saved = Checkpoint.Load(path);
-        Assert.Equal(id, FlowTrainer.SavedData(saved));
-        Assert.Equal(id, FlowTrainer.Resume(saved, data, count, InputSize, trainer.Options).Data);
+        Assert.Equal(id, TrainingMetadata.Read(saved.Metadata).Data);
+        Assert.Equal(id, FlowTrainer.Resume(saved, FlowTrainerTests.DataSetLatent(data, count), trainer.Options).Data);
 
         var other = (float[])data.Clone();
         other[5] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(other[5]) + 1);

@@ -31,6 +31,9 @@ public class FlowTrainerTests(ITestOutputHelper output)
 
     private static Flow SmallFlow(ulong seed = 3) => SuperResolutionFlow.Create(InputSize, seed, SmallSuperRes());
 
+    internal static SuperResolutionLatent DataSetLatent(float[] data, int count, int inputSize = InputSize) =>
+        new(new DataSetConfigurations(data, count, inputSize));
+
     [Fact]
     public void ShortRunLowersTheLossAndStaysAboveTheExactBound()
     {
@@ -88,7 +91,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         {
             var first = new FlowTrainer(Threaded(SmallFlow(), 1), data, count, InputSize, options) { InputTemperature = 2.2 };
             first.Run(steps / 2, path);
-            var resumed = FlowTrainer.Resume(Checkpoint.Load(path), data, count, InputSize, options);
+            var resumed = FlowTrainer.Resume(Checkpoint.Load(path), DataSetLatent(data, count), options);
             resumed.Flow.Threads = 3;
             Assert.Equal(steps / 2, resumed.Step);
             Assert.Equal(2.2, resumed.InputTemperature);
@@ -121,7 +124,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         var x = new double[batch * size * size];
         for (int i = 0; i < x.Length; i++) x[i] = 1.5 * rng.NextGaussian();
         var grad = new double[x.Length];
-        double value = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out double mds, grad);
+        double value = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out double mds, out _, grad);
         Assert.Equal(gamma * Math.Abs(mds - magIn), value, 12);
 
         var scratch = new double[x.Length];
@@ -130,9 +133,9 @@ public class FlowTrainerTests(ITestOutputHelper output)
         {
             double keep = x[i];
             x[i] = keep + h;
-            double up = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            double up = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out _, out _, scratch);
             x[i] = keep - h;
-            double down = FlowTrainer.MagnetizationPenalty(magIn, x, size, gamma, out _, scratch);
+            double down = MagnetizationMatching.Evaluate(magIn, x, size, gamma, out _, out _, scratch);
             x[i] = keep;
             double fd = (up - down) / (2 * h);
             Assert.True(Math.Abs(fd - grad[i]) <= 1e-6 * (1 + Math.Abs(fd)), $"site {i}: analytic {grad[i]}, differences {fd}");
@@ -174,7 +177,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         double Penalty()
         {
             engine.Generate(zd, x, logDet);
-            return FlowTrainer.MagnetizationPenalty(magIn, x, start.Size, gamma, out _, scratch);
+            return MagnetizationMatching.Evaluate(magIn, x, start.Size, gamma, out _, out _, scratch);
         }
 
         double scale = delta.Max(Math.Abs);
@@ -211,7 +214,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
         };
         for (int r = 0; r < size; r++)
             for (int c = 0; c < size; c++) x[r * size + c] = 20 * s[r, c];
-        FlowTrainer.MagnetizationPenalty(0, x, size, 1, out double mds, new double[x.Length]);
+        MagnetizationMatching.Evaluate(0, x, size, 1, out double mds, out _, new double[x.Length]);
         Assert.Equal(0.25, mds, 12);
     }
 
@@ -242,6 +245,79 @@ public class FlowTrainerTests(ITestOutputHelper output)
         data[3 * 16 + 5] = float.NaN;
         var d = Assert.Throws<ArgumentException>(() => new FlowTrainer(SmallFlow(), data, count, InputSize, options));
         Assert.Contains("configuration 3", d.Message);
+    }
+
+    [Fact]
+    public void CheckpointMetadataKeepsItsKeysAndReadsBackTyped()
+    {
+        var data = RelaxedDataSet(InputSize, 2.2, 4, 2, 31);
+        int count = data.Length / (InputSize * InputSize);
+        var id = TrainingDataIdentity.Of(data, count, InputSize, 2.2, 0.1);
+        var trainer = new FlowTrainer(SmallFlow(), data, count, InputSize, new FlowTrainerOptions(2.4, batch: 6, gamma: 150, gammaSteps: 1, seed: 9))
+        {
+            InputTemperature = 2.2,
+            Data = id,
+        };
+        trainer.Run(2);
+        var json = trainer.Capture().ToJson();
+
+        // The keys older builds read (format versions 1 and 2) stay as they were.
+        var meta = json["metadata"]!.AsObject();
+        Assert.Equal(["step", "loss_history", "temperatures", "sizes", "extra"], meta.Select(kv => kv.Key));
+        Assert.Equal(["x", "xi"], meta["temperatures"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["input", "output"], meta["sizes"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["trainer", "seed", "batch", "gamma", "gamma_steps", "bound_per_site", "history", "data"], meta["extra"]!.AsObject().Select(kv => kv.Key));
+
+        var read = TrainingMetadata.Read(Checkpoint.FromJson(json).Metadata);
+        Assert.Equal("superres-reverse-kl", read.Trainer);
+        Assert.Equal(2, read.Step);
+        Assert.Equal(trainer.LossHistory, read.LossHistory);
+        Assert.Equal(2.4, read.Temperature);
+        Assert.Equal(2.2, read.InputTemperature);
+        Assert.Equal(2 * InputSize, read.OutputSize);
+        Assert.Equal(InputSize, read.InputSize);
+        Assert.Equal(9UL, read.Seed);
+        Assert.Equal(6, read.Batch);
+        Assert.Equal(150, read.Gamma);
+        Assert.Equal(1, read.GammaSteps);
+        Assert.Equal(trainer.BoundPerSite, read.BoundPerSite);
+        Assert.Equal(trainer.History["loss"], read.History!["loss"]);
+        Assert.Equal(trainer.History["m_ds"], read.History["m_ds"]);
+        Assert.Equal(id, read.Data);
+
+        // A checkpoint without a training run (a bare flow) reads as nothing known.
+        var bare = TrainingMetadata.Read(new CheckpointMetadata());
+        Assert.True(bare.Seed is null && bare.Batch is null && bare.Gamma is null && bare.GammaSteps is null && bare.Temperature is null &&
+            bare.BoundPerSite is null && bare.History is null && bare.Data is null && bare.Trainer is null);
+    }
+
+    [Fact]
+    public void StartTransfersParametersAndResumesOnlyAtTheSavedSize()
+    {
+        var data = RelaxedDataSet(InputSize, 2.5, 4, 2, 31);
+        int count = data.Length / (InputSize * InputSize);
+        var options = new FlowTrainerOptions(2.5, batch: 4, gammaSteps: 1, seed: 2);
+        var first = FlowTrainer.Start(new TrainingStart.New(SmallFlow()), DataSetLatent(data, count), options);
+        first.Run(2);
+        var saved = first.Capture();
+
+        // Transfer learning: Flow_4's parameters as Flow_8 (8×8 → 16×16), fresh optimiser, step 0.
+        var data8 = RelaxedDataSet(2 * InputSize, 2.5, 2, 1, 5);
+        var latent8 = DataSetLatent(data8, 2, 2 * InputSize);
+        var transfer = FlowTrainer.Start(new TrainingStart.Transfer(saved), latent8, options);
+        Assert.Equal(4 * InputSize, transfer.Flow.Size);
+        Assert.Equal(saved.Parameters, transfer.Flow.Parameters);
+        Assert.Equal(0, transfer.Step);
+        Assert.Equal(0, transfer.Optimizer.Step);
+        Assert.Empty(transfer.LossHistory);
+
+        // Resuming is at the saved size only (before, another size silently became a transfer that kept the Adam state).
+        var e = Assert.Throws<InvalidDataException>(() => FlowTrainer.Start(new TrainingStart.Resume(saved), latent8, options));
+        Assert.Contains("resumes at its own size", e.Message);
+        var resumed = FlowTrainer.Start(new TrainingStart.Resume(saved), DataSetLatent(data, count), options);
+        Assert.Equal(2, resumed.Step);
+        Assert.Equal(2, resumed.Optimizer.Step);
+        Assert.Equal(first.LossHistory, resumed.LossHistory);
     }
 
     [Fact]
