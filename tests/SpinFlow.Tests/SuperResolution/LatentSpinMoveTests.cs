@@ -33,10 +33,10 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         var e = result.Observables.Energy;
         var m2 = result.Observables.M2;
         output.WriteLine($"T = {temperature}: ⟨e⟩ = {e} (exact {exact.Energy:F6}, {e.DeviationSigma(exact.Energy):F2}σ), ⟨m²⟩ = {m2} (exact {exact.M2:F6}, " +
-            $"{m2.DeviationSigma(exact.M2):F2}σ); HMC acceptance {result.Acceptance.AcceptanceRate:F3}, spin acceptance {result.SpinAcceptance:F3}, " +
-            $"round trip {result.SpinMoveRoundTrip:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.SpinAcceptance, 0.05, 0.95);
-        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+            $"{m2.DeviationSigma(exact.M2):F2}σ); HMC acceptance {result.Acceptance:F3}, spin acceptance {result.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate:F3}, " +
+            $"round trip {result.LatentHmc!.SpinMoveRoundTrip:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.InRange(result.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate, 0.05, 0.95);
+        Assert.InRange(result.LatentHmc!.SpinMoveRoundTrip, 0, 1e-4);
         Assert.True(result.TauEnergy.Reliable && result.TauM2.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact.Energy)) < 4, $"⟨e⟩ = {e} vs exact {exact.Energy}");
         Assert.True(Math.Abs(m2.DeviationSigma(exact.M2)) < 4, $"⟨m²⟩ = {m2} vs exact {exact.M2}");
@@ -52,10 +52,10 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         var result = new LatentHmcSampler(stack, prior, temperature, Options(seed, sweeps: 2, massPerLevel: true)).Run();
         double exact = KaufmanSolution.Compute(8, temperature).Energy;
         var e = result.Observables.Energy;
-        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; HMC acceptance {result.Acceptance.AcceptanceRate:F3}, " +
-            $"spin acceptance {result.SpinAcceptance:F3}, round trip {result.SpinMoveRoundTrip:G3}, scales {string.Join(", ", result.LevelScale!.Select(s => s.ToString("F2")))}, " +
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; HMC acceptance {result.Acceptance:F3}, " +
+            $"spin acceptance {result.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate:F3}, round trip {result.LatentHmc!.SpinMoveRoundTrip:G3}, scales {string.Join(", ", result.LatentHmc!.LevelScale.Select(s => s.ToString("F2")))}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+        Assert.InRange(result.LatentHmc!.SpinMoveRoundTrip, 0, 1e-4);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
