@@ -128,6 +128,7 @@ public class FlowMetropolisTests
         Assert.Equal(a.M2Trace, b.M2Trace);
         Assert.Equal(a.MoveAcceptances, b.MoveAcceptances);
         Assert.Equal(80, a.MoveAcceptances.Sum(m => m.Proposals));
+        Assert.Equal(["cluster", "noise-pcn", "input-pcn"], a.MoveAcceptances.Select(m => m.Move));
     }
 
     [Fact]
