@@ -70,7 +70,7 @@ public static class CompareConvergenceCommand
             ulong s = parse.GetValue(seed);
             var hmc = new HmcOptions { LeapfrogSteps = leapfrog, StepSize = eps, TuneStepSize = false, MaxDegreeOfParallelism = threadCount };
             var options = new LatentHmcOptions(c, 0, n, hmc, s, recordChains: true);
-            var runs = new List<(string Label, string[] Paths, LatentHmcResult Result)>();
+            var runs = new List<(string Label, string[] Paths, FlowSamplerResult Result)>();
             foreach (var (label, setup, paths) in new[] { ("superres", sr, srPaths), ("NNRG", nn, new[] { nnrgPath }) })
             {
                 setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
@@ -93,7 +93,7 @@ public static class CompareConvergenceCommand
             {
                 var (label, curve) = curves[i];
                 var r = runs[i].Result;
-                table.AddRow(Markup.Escape(label), Format.Number(r.Acceptance.AcceptanceRate, "F3"), Format.WithError(curve.Mean[0], curve.Error[0]),
+                table.AddRow(Markup.Escape(label), Format.Number(r.Acceptance, "F3"), Format.WithError(curve.Mean[0], curve.Error[0]),
                     Format.WithError(curve.Mean[^1], curve.Error[^1]), curve.ConvergedStep?.ToString() ?? "not within run",
                     Format.Number(r.Elapsed.TotalSeconds, "F1"));
             }
@@ -124,7 +124,7 @@ public static class CompareConvergenceCommand
                     {
                         ["label"] = r.Label,
                         ["flows"] = new JsonArray(r.Paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
-                        ["acceptance"] = ResultJson.Number(r.Result.Acceptance.AcceptanceRate),
+                        ["acceptance"] = ResultJson.Number(r.Result.Acceptance),
                         ["converged_step"] = curves[i].Curve.ConvergedStep,
                         ["m2"] = new JsonArray(curves[i].Curve.Mean.Select(ResultJson.Number).ToArray()),
                         ["m2_error"] = new JsonArray(curves[i].Curve.Error.Select(ResultJson.Number).ToArray()),

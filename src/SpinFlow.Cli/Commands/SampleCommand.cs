@@ -16,17 +16,10 @@ namespace SpinFlow.Cli.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    private const string LatentHmc = "latent-hmc", FlowMh = "flow-mh";
+    private const string LatentHmc = LatentHmcSampler.Method, FlowMh = FlowMetropolisSampler.Method;
     // flow-mh defaults: mostly local pCN moves, which are accepted often even where the all-fresh cluster proposal of
     // a trained flow is accepted well below 1 % of the time; the rare cluster moves still carry ξ far.
     private const double DefaultClusterMove = 0.1, DefaultInputMove = 0.45, DefaultRho = 0.95;
-
-    private static string MoveName(FlowMetropolisMove move) => move switch
-    {
-        FlowMetropolisMove.Cluster => "cluster",
-        FlowMetropolisMove.Input => "input-pcn",
-        _ => "noise-pcn",
-    };
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
@@ -121,7 +114,7 @@ public static class SampleCommand
 
             int size = setup.Flow.Size;
             string description = $"sample {kind} {size}×{size} T={Format.Number(tx, "G5")}";
-            Outcome r;
+            FlowSamplerResult r;
             if (kind == LatentHmc)
             {
                 var hmc = new HmcOptions
@@ -133,10 +126,7 @@ public static class SampleCommand
                 };
                 var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel),
                     spinSweeps: parse.GetValue(spinSweeps)));
-                var res = cli.WithProgress(description, progress => sampler.Run(progress));
-                r = new Outcome(res.Observables, res.Acceptance.AcceptanceRate, res.StepSize, res.StartWeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.Target.Model.Shift, null, LevelScale: res.LevelScale,
-                    SpinSweeps: parse.GetValue(spinSweeps), SpinAcceptance: res.SpinAcceptance, SpinRoundTrip: res.SpinMoveRoundTrip, Convergence: res.Convergence);
+                r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else
             {
@@ -145,17 +135,15 @@ public static class SampleCommand
                 var prior = (SuperResolutionLatentPrior)setup.Prior;
                 var sampler = new FlowMetropolisSampler(setup.Flow, prior, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed), moves),
                     inputShift: txi is null ? data.Metadata.Shift : null);
-                var res = cli.WithProgress(description, progress => sampler.Run(progress));
-                r = new Outcome(res.Observables, res.AcceptanceRate, null, res.WeightEss, res.TauEnergy, res.TauM2,
-                    res.M2Trace, res.FinalConfigurations, res.Elapsed, sampler.OutputModel.Shift, inputT, moves, res.MoveAcceptances, Convergence: res.Convergence);
+                r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
 
             double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
-            Print(cli, kind, size, tx, n, c, w, parse.GetValue(seed), r, costPerEffective, setup);
+            Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, setup);
             if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
             if (outPath is not null)
-                RelaxedConfigurationFile.Write(outPath, r.Final, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c));
-            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(kind, size, tx, n, c, w, parse.GetValue(seed), r, costPerEffective, paths));
+                RelaxedConfigurationFile.Write(outPath, r.FinalConfigurations, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c));
+            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, paths));
             return 0;
         });
         return command;
@@ -163,12 +151,6 @@ public static class SampleCommand
 
     /// <summary>Flows, prior and data set as the command line describes them (also used by compare-convergence).</summary>
     internal sealed record Setup(ILatticeFlow Flow, LatentPrior Prior, (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description);
-
-    /// <summary>What both methods report, in one shape.</summary>
-    private sealed record Outcome(IsingObservables Observables, double Acceptance, double? StepSize, double WeightEss,
-        AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, float[] Final, TimeSpan Elapsed, double Shift, double? InputTemperature,
-        FlowMetropolisMoves? Moves = null, IReadOnlyList<MoveAcceptance>? MoveAcceptances = null, double[]? LevelScale = null,
-        int SpinSweeps = 0, double SpinAcceptance = double.NaN, double SpinRoundTrip = double.NaN, ConvergenceReport? Convergence = null);
 
     internal static Setup LoadFlows(string[] paths, string? inputPath)
     {
@@ -221,34 +203,34 @@ public static class SampleCommand
         return checkpoint.CreateFlow(size);
     }
 
-    private static void Print(CliContext cli, string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, Setup setup)
+    private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, Setup setup)
     {
-        string unit = kind == LatentHmc ? "trajectories" : "steps";
+        string unit = r.LatentHmc is not null ? "trajectories" : "steps";
         cli.Out.WriteLine($"flows: {setup.Description}");
         var table = ObservablesTable.Create(
-            $"sample {kind}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
+            $"sample {r.Method}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
             r.Observables, ExactReference.For(size, tx), unit, r.Convergence);
         cli.Console.Write(table);
-        if (kind == LatentHmc)
+        if (r.LatentHmc is { } hmc)
         {
-            cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(r.StepSize ?? double.NaN, "G4")}");
-            if (r.LevelScale is { Length: > 0 } scale)
+            cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(hmc.StepSize, "G4")}");
+            if (hmc.LevelScale is { Length: > 0 } scale)
                 cli.Out.WriteLine($"scale per latent level (ξ first; step = ε × scale): {string.Join(", ", scale.Select(v => Format.Number(v, "F3")))}");
-            if (r.SpinSweeps > 0)
-                cli.Out.WriteLine($"spin moves: {r.SpinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(r.SpinAcceptance, "F3")}, " +
-                    $"largest |F(F⁻¹(x)) − x| {Format.Number(r.SpinRoundTrip, "G3")}");
+            if (r.AcceptanceOf(LatentHmcSampler.SpinMove) is { } spin)
+                cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
+                    $"largest |F(F⁻¹(x)) − x| {Format.Number(hmc.SpinMoveRoundTrip, "G3")}");
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
                 ? "flow importance-weight ESS: not available (no density for the latent prior)"
                 : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
         }
-        else
+        else if (r.FlowMetropolis is { } mh)
         {
-            cli.Out.WriteLine($"flow Metropolis: acceptance {Format.Number(r.Acceptance, "F3")}, base chain at T_ξ = {Format.Number(r.InputTemperature ?? double.NaN, "G6")}, " +
-                $"pCN ρ = {Format.Number(r.Moves!.Correlation, "G4")}");
-            cli.Out.WriteLine("acceptance per move: " + string.Join(", ", r.MoveAcceptances!.Select(a =>
-                $"{MoveName(a.Move)} {Format.Number(a.Rate, "F3")} ({a.Proposed} proposals)")));
-            long clusterProposals = r.MoveAcceptances!.Single(a => a.Move == FlowMetropolisMove.Cluster).Proposed;
-            bool localMoves = r.Moves.ClusterMoveProbability < 1;
+            cli.Out.WriteLine($"flow Metropolis: acceptance {Format.Number(r.Acceptance, "F3")}, base chain at T_ξ = {Format.Number(mh.InputTemperature, "G6")}, " +
+                $"pCN ρ = {Format.Number(mh.Moves.Correlation, "G4")}");
+            cli.Out.WriteLine("acceptance per move: " + string.Join(", ", r.MoveAcceptances.Select(a =>
+                $"{a.Move} {Format.Number(a.Rate, "F3")} ({a.Proposals} proposals)")));
+            long clusterProposals = r.AcceptanceOf(FlowMetropolisMoves.Name(FlowMetropolisMove.Cluster))!.Proposals;
+            bool localMoves = mh.Moves.ClusterMoveProbability < 1;
             cli.Out.WriteLine(clusterProposals == 0
                 ? "flow importance-weight ESS: not available (no cluster proposals)"
                 : $"flow importance-weight ESS per cluster proposal: {Format.Number(r.WeightEss, "G3")} over {clusterProposals} proposals" +
@@ -283,37 +265,42 @@ public static class SampleCommand
         };
     }
 
-    private static JsonObject ResultNode(string kind, int size, double tx, int n, int c, int w, ulong seed, Outcome r, double cost, string[] paths) => ResultJson.AddConvergence(new()
+    private static JsonObject ResultNode(int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, string[] paths)
     {
-        ["size"] = size,
-        ["temperature"] = tx,
-        ["method"] = kind,
-        ["samples"] = n,
-        ["chains"] = c,
-        ["warmup"] = w,
-        ["seed"] = seed,
-        ["measurements"] = (long)n * c,
-        ["observables"] = ResultJson.Observables(r.Observables, r.Convergence),
-        ["acceptance"] = ResultJson.Number(r.Acceptance),
-        ["step_size"] = r.StepSize is double s ? ResultJson.Number(s) : null,
-        ["level_scale"] = r.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
-        ["spin_sweeps"] = r.SpinSweeps > 0 ? r.SpinSweeps : null,
-        ["spin_acceptance"] = r.SpinSweeps > 0 ? ResultJson.Number(r.SpinAcceptance) : null,
-        ["spin_move_round_trip"] = r.SpinSweeps > 0 ? ResultJson.Number(r.SpinRoundTrip) : null,
-        ["input_temperature"] = r.InputTemperature is double t ? ResultJson.Number(t) : null,
-        ["weight_ess"] = ResultJson.Number(r.WeightEss),
-        ["moves"] = r.Moves is null ? null : new JsonObject
+        var hmc = r.LatentHmc;
+        var mh = r.FlowMetropolis;
+        var spin = r.AcceptanceOf(LatentHmcSampler.SpinMove);
+        return ResultJson.AddConvergence(new()
         {
-            ["cluster_move_probability"] = r.Moves.ClusterMoveProbability,
-            ["input_move_probability"] = r.Moves.InputMoveProbability,
-            ["noise_move_probability"] = r.Moves.NoiseMoveProbability,
-            ["pcn_rho"] = r.Moves.Correlation,
-            ["acceptance"] = new JsonObject(r.MoveAcceptances!.Select(a =>
-                new KeyValuePair<string, JsonNode?>(MoveName(a.Move), ResultJson.Number(a.Rate)))),
-        },
-        ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
-        ["seconds_per_effective_sample"] = ResultJson.Number(cost),
-        ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
-        ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
-    }, r.Convergence);
+            ["size"] = size,
+            ["temperature"] = tx,
+            ["method"] = r.Method,
+            ["samples"] = n,
+            ["chains"] = c,
+            ["warmup"] = w,
+            ["seed"] = seed,
+            ["measurements"] = (long)n * c,
+            ["observables"] = ResultJson.Observables(r.Observables, r.Convergence),
+            ["acceptance"] = ResultJson.Number(r.Acceptance),
+            ["step_size"] = hmc is null ? null : ResultJson.Number(hmc.StepSize),
+            ["level_scale"] = hmc?.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
+            ["spin_sweeps"] = spin is null ? null : spinSweeps,
+            ["spin_acceptance"] = spin is null ? null : ResultJson.Number(spin.Rate),
+            ["spin_move_round_trip"] = spin is null ? null : ResultJson.Number(hmc!.SpinMoveRoundTrip),
+            ["input_temperature"] = mh is null ? null : ResultJson.Number(mh.InputTemperature),
+            ["weight_ess"] = ResultJson.Number(r.WeightEss),
+            ["moves"] = mh is null ? null : new JsonObject
+            {
+                ["cluster_move_probability"] = mh.Moves.ClusterMoveProbability,
+                ["input_move_probability"] = mh.Moves.InputMoveProbability,
+                ["noise_move_probability"] = mh.Moves.NoiseMoveProbability,
+                ["pcn_rho"] = mh.Moves.Correlation,
+                ["acceptance"] = new JsonObject(r.MoveAcceptances.Select(a => new KeyValuePair<string, JsonNode?>(a.Move, ResultJson.Number(a.Rate)))),
+            },
+            ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
+            ["seconds_per_effective_sample"] = ResultJson.Number(cost),
+            ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
+            ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
+        }, r.Convergence);
+    }
 }

@@ -66,7 +66,7 @@ public static class PipelineReport
         var trace = traces.Where(t => t.Size == size).MinBy(t => Math.Abs(t.Temperature - SpinFlow.Exact.Onsager.CriticalTemperature))!;
         var entry = results.Entries.FirstOrDefault(e => e.Size == size && e.Temperature == trace.Temperature && e.Observable == "m2");
         var truth = entry?.Reference ?? new Estimate(double.NaN, double.NaN, double.NaN);
-        var curve = new SuperResolution.ConvergenceCurve(trace.M2, trace.Error, trace.ConvergedStep, 1);
+        var curve = new ConvergenceCurve(trace.M2, trace.Error, trace.ConvergedStep, 1);
         ConvergenceFigure.Save([("super-resolution flow, chains from z ~ p_z", curve)], truth,
             string.Create(Inv, $"Latent HMC on {size}×{size} at T = {trace.Temperature:F4} (first {trace.WarmUp} steps: warm-up)"), path);
     }

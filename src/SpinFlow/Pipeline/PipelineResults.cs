@@ -36,7 +36,7 @@ public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] 
 
 /// <summary>
 /// ⟨m²⟩ (mean over chains, with its error from the spread over chains) after every latent-HMC trajectory of one sampling
-/// stage, warm-up included (entry 0 = start), and the step from which it stays on the reference (see <see cref="SuperResolution.ConvergenceCurve"/>).
+/// stage, warm-up included (entry 0 = start), and the step from which it stays on the reference (see <see cref="ConvergenceCurve"/>).
 /// </summary>
 public sealed record ConvergenceTrace(int Size, double Temperature, int WarmUp, double[] M2, double[] Error, int? ConvergedStep);
 

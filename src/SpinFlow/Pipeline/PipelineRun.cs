@@ -379,20 +379,19 @@ public static class PipelineRun
         var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(o, run, t, level, options.Seed) : null);
+        var hmcDetails = r.LatentHmc!;
         var exact = KaufmanSolution.Compute(size, t);
         string samplesPath = run.SamplesPath(size, t);
         RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
-            new RelaxedConfigurationMetadata(size, t, sampler.Target.Model.Shift, "latent-hmc", options.Seed, o.Chains));
-        var finalLatent = new float[r.FinalLatent.Length];
-        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(r.FinalLatent, finalLatent);
-        RelaxedConfigurationFile.Write(run.LatentPath(size, t), finalLatent, o.Chains,
-            new RelaxedConfigurationMetadata(size, t, sampler.Target.Model.Shift, "latent-hmc-z", options.Seed, o.Chains));
+            new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains));
+        RelaxedConfigurationFile.Write(run.LatentPath(size, t), Numerics.Precision.ToSingle(hmcDetails.FinalLatent), o.Chains,
+            new RelaxedConfigurationMetadata(size, t, r.Shift, "latent-hmc-z", options.Seed, o.Chains));
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
         double chainError = ConvergenceDiagnostics.BetweenChainError(r.ChainM2Trace, o.Chains, trajectories);
         double drift = ConvergenceDiagnostics.DriftSigma(measured);
-        var convergence = r.Convergence!;
+        var convergence = r.Convergence;
         // Per-step errors from the spread over the independent chains, for the convergence figure.
         var reference = ReferenceM2(run, size, t);
         var curve = ConvergenceCurve.Analyze(r.ChainM2Trace, o.Chains, reference, Math.Max(1, r.M2Trace.Length / 25));
@@ -401,25 +400,25 @@ public static class PipelineRun
             ["temperature"] = t,
             ["level"] = level,
             ["size"] = size,
-            ["method"] = "latent-hmc",
+            ["method"] = r.Method,
             ["start"] = warm ? "level below" : "p_z",
             ["t_xi"] = meta.Temperature,
             ["chains"] = o.Chains,
             ["warm_up"] = warmUp,
             ["trajectories"] = trajectories,
             ["leapfrog_steps"] = o.LeapfrogSteps,
-            ["step_size"] = r.StepSize,
-            ["level_curvature"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelCurvature!) : null,
-            ["level_scale"] = o.MassPerLevel ? ResultJson.Numbers(r.LevelScale!) : null,
+            ["step_size"] = hmcDetails.StepSize,
+            ["level_curvature"] = o.MassPerLevel ? ResultJson.Numbers(hmcDetails.LevelCurvature) : null,
+            ["level_scale"] = o.MassPerLevel ? ResultJson.Numbers(hmcDetails.LevelScale) : null,
             ["spin_sweeps"] = o.SpinSweeps > 0 ? o.SpinSweeps : null,
-            ["spin_acceptance"] = o.SpinSweeps > 0 ? ResultJson.Number(r.SpinAcceptance) : null,
-            ["spin_move_round_trip"] = o.SpinSweeps > 0 ? ResultJson.Number(r.SpinMoveRoundTrip) : null,
-            ["acceptance"] = ResultJson.Number(r.Acceptance.AcceptanceRate),
-            ["start_weight_ess"] = ResultJson.Number(r.StartWeightEss),
+            ["spin_acceptance"] = o.SpinSweeps > 0 ? ResultJson.Number(r.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate) : null,
+            ["spin_move_round_trip"] = o.SpinSweeps > 0 ? ResultJson.Number(hmcDetails.SpinMoveRoundTrip) : null,
+            ["acceptance"] = ResultJson.Number(r.Acceptance),
+            ["start_weight_ess"] = ResultJson.Number(r.WeightEss),
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
             ["drift_sigma"] = ResultJson.Number(drift),
             ["m2_between_chain_error"] = ResultJson.Number(chainError),
-            ["energy_between_chain_error"] = ResultJson.Number(ConvergenceDiagnostics.BetweenChainError(r.ChainEnergyTrace!, o.Chains, trajectories)),
+            ["energy_between_chain_error"] = ResultJson.Number(ConvergenceDiagnostics.BetweenChainError(r.ChainEnergyTrace, o.Chains, trajectories)),
             ["observables"] = ResultJson.Observables(r.Observables, convergence),
             ["converged"] = convergence.Verdict.Converged,
             ["warnings"] = ResultJson.Warnings(convergence.Verdict),

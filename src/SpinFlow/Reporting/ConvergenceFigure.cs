@@ -1,7 +1,6 @@
 using ScottPlot;
 using SpinFlow.IO;
 using SpinFlow.Statistics;
-using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Reporting;
 

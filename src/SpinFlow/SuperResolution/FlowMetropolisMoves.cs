@@ -53,19 +53,18 @@ public sealed record FlowMetropolisMoves
         Correlation = correlation;
     }
 
+    /// <summary>The kernel's name in <see cref="FlowSamplerResult.MoveAcceptances"/> and the reports.</summary>
+    public static string Name(FlowMetropolisMove move) => move switch
+    {
+        FlowMetropolisMove.Cluster => "cluster",
+        FlowMetropolisMove.Input => "input-pcn",
+        FlowMetropolisMove.Noise => "noise-pcn",
+        _ => throw new ArgumentOutOfRangeException(nameof(move), move, "unknown flow Metropolis move"),
+    };
+
     /// <summary>The kernel for a uniform draw <paramref name="u"/> ∈ [0, 1).</summary>
     internal FlowMetropolisMove Pick(double u) =>
         u < ClusterMoveProbability ? FlowMetropolisMove.Cluster
         : u < ClusterMoveProbability + InputMoveProbability ? FlowMetropolisMove.Input
         : FlowMetropolisMove.Noise;
-}
-
-/// <summary>Measured-phase proposals and acceptances of one kernel.</summary>
-/// <param name="Move">The kernel.</param>
-/// <param name="Proposed">Measured proposals made with it.</param>
-/// <param name="Accepted">Of those, accepted.</param>
-public sealed record MoveAcceptance(FlowMetropolisMove Move, long Proposed, long Accepted)
-{
-    /// <summary>Accepted / proposed (NaN when the kernel was never used).</summary>
-    public double Rate => Proposed == 0 ? double.NaN : (double)Accepted / Proposed;
 }

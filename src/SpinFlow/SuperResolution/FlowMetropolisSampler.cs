@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SpinFlow.Flows;
 using SpinFlow.MonteCarlo;
+using SpinFlow.Numerics;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Statistics;
@@ -47,28 +48,12 @@ public sealed record FlowMetropolisOptions
     }
 }
 
-/// <summary>Outcome of a flow Metropolis run.</summary>
-/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in steps of one chain; errors the larger of Sokal's and the between-chain spread.</param>
-/// <param name="AcceptanceRate">Fraction of measured-phase proposals accepted (all kernels).</param>
-/// <param name="WeightEss">Importance-weight ESS per proposal, (Σw)² / (n Σw²) over the measured cluster proposals (1 for a perfect flow; NaN without cluster moves).</param>
-/// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in steps.</param>
-/// <param name="TauM2">τ_int of E[m² | x], in steps.</param>
-/// <param name="M2Trace">Mean over chains of E[m² | x] after every step, warm-up included (entry 0 is the starting point).</param>
+/// <summary>What only flow Metropolis reports (<see cref="FlowSamplerResult.FlowMetropolis"/>).</summary>
+/// <param name="InputTemperature">Temperature T_ξ of the input chain.</param>
+/// <param name="Moves">The mixture of proposal kernels.</param>
 /// <param name="ProposalEnergy">Plain mean of E[e | x′] over the measured cluster proposals (NaN without them): the flow's own, uncorrected ⟨e⟩ (its bias shows what Metropolis corrects).</param>
 /// <param name="ImportanceEnergy">Self-normalised importance-sampling ⟨e⟩ from the same cluster proposals and weights (no error bar; a cross-check of the weights).</param>
-/// <param name="Elapsed">Wall time of the whole run.</param>
-/// <param name="FinalConfigurations">x = F(z) of every chain after the last step (chains × N, float32).</param>
-/// <param name="MoveAcceptances">Measured proposals and acceptances per kernel, indexed by <see cref="FlowMetropolisMove"/>.</param>
-public sealed record FlowMetropolisResult(IsingObservables Observables, double AcceptanceRate, double WeightEss,
-    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, double ProposalEnergy, double ImportanceEnergy, TimeSpan Elapsed,
-    float[] FinalConfigurations, IReadOnlyList<MoveAcceptance> MoveAcceptances)
-{
-    /// <summary>
-    /// Convergence verdict and diagnostics over the chains' measured steps, with the sampler's own check added: weight ESS
-    /// times cluster proposals below <see cref="FlowMetropolisSampler.MinEffectiveProposals"/>. Null when not assessed.
-    /// </summary>
-    public ConvergenceReport? Convergence { get; init; }
-}
+public sealed record FlowMetropolisDetails(double InputTemperature, FlowMetropolisMoves Moves, double ProposalEnergy, double ImportanceEnergy);
 
 /// <summary>
 /// Exact sampling of the 2L×2L relaxed Ising model by flow Metropolis on the latent z = (ξ, g) (DESIGN.md §8): each
@@ -116,12 +101,15 @@ public sealed record FlowMetropolisResult(IsingObservables Observables, double A
 /// Exact is not the same as efficient: with heavy-tailed weights (weight ESS ≲ 10⁻³) a chain of cluster moves only that
 /// reaches a rare high-weight state stays there far longer than a short run can show, so τ_int and the error bars of a
 /// short run are underestimated (a 4×4 test run gave τ ≈ 11 and an 11σ miss over 5000 steps, τ ≈ 580 and a 0.15σ
-/// agreement over 150 000). Trust the error bars of cluster-only runs only when <see cref="FlowMetropolisResult.WeightEss"/>
+/// agreement over 150 000). Trust the error bars of cluster-only runs only when <see cref="FlowSamplerResult.WeightEss"/>
 /// times the proposals is large; local moves are the remedy.
 /// </para>
 /// </remarks>
 public sealed class FlowMetropolisSampler
 {
+    /// <summary>The method's name in results and reports.</summary>
+    public const string Method = "flow-mh";
+
     /// <summary>Fewest effective cluster proposals (weight ESS × proposals) for the run to count as converged.</summary>
     public const double MinEffectiveProposals = 100;
 
@@ -168,16 +156,15 @@ public sealed class FlowMetropolisSampler
     /// </summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, FlowMetropolisOptions options,
         double? outputShift = null, double? inputShift = null)
-        : this(flow, new SuperResolutionLatentPrior(LatentHmcSampler.CheckInputs(flow ?? throw new ArgumentNullException(nameof(flow)), inputs.Length), 1, inputs),
-            temperature, options, outputShift, inputShift) { }
+        : this(flow, SuperResolutionLatentPrior.OfFlow(flow, inputs), temperature, options, outputShift, inputShift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, FlowMetropolisOptions options,
         double? outputShift = null, double? inputShift = null)
-        : this(flow, temperature, LatentHmcSampler.ToDouble(inputs), options, outputShift, inputShift) { }
+        : this(flow, temperature, Precision.ToDouble(inputs), options, outputShift, inputShift) { }
 
     /// <summary>Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of steps done.</summary>
-    public FlowMetropolisResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
+    public FlowSamplerResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         int chains = Options.Chains, l = InputModel.Size, l2 = l * l, n = OutputModel.Sites, ng = Prior.NoiseSites;
@@ -210,8 +197,8 @@ public sealed class FlowMetropolisSampler
         var proposedBy = new long[3];
         var acceptedBy = new long[3];
         var trace = new List<double>(Options.WarmUp + Options.Steps + 1);
-        var warmUpMeasure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream ^ 1);
-        var measure = new ChainAverages(OutputModel.Size, chains, Options.Seed ^ MeasureStream);
+        var warmUpMeasure = new ChainMeasurement(OutputModel.Size, chains, Options.Seed ^ MeasureStream ^ 1);
+        var measure = new ChainMeasurement(OutputModel.Size, chains, Options.Seed ^ MeasureStream);
         var proposalLnW = new List<double>((int)Math.Min((long)Options.Steps * chains, Array.MaxLength));
         var proposalEnergy = new List<double>(proposalLnW.Capacity);
         var xd = new double[n];
@@ -261,18 +248,20 @@ public sealed class FlowMetropolisSampler
             trace.Add((measured ? measure : warmUpMeasure).Add(x));
             progress?.Report((t + 1.0) / total);
         }
-        var byMove = Enum.GetValues<FlowMetropolisMove>().Select(m => new MoveAcceptance(m, proposedBy[(int)m], acceptedBy[(int)m])).ToArray();
-        var (observables, convergence) = measure.Assess(OutputModel.Temperature);
-        double weightEss = WeightEss(proposalLnW);
+        var byMove = Enum.GetValues<FlowMetropolisMove>().Select(m => new MoveAcceptance(FlowMetropolisMoves.Name(m),
+            proposedBy[(int)m] == 0 ? double.NaN : (double)acceptedBy[(int)m] / proposedBy[(int)m], proposedBy[(int)m])).ToArray();
+        var (observables, convergence) = measure.Averages.Assess(OutputModel.Temperature);
+        double weightEss = ImportanceWeights.Ess(proposalLnW);
         // Heavy weights: a chain that reaches a rare high-weight state stays there longer than the run can show.
         double effective = weightEss * proposalLnW.Count;
         if (proposalLnW.Count > 0 && !(effective >= MinEffectiveProposals))
             convergence = convergence.WithWarnings([$"flow importance-weight ESS × cluster proposals = {effective.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} " +
                 $"< {MinEffectiveProposals} (the flow rarely proposes what π_x weighs: τ_int and error bars are likely underestimated)"]);
-        return new FlowMetropolisResult(observables, (double)accepted / proposals,
-            weightEss, measure.TauEnergy, measure.TauM2, trace.ToArray(),
+        var details = new FlowMetropolisDetails(Options.InputTemperature, moves,
             proposalEnergy.Count == 0 ? double.NaN : proposalEnergy.Average(),
-            proposalLnW.Count == 0 ? double.NaN : WeightedMean(proposalLnW, proposalEnergy), clock.Elapsed, x, byMove) { Convergence = convergence };
+            proposalLnW.Count == 0 ? double.NaN : ImportanceWeights.SelfNormalisedMean(proposalLnW, proposalEnergy));
+        return new FlowSamplerResult(Method, observables, convergence, measure.Averages.TauEnergy, measure.Averages.TauM2, (double)accepted / proposals, byMove,
+            weightEss, trace.ToArray(), x, clock.Elapsed, OutputModel.Shift) { FlowMetropolis = details };
     }
 
     // Draws z′ = (ξ′, g′) for every chain with its kernel. Per chain the draws come from its own stream in a fixed
@@ -374,23 +363,6 @@ public sealed class FlowMetropolisSampler
         }
     }
 
-    /// <summary>Normalised importance-weight ESS (Σw)² / (n Σw²) of log-weights <paramref name="lnW"/>, computed without overflow.</summary>
-    public static double WeightEss(IReadOnlyList<double> lnW)
-    {
-        if (lnW.Count == 0) return double.NaN;
-        double max = double.NegativeInfinity;
-        foreach (double v in lnW) if (v > max) max = v;
-        if (double.IsNegativeInfinity(max) || double.IsNaN(max)) return double.NaN;
-        double s1 = 0, s2 = 0;
-        foreach (double v in lnW)
-        {
-            double w = Math.Exp(v - max);
-            s1 += w;
-            s2 += w * w;
-        }
-        return s1 * s1 / (s2 * lnW.Count);
-    }
-
     /// <summary>
     /// The π_ξ-reversible input move for every chain: s ~ s | ξ, one Swendsen–Wang sweep s → s′ (one sampler per
     /// chain, at the model's temperature), ξ′ ~ ξ | s′. <paramref name="spins"/> is scratch (chains × L²).
@@ -408,18 +380,6 @@ public sealed class FlowMetropolisSampler
             sw[c].Spins.CopyTo(s);
         }
         model.SampleGivenSpins(spins, xiNew, rngs);
-    }
-
-    private static double WeightedMean(List<double> lnW, List<double> values)
-    {
-        double max = lnW.Max(), sw = 0, swv = 0;
-        for (int i = 0; i < lnW.Count; i++)
-        {
-            double w = Math.Exp(lnW[i] - max);
-            sw += w;
-            swv += w * values[i];
-        }
-        return swv / sw;
     }
 
     private sealed class Workspace(int chains, int l2, int n, int ng)

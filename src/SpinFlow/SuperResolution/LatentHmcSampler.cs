@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SpinFlow.Flows;
 using SpinFlow.Hmc;
+using SpinFlow.Numerics;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Statistics;
@@ -20,7 +21,7 @@ public sealed record LatentHmcOptions
     public HmcOptions Hmc { get; }
     /// <summary>Seed of the starting points, the HMC chains and the measurements.</summary>
     public ulong Seed { get; }
-    /// <summary>Keep every chain's E[m² | x] at every step (<see cref="LatentHmcResult.ChainM2Trace"/>); memory grows as steps × chains.</summary>
+    /// <summary>Keep every chain's E[m² | x] and E[e | x] at every step (<see cref="FlowSamplerResult.ChainM2Trace"/>); memory grows as steps × chains.</summary>
     public bool RecordChains { get; }
     /// <summary>
     /// A mass per latent level (ξ and the noises of each flow of a super-resolution stack): halfway through the warm-up the
@@ -63,39 +64,13 @@ public sealed record LatentHmcOptions
     }
 }
 
-/// <summary>Outcome of a latent HMC run.</summary>
-/// <param name="Observables">Ising observables of x = F(z) at T_x from the improved estimators; τ in trajectories of one chain; errors the larger of Sokal's and the between-chain spread.</param>
-/// <param name="Acceptance">Acceptance record of the measured trajectories.</param>
+/// <summary>What only latent HMC reports (<see cref="FlowSamplerResult.LatentHmc"/>).</summary>
 /// <param name="StepSize">The step size fixed after warm-up.</param>
-/// <param name="TauEnergy">τ_int of E[e | x] (chain-averaged series), in trajectories.</param>
-/// <param name="TauM2">τ_int of E[m² | x], in trajectories.</param>
-/// <param name="M2Trace">Mean over chains of E[m² | x] after every trajectory, warm-up included (entry 0 is the starting point).</param>
-/// <param name="Elapsed">Wall time of the whole run.</param>
-/// <param name="StartWeightEss">
-/// Importance-weight ESS per draw, (Σw)² / (n Σw²), of the starting points z ~ p_z with ln w = −E_x(F(z)) + ln|det ∂F/∂z|
-/// − ln p_z(z): how well the flow alone matches π_x (1 for a perfect flow). One draw per chain, so a rough figure;
-/// NaN when the prior has no density (a data-set prior without its input model).
-/// </param>
-/// <param name="FinalConfigurations">x = F(z) of every chain after the last trajectory (chains × N, float32).</param>
-/// <param name="ChainM2Trace">
-/// With <see cref="LatentHmcOptions.RecordChains"/>: E[m² | x] of chain c after trajectory t at [t·chains + c], warm-up
-/// included, as <see cref="M2Trace"/>; otherwise empty.
-/// </param>
 /// <param name="FinalLatent">z of every chain after the last trajectory (chains × N): where a continuation, or the chains of the next level, can start.</param>
 /// <param name="LevelCurvature">With <see cref="LatentHmcOptions.MassPerLevel"/>: curvature of U measured on each latent level (ξ first) halfway through the warm-up; otherwise empty.</param>
-/// <param name="ChainEnergyTrace">With <see cref="LatentHmcOptions.RecordChains"/>: E[e | x] per chain and trajectory, laid out as <see cref="ChainM2Trace"/>.</param>
 /// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
-/// <param name="SpinAcceptance">With <see cref="LatentHmcOptions.SpinSweeps"/>: mean Metropolis acceptance of the spin sweeps; otherwise NaN.</param>
 /// <param name="SpinMoveRoundTrip">With <see cref="LatentHmcOptions.SpinSweeps"/>: largest |F(F⁻¹(x')) − x'| over all spin moves (float32 round-off); otherwise NaN.</param>
-public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics Acceptance, double StepSize,
-    AutocorrelationTime TauEnergy, AutocorrelationTime TauM2, double[] M2Trace, TimeSpan Elapsed,
-    double StartWeightEss, float[] FinalConfigurations, double[] ChainM2Trace, double[] FinalLatent,
-    double[]? LevelCurvature = null, double[]? LevelScale = null, double[]? ChainEnergyTrace = null,
-    double SpinAcceptance = double.NaN, double SpinMoveRoundTrip = double.NaN)
-{
-    /// <summary>Convergence verdict and diagnostics over the chains' measured trajectories; null when not assessed.</summary>
-    public ConvergenceReport? Convergence { get; init; }
-}
+public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip);
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -105,6 +80,12 @@ public sealed record LatentHmcResult(IsingObservables Observables, HmcStatistics
 /// </summary>
 public sealed class LatentHmcSampler
 {
+    /// <summary>The method's name in results and reports.</summary>
+    public const string Method = "latent-hmc";
+
+    /// <summary>Names of its moves in <see cref="FlowSamplerResult.MoveAcceptances"/>: HMC trajectories, and spin sweeps (<see cref="LatentHmcOptions.SpinSweeps"/>).</summary>
+    public const string HmcMove = "hmc", SpinMove = "spin";
+
     private const ulong StartStream = 0x7374617274UL, MeasureStream = 0x6D65617375726531UL, CurvatureStream = 0x6375727665UL,
         SpinStream = 0x7370696E73UL;
 
@@ -142,24 +123,18 @@ public sealed class LatentHmcSampler
     /// <paramref name="shift"/> is the relaxation shift of the output model (default <see cref="RelaxedIsing.DefaultShift"/>).
     /// </summary>
     public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, LatentHmcOptions options, double? shift = null)
-        : this(flow, SingleFlowPrior(flow, inputs), temperature, options, shift) { }
+        : this(flow, SuperResolutionLatentPrior.OfFlow(flow, inputs), temperature, options, shift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, LatentHmcOptions options, double? shift = null)
-        : this(flow, temperature, ToDouble(inputs), options, shift) { }
-
-    private static SuperResolutionLatentPrior SingleFlowPrior(ILatticeFlow flow, ReadOnlySpan<double> inputs)
-    {
-        ArgumentNullException.ThrowIfNull(flow);
-        return new SuperResolutionLatentPrior(CheckInputs(flow, inputs.Length), 1, inputs);
-    }
+        : this(flow, temperature, Precision.ToDouble(inputs), options, shift) { }
 
     /// <summary>
     /// Runs warm-up and measurement; <paramref name="progress"/> sees the fraction of trajectories done. Chains start from
     /// independent draws z ~ p_z (every other one negated if all input magnetisations share a sign: <see cref="LatentHmcOptions.DispersedStarts"/>), or from <paramref name="start"/> (chains × N) when given: any start leaves the chain exact, only the
-    /// warm-up it needs changes (then <see cref="LatentHmcResult.StartWeightEss"/> is NaN: the start is not a p_z draw).
+    /// warm-up it needs changes (then <see cref="FlowSamplerResult.WeightEss"/> is NaN: the start is not a p_z draw).
     /// </summary>
-    public LatentHmcResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
+    public FlowSamplerResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
     {
         var clock = Stopwatch.StartNew();
         int chains = Options.Chains, n = Target.Dimension;
@@ -184,12 +159,12 @@ public sealed class LatentHmcSampler
         var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
         var chainM2 = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
         var chainEnergy = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
-        var warmUpMeasure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
-        var measure = new ChainAverages(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
+        var warmUpMeasure = new ChainMeasurement(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
+        var measure = new ChainMeasurement(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
         var spinMove = Options.SpinSweeps > 0 ? new LatentSpinMove(Target, chains, Options.SpinSweeps, Options.Seed ^ SpinStream) : null;
         var moved = new double[spinMove is null ? 0 : chains * n];
         bool justMoved = false;
-        void Observe(ChainAverages into)
+        void Observe(ChainMeasurement into)
         {
             scaled.ToOriginal(hmc.Positions, z);
             Target.Generate(z, x, energyX, logDet);
@@ -198,7 +173,7 @@ public sealed class LatentHmcSampler
             trace.Add(into.Add(x));
         }
         // After a trajectory: relax the generated lattice locally and continue HMC from the moved latents.
-        void SpinMove()
+        void MoveSpins()
         {
             if (spinMove is null) return;
             scaled.ToOriginal(hmc.Positions, moved);
@@ -217,7 +192,7 @@ public sealed class LatentHmcSampler
             var lnW = new double[chains];
             Prior.LogDensity(start, lnW);
             for (int c = 0; c < chains; c++) lnW[c] = -energyX[c] + logDet[c] - lnW[c];
-            startEss = FlowMetropolisSampler.WeightEss(lnW);
+            startEss = ImportanceWeights.Ess(lnW);
         }
         hmc.BeginWarmUp();
         for (int t = 0; t < Options.WarmUp; t++)
@@ -240,7 +215,7 @@ public sealed class LatentHmcSampler
                 hmc.BeginWarmUp();
             }
             hmc.Trajectory();
-            SpinMove();
+            MoveSpins();
             Observe(warmUpMeasure);
             progress?.Report((t + 1.0) / total);
         }
@@ -249,16 +224,23 @@ public sealed class LatentHmcSampler
         {
             cancellation.ThrowIfCancellationRequested();
             hmc.Trajectory();
-            SpinMove();
+            MoveSpins();
             Observe(measure);
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         scaled.ToOriginal(hmc.Positions, z);
-        var (observables, convergence) = measure.Assess(Target.Model.Temperature);
-        return new LatentHmcResult(observables, hmc.Statistics, hmc.StepSize,
-            measure.TauEnergy, measure.TauM2, trace.ToArray(), clock.Elapsed, startEss, x, chainM2?.ToArray() ?? [], z,
-            curvature ?? [], levelScale ?? [], chainEnergy?.ToArray() ?? [],
-            spinMove?.SpinAcceptance ?? double.NaN, spinMove?.RoundTripError ?? double.NaN) { Convergence = convergence };
+        var (observables, convergence) = measure.Averages.Assess(Target.Model.Temperature);
+        var statistics = hmc.Statistics;
+        var moves = new List<MoveAcceptance> { new(HmcMove, statistics.AcceptanceRate, statistics.Proposals) };
+        // The spin moves' rate covers the whole run, warm-up included; so does their count.
+        if (spinMove is not null) moves.Add(new(SpinMove, spinMove.SpinAcceptance, (long)spinMove.Moves * spinMove.Sweeps * chains * n));
+        return new FlowSamplerResult(Method, observables, convergence, measure.Averages.TauEnergy, measure.Averages.TauM2, statistics.AcceptanceRate, moves,
+            startEss, trace.ToArray(), x, clock.Elapsed, Target.Model.Shift)
+        {
+            ChainM2Trace = chainM2?.ToArray() ?? [],
+            ChainEnergyTrace = chainEnergy?.ToArray() ?? [],
+            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN),
+        };
     }
 
     /// <summary>
@@ -333,20 +315,4 @@ public sealed class LatentHmcSampler
     /// </summary>
     public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed) =>
         new SuperResolutionLatentPrior(inputSize, 1, inputs).Draw(chains, seed);
-
-    internal static int CheckInputs(ILatticeFlow flow, int inputLength)
-    {
-        if (flow.Size % 2 != 0) throw new ArgumentException($"a super-resolution flow generates an even lattice, not {flow.Size}×{flow.Size}", nameof(flow));
-        int l = flow.Size / 2, l2 = l * l;
-        if (inputLength == 0 || inputLength % l2 != 0)
-            throw new ArgumentException($"inputs must hold whole {l}×{l} configurations (a positive multiple of {l2} values), got {inputLength}");
-        return l;
-    }
-
-    internal static double[] ToDouble(ReadOnlySpan<float> v)
-    {
-        var d = new double[v.Length];
-        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(v, d);
-        return d;
-    }
 }

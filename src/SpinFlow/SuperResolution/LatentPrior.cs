@@ -38,7 +38,7 @@ public abstract class LatentPrior : IConfigurationSource
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         var z = new float[chains * Sites];
         Draw(new Xoshiro256(seed), z);
-        return LatentHmcSampler.ToDouble(z);
+        return Numerics.Precision.ToDouble(z);
     }
 
     /// <summary>Fills <paramref name="configurations"/> (batch × S²) with latents z ~ p_z drawn from <paramref name="rng"/>.</summary>

@@ -73,7 +73,21 @@ public sealed class SuperResolutionLatentPrior : LatentPrior
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public SuperResolutionLatentPrior(int inputSize, int levels, ReadOnlySpan<float> inputs, RelaxedIsing? inputModel = null)
-        : this(inputSize, levels, LatentHmcSampler.ToDouble(inputs), inputModel) { }
+        : this(inputSize, levels, Numerics.Precision.ToDouble(inputs), inputModel) { }
+
+    /// <summary>
+    /// Prior of the single super-resolution flow <paramref name="flow"/> (L×L → 2L×2L) over <paramref name="inputs"/>
+    /// (L×L configurations back to back); a flow of odd size or inputs that are not whole configurations throw.
+    /// </summary>
+    internal static SuperResolutionLatentPrior OfFlow(ILatticeFlow flow, ReadOnlySpan<double> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        if (flow.Size % 2 != 0) throw new ArgumentException($"a super-resolution flow generates an even lattice, not {flow.Size}×{flow.Size}", nameof(flow));
+        int l = flow.Size / 2, l2 = l * l;
+        if (inputs.Length == 0 || inputs.Length % l2 != 0)
+            throw new ArgumentException($"inputs must hold whole {l}×{l} configurations (a positive multiple of {l2} values), got {inputs.Length}");
+        return new SuperResolutionLatentPrior(l, 1, inputs);
+    }
 
     private static int CheckedSize(int inputSize, int levels)
     {

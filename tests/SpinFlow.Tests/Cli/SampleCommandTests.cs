@@ -39,6 +39,14 @@ public sealed class SampleCommandTests : IDisposable
         return path;
     }
 
+    /// <summary>The keys of 'sample --json', the same for both methods (those a method lacks are null), in this order.</summary>
+    private static readonly string[] SampleKeys =
+    [
+        "size", "temperature", "method", "samples", "chains", "warmup", "seed", "measurements", "observables", "acceptance", "step_size",
+        "level_scale", "spin_sweeps", "spin_acceptance", "spin_move_round_trip", "input_temperature", "weight_ess", "moves", "tau_int",
+        "seconds_per_effective_sample", "wall_seconds", "flows", "converged", "warnings", "r_hat_basis",
+    ];
+
     private static JsonObject ReadJson(string path) => (JsonObject)JsonNode.Parse(File.ReadAllText(path))!;
 
     private static void AssertOk(CliRunner.Outcome o) => Assert.True(o.ExitCode == 0, $"exit {o.ExitCode}: {o.Stderr}");
@@ -64,6 +72,7 @@ public sealed class SampleCommandTests : IDisposable
         Assert.Contains("cost per effective m² sample", o.Stdout);
 
         var r = ReadJson(json);
+        Assert.Equal(SampleKeys, r.Select(p => p.Key));
         Assert.Equal(4, (int)r["size"]!);
         Assert.Equal(3.0, (double)r["temperature"]!);
         Assert.Equal("latent-hmc", (string)r["method"]!);
@@ -123,6 +132,9 @@ public sealed class SampleCommandTests : IDisposable
         AssertOk(o);
         Assert.Contains("Flow_2 → Flow_4", o.Stdout);
         var r = ReadJson(json);
+        Assert.Equal(SampleKeys, r.Select(p => p.Key));
+        Assert.Equal(["cluster_move_probability", "input_move_probability", "noise_move_probability", "pcn_rho", "acceptance"], r["moves"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["cluster", "noise-pcn", "input-pcn"], r["moves"]!["acceptance"]!.AsObject().Select(p => p.Key));
         Assert.Equal(8, (int)r["size"]!);
         Assert.Equal("flow-mh", (string)r["method"]!);
         Assert.Null(r["step_size"]);

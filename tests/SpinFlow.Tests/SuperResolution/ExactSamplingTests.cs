@@ -57,10 +57,10 @@ public class ExactSamplingTests(ITestOutputHelper output)
         var result = new LatentHmcSampler(flow, temperature, inputs, options).Run();
         var exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; acceptance {result.Acceptance.AcceptanceRate:F3}, " +
-            $"ε = {result.StepSize:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; acceptance {result.Acceptance:F3}, " +
+            $"ε = {result.LatentHmc!.StepSize:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(options.WarmUp + options.Trajectories + 1, result.M2Trace.Length);
-        Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.InRange(result.Acceptance, 0.3, 1.0);
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
         AssertAgreesWithSwendsenWang(result.Observables.M2, temperature, seed);
     }
@@ -84,14 +84,14 @@ public class ExactSamplingTests(ITestOutputHelper output)
         var result = new FlowMetropolisSampler(flow, temperature, inputs, options).Run();
         var exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; flow alone {result.ProposalEnergy:F4}, " +
-            $"importance sampling {result.ImportanceEnergy:F4}; acceptance {result.AcceptanceRate:F3}, weight ESS {result.WeightEss:G3}, " +
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; flow alone {result.FlowMetropolis!.ProposalEnergy:F4}, " +
+            $"importance sampling {result.FlowMetropolis!.ImportanceEnergy:F4}; acceptance {result.Acceptance:F3}, weight ESS {result.WeightEss:G3}, " +
             $"τ_e = {result.TauEnergy.Tau:F2} (reliable {result.TauEnergy.Reliable}), τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(options.WarmUp + options.Steps + 1, result.M2Trace.Length);
         Assert.True(result.WeightEss > 0.01, $"weight ESS {result.WeightEss} too small for honest error bars");
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached");
         // Measured against Sokal's error, as before the between-chain error could raise e.Error.
-        Assert.True(Math.Abs(result.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the flow alone ({result.ProposalEnergy}) is already exact: nothing to correct");
+        Assert.True(Math.Abs(result.FlowMetropolis!.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the flow alone ({result.FlowMetropolis!.ProposalEnergy}) is already exact: nothing to correct");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
         AssertAgreesWithSwendsenWang(result.Observables.M2, temperature, seed);
     }
@@ -116,12 +116,12 @@ public class ExactSamplingTests(ITestOutputHelper output)
         var result = new FlowMetropolisSampler(flow, temperature, inputs, options).Run();
         var exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        string rates = string.Join(", ", result.MoveAcceptances.Select(a => $"{a.Move} {a.Rate:F3} ({a.Proposed})"));
-        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; flow alone {result.ProposalEnergy:F4}; " +
+        string rates = string.Join(", ", result.MoveAcceptances.Select(a => $"{a.Move} {a.Rate:F3} ({a.Proposals})"));
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; flow alone {result.FlowMetropolis!.ProposalEnergy:F4}; " +
             $"acceptance {rates}; weight ESS of cluster proposals {result.WeightEss:G3}; " +
             $"τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         // Measured against Sokal's error, as before the between-chain error could raise e.Error.
-        Assert.True(Math.Abs(result.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the flow alone ({result.ProposalEnergy}) is already exact: nothing to correct");
+        Assert.True(Math.Abs(result.FlowMetropolis!.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the flow alone ({result.FlowMetropolis!.ProposalEnergy}) is already exact: nothing to correct");
         Assert.True(result.TauEnergy.Reliable && result.TauM2.Reliable, "τ_int window not reached");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
         AssertAgreesWithSwendsenWang(result.Observables.M2, temperature, seed);

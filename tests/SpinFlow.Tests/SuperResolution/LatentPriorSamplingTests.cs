@@ -32,9 +32,9 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         var result = new LatentHmcSampler(flow, new GaussianLatentPrior(OutputSize), temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        Report("NNRG latent HMC", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
-            $"τ_e = {result.TauEnergy.Tau:F2}, start ESS {result.StartWeightEss:G3}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Report("NNRG latent HMC", temperature, e, exact, $"acceptance {result.Acceptance:F3}, ε = {result.LatentHmc!.StepSize:G3}, " +
+            $"τ_e = {result.TauEnergy.Tau:F2}, start ESS {result.WeightEss:G3}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.InRange(result.Acceptance, 0.3, 1.0);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
@@ -45,15 +45,15 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     {
         var (result, exact) = StackLatentHmc(temperature, seed, massPerLevel: false);
         var e = result.Observables.Energy;
-        Report("stack latent HMC", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
+        Report("stack latent HMC", temperature, e, exact, $"acceptance {result.Acceptance:F3}, ε = {result.LatentHmc!.StepSize:G3}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.InRange(result.Acceptance, 0.3, 1.0);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
 
     /// <summary>32 chains × (100 + 400) trajectories of latent HMC through an untrained 2 → 4 → 8 stack, and the exact 8×8 energy.</summary>
-    private static (LatentHmcResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel)
+    private static (FlowSamplerResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel)
     {
         var stack = UntrainedStack(seed, 0.3, 0.2);
         var prior = new SuperResolutionLatentPrior(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
@@ -72,17 +72,17 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     {
         var (result, exact) = StackLatentHmc(temperature, seed, massPerLevel: true);
         var e = result.Observables.Energy;
-        Report("stack latent HMC, mass per level", temperature, e, exact, $"acceptance {result.Acceptance.AcceptanceRate:F3}, ε = {result.StepSize:G3}, " +
-            $"curvature {string.Join(", ", result.LevelCurvature!.Select(c => c.ToString("F2")))}, scale {string.Join(", ", result.LevelScale!.Select(c => c.ToString("F2")))}, " +
+        Report("stack latent HMC, mass per level", temperature, e, exact, $"acceptance {result.Acceptance:F3}, ε = {result.LatentHmc!.StepSize:G3}, " +
+            $"curvature {string.Join(", ", result.LatentHmc!.LevelCurvature.Select(c => c.ToString("F2")))}, scale {string.Join(", ", result.LatentHmc!.LevelScale.Select(c => c.ToString("F2")))}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal(3, result.LevelCurvature!.Length);
-        Assert.Equal(1.0, result.LevelScale![^1]);
+        Assert.Equal(3, result.LatentHmc!.LevelCurvature.Length);
+        Assert.Equal(1.0, result.LatentHmc!.LevelScale[^1]);
         for (int k = 0; k < 3; k++)
         {
-            Assert.True(double.IsFinite(result.LevelCurvature[k]));
-            Assert.Equal(Math.Sqrt(result.LevelCurvature[^1] / Math.Max(result.LevelCurvature[k], result.LevelCurvature[^1] / 4)), result.LevelScale[k], 12);
+            Assert.True(double.IsFinite(result.LatentHmc!.LevelCurvature[k]));
+            Assert.Equal(Math.Sqrt(result.LatentHmc!.LevelCurvature[^1] / Math.Max(result.LatentHmc!.LevelCurvature[k], result.LatentHmc!.LevelCurvature[^1] / 4)), result.LatentHmc!.LevelScale[k], 12);
         }
-        Assert.InRange(result.Acceptance.AcceptanceRate, 0.3, 1.0);
+        Assert.InRange(result.Acceptance, 0.3, 1.0);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
@@ -109,7 +109,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         var result = new FlowMetropolisSampler(stack, prior, temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        Report("stack flow-mh", temperature, e, exact, $"flow alone {result.ProposalEnergy:F4}, acceptance {result.AcceptanceRate:F3}, " +
+        Report("stack flow-mh", temperature, e, exact, $"flow alone {result.FlowMetropolis!.ProposalEnergy:F4}, acceptance {result.Acceptance:F3}, " +
             $"weight ESS {result.WeightEss:G3}, τ_e = {result.TauEnergy.Tau:F2} (reliable {result.TauEnergy.Reliable}), training {trainSeconds:F1} s, sampling {result.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(options.WarmUp + options.Steps + 1, result.M2Trace.Length);
         Assert.True(result.WeightEss > 0.01, $"weight ESS {result.WeightEss} too small for honest error bars");
@@ -134,12 +134,12 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         var result = new FlowMetropolisSampler(stack, prior, temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
-        Report("stack flow-mh, local moves", temperature, e, exact, $"flow alone {result.ProposalEnergy:F4}, acceptance " +
+        Report("stack flow-mh, local moves", temperature, e, exact, $"flow alone {result.FlowMetropolis!.ProposalEnergy:F4}, acceptance " +
             string.Join(", ", result.MoveAcceptances.Select(a => $"{a.Move} {a.Rate:F3}")) +
             $", weight ESS of cluster proposals {result.WeightEss:G3}, τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached");
         // Measured against Sokal's error, as before the between-chain error could raise e.Error.
-        Assert.True(Math.Abs(result.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the stack alone ({result.ProposalEnergy}) is already exact: nothing to correct");
+        Assert.True(Math.Abs(result.FlowMetropolis!.ProposalEnergy - exact) > 10 * result.Convergence!.Observables.Energy.SokalError, $"the stack alone ({result.FlowMetropolis!.ProposalEnergy}) is already exact: nothing to correct");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
 

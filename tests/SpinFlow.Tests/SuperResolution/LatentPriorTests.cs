@@ -130,13 +130,13 @@ public class LatentPriorTests
         var flow = RandomFlow(SmallNnrg(), 8, 1);
         var sampler = new LatentHmcSampler(flow, new GaussianLatentPrior(8), 3.0, new LatentHmcOptions(2, 0, 8, seed: 5));
         var first = sampler.Run();
-        Assert.Equal(2 * 64, first.FinalLatent.Length);
-        Assert.True(double.IsFinite(first.StartWeightEss));
+        Assert.Equal(2 * 64, first.LatentHmc!.FinalLatent.Length);
+        Assert.True(double.IsFinite(first.WeightEss));
 
         // Continuing from the final latents measures, before any trajectory, what the first run measured last.
-        var next = sampler.Run(start: first.FinalLatent);
+        var next = sampler.Run(start: first.LatentHmc!.FinalLatent);
         Assert.Equal(first.M2Trace[^1], next.M2Trace[0], 12);
-        Assert.True(double.IsNaN(next.StartWeightEss));
+        Assert.True(double.IsNaN(next.WeightEss));
         Assert.Throws<ArgumentException>(() => sampler.Run(start: new double[64]));
     }
 

@@ -32,11 +32,12 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         var exact = IsingEnumeration.Compute(4, temperature);
         var e = result.Observables.Energy;
         var m2 = result.Observables.M2;
+        var spin = result.AcceptanceOf(LatentHmcSampler.SpinMove)!;
         output.WriteLine($"T = {temperature}: ⟨e⟩ = {e} (exact {exact.Energy:F6}, {e.DeviationSigma(exact.Energy):F2}σ), ⟨m²⟩ = {m2} (exact {exact.M2:F6}, " +
-            $"{m2.DeviationSigma(exact.M2):F2}σ); HMC acceptance {result.Acceptance.AcceptanceRate:F3}, spin acceptance {result.SpinAcceptance:F3}, " +
-            $"round trip {result.SpinMoveRoundTrip:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.SpinAcceptance, 0.05, 0.95);
-        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+            $"{m2.DeviationSigma(exact.M2):F2}σ); HMC acceptance {result.Acceptance:F3}, spin acceptance {spin.Rate:F3}, " +
+            $"round trip {result.LatentHmc!.SpinMoveRoundTrip:G3}, τ_e = {result.TauEnergy.Tau:F2}, τ_m² = {result.TauM2.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.InRange(spin.Rate, 0.05, 0.95);
+        Assert.InRange(result.LatentHmc!.SpinMoveRoundTrip, 0, 1e-4);
         Assert.True(result.TauEnergy.Reliable && result.TauM2.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact.Energy)) < 4, $"⟨e⟩ = {e} vs exact {exact.Energy}");
         Assert.True(Math.Abs(m2.DeviationSigma(exact.M2)) < 4, $"⟨m²⟩ = {m2} vs exact {exact.M2}");
@@ -52,10 +53,11 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         var result = new LatentHmcSampler(stack, prior, temperature, Options(seed, sweeps: 2, massPerLevel: true)).Run();
         double exact = KaufmanSolution.Compute(8, temperature).Energy;
         var e = result.Observables.Energy;
-        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; HMC acceptance {result.Acceptance.AcceptanceRate:F3}, " +
-            $"spin acceptance {result.SpinAcceptance:F3}, round trip {result.SpinMoveRoundTrip:G3}, scales {string.Join(", ", result.LevelScale!.Select(s => s.ToString("F2")))}, " +
+        var hmc = result.LatentHmc!;
+        output.WriteLine($"T = {temperature}: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ; HMC acceptance {result.Acceptance:F3}, " +
+            $"spin acceptance {result.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate:F3}, round trip {hmc.SpinMoveRoundTrip:G3}, scales {string.Join(", ", hmc.LevelScale.Select(s => s.ToString("F2")))}, " +
             $"τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
-        Assert.InRange(result.SpinMoveRoundTrip, 0, 1e-4);
+        Assert.InRange(hmc.SpinMoveRoundTrip, 0, 1e-4);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
@@ -90,5 +92,29 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         Assert.Equal(z, again);
         Assert.Throws<ArgumentOutOfRangeException>(() => new LatentSpinMove(target, chains, sweeps: 0, seed));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(4, 10, 10, spinSweeps: -1));
+    }
+
+    /// <summary>
+    /// The result lists every move with its own rate and count: HMC trajectories over the measured phase (its rate is the
+    /// run's acceptance), spin flips over the whole run (sweeps × sites × chains per move), and nothing else.
+    /// </summary>
+    [Fact]
+    public void LatentHmcReportsAcceptancePerMove()
+    {
+        const ulong seed = 3;
+        var flow = RandomFlow(SmallSuperRes(), 4, seed, scale: 0.3, aScale: 0.2);
+        var inputs = ExactSamplingTests.InputData(2, 2.5, 16, seed);
+        var plain = new LatentHmcSampler(flow, 2.5, inputs, Options(seed, sweeps: 0, chains: 3, warmUp: 4, trajectories: 6)).Run();
+        Assert.Equal([LatentHmcSampler.HmcMove], plain.MoveAcceptances.Select(a => a.Move));
+        Assert.Equal(3 * 6, plain.MoveAcceptances[0].Proposals);
+        Assert.Equal(plain.Acceptance, plain.MoveAcceptances[0].Rate);
+        Assert.Null(plain.AcceptanceOf(LatentHmcSampler.SpinMove));
+
+        var withSpins = new LatentHmcSampler(flow, 2.5, inputs, Options(seed, sweeps: 2, chains: 3, warmUp: 4, trajectories: 6)).Run();
+        Assert.Equal([LatentHmcSampler.HmcMove, LatentHmcSampler.SpinMove], withSpins.MoveAcceptances.Select(a => a.Move));
+        Assert.Equal((4 + 6) * 2 * 16 * 3L, withSpins.AcceptanceOf(LatentHmcSampler.SpinMove)!.Proposals);
+        Assert.InRange(withSpins.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate, 0.0, 1.0);
+        Assert.Equal(LatentHmcSampler.Method, withSpins.Method);
+        Assert.Null(withSpins.FlowMetropolis);
     }
 }

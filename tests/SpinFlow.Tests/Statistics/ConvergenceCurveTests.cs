@@ -1,8 +1,7 @@
 using SpinFlow.Randomness;
 using SpinFlow.Statistics;
-using SpinFlow.SuperResolution;
 
-namespace SpinFlow.Tests.SuperResolution;
+namespace SpinFlow.Tests.Statistics;
 
 public class ConvergenceCurveTests
 {

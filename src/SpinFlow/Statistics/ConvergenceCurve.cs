@@ -1,6 +1,4 @@
-using SpinFlow.Statistics;
-
-namespace SpinFlow.SuperResolution;
+namespace SpinFlow.Statistics;
 
 /// <summary>
 /// A chain-averaged observable against sampler step (e.g. ⟨m²⟩ versus latent-HMC step, paper Fig. 4), with error bars
