@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SpinFlow.IO;
+using SpinFlow.Pipeline.Stages;
 using SpinFlow.Statistics;
 
 namespace SpinFlow.Pipeline;
@@ -60,32 +61,23 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             int size = options.SizeAt(level);
             string name = PipelineRun.ReferenceStage(size);
             if (!run.IsDone(name)) continue;
-            var points = run.Load(name)["points"]!.AsArray();
-            var ts = new List<double>();
-            var m2 = new List<Estimate>();
-            foreach (var p in points)
-            {
-                double t = PipelineJson.Double(p!["temperature"]);
-                var obs = p["observables"]!;
-                var est = PipelineJson.EstimateOf(obs["m2"]);
-                ts.Add(t);
-                m2.Add(est);
-                reference[(size, t)] = (est, PipelineJson.EstimateOf(obs["energy"]));
-            }
-            curves.Add(new ReferenceCurve(size, ts.ToArray(), m2.ToArray()));
+            var points = ReferenceRecord.FromJson(run.Load(name)).Points;
+            foreach (var p in points) reference[(size, p.Temperature)] = (p.M2, p.Energy);
+            curves.Add(new ReferenceCurve(size, points.Select(p => p.Temperature).ToArray(), points.Select(p => p.M2).ToArray()));
         }
 
         var entries = new List<PipelineEntry>();
         var inputs = new List<PipelineInput>();
         var traces = new List<ConvergenceTrace>();
         var training = new List<LevelTraining>();
+        var unknown = new Estimate(double.NaN, double.NaN, double.NaN);
         foreach (double t in options.Temperatures)
         {
             for (int rung = 1; rung <= options.LadderRungs; rung++)
             {
                 if (!run.IsDone(PipelineRun.DataStage(t, rung))) continue;
-                var d = run.Load(PipelineRun.DataStage(t, rung));
-                inputs.Add(new PipelineInput(t, PipelineJson.Double(d["t_xi"]), options.BaseSize, PipelineJson.EstimateOf(d["observables"]!["m2"]), rung));
+                var d = InputDataRecord.FromJson(run.Load(PipelineRun.DataStage(t, rung)));
+                inputs.Add(new PipelineInput(t, d.InputTemperature, options.BaseSize, d.M2, rung));
             }
             for (int level = 1; level <= options.Levels; level++)
             {
@@ -93,35 +85,21 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 string trained = PipelineRun.TrainStage(t, options.SizeAt(level - 1));
                 if (run.IsDone(trained))
                 {
-                    var tr = run.Load(trained);
-                    training.Add(new LevelTraining(options.SizeAt(level - 1), t, PipelineJson.Double(tr["bound_per_site"]),
-                        tr["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray()));
+                    var tr = TrainingRecord.FromJson(run.Load(trained));
+                    training.Add(new LevelTraining(options.SizeAt(level - 1), t, tr.BoundPerSite, tr.LossPerSite));
                 }
                 string name = PipelineRun.SampleStage(t, size);
                 if (!run.IsDone(name)) continue;
-                var s = run.Load(name);
-                traces.Add(new ConvergenceTrace(size, t, (int)PipelineJson.Double(s["warm_up"]), s["m2_trace"]!.AsArray().Select(PipelineJson.Double).ToArray(),
-                    s["m2_trace_error"]!.AsArray().Select(PipelineJson.Double).ToArray(), s["converged_step"]?.GetValue<int>()));
-                var obs = s["observables"]!;
-                double acceptance = PipelineJson.Double(s["acceptance"]), seconds = PipelineJson.Double(s["seconds"]);
-                var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (new Estimate(double.NaN, double.NaN, double.NaN), new Estimate(double.NaN, double.NaN, double.NaN));
-                var m2 = PipelineJson.EstimateOf(obs["m2"]);
-                // The larger of Sokal's error and the between-chain error: stuck chains fool the first, not the second.
-                double between = PipelineJson.Double(s["m2_between_chain_error"]);
-                if (between > m2.Error) m2 = m2 with { Error = between };
-                var e = PipelineJson.EstimateOf(obs["energy"]);
-                // Records from before the energy's between-chain error existed have none (NaN): Sokal's stays.
-                double betweenE = PipelineJson.Double(s["energy_between_chain_error"]);
-                if (betweenE > e.Error) e = e with { Error = betweenE };
-                // Records from before the convergence verdict existed have none: unknown, not converged.
-                bool? converged = Verdict(s["converged"]);
-                var warnings = WarningsOf(s["warnings"]);
+                var s = SamplingRecord.FromJson(run.Load(name));
+                traces.Add(new ConvergenceTrace(size, t, s.WarmUp, s.M2Trace, s.M2TraceError, s.ConvergedStep));
+                var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (unknown, unknown);
+                var (m2, e) = (s.M2, s.Energy);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
-                    acceptance, PipelineJson.Double(s["tau_int"]!["m2"]), seconds, PipelineJson.Double(s["drift_sigma"]),
-                    converged, warnings, PipelineJson.Double(obs["m2"]!["ess"]), PipelineJson.Double(obs["m2"]!["r_hat"])));
-                entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, PipelineJson.Double(s["exact_energy"]), e.DeviationSigma(refE.Mean, refE.Error),
-                    acceptance, PipelineJson.Double(s["tau_int"]!["energy"]), seconds,
-                    Converged: converged, Warnings: warnings, Ess: PipelineJson.Double(obs["energy"]!["ess"]), RHat: PipelineJson.Double(obs["energy"]!["r_hat"])));
+                    s.Acceptance, s.TauM2, s.Seconds, s.DriftSigma, s.Converged, s.Warnings.ToArray(),
+                    PipelineJson.Double(s.Observables["m2"]?["ess"]), PipelineJson.Double(s.Observables["m2"]?["r_hat"])));
+                entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, s.ExactEnergy, e.DeviationSigma(refE.Mean, refE.Error),
+                    s.Acceptance, s.TauEnergy, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
+                    Ess: PipelineJson.Double(s.Observables["energy"]?["ess"]), RHat: PipelineJson.Double(s.Observables["energy"]?["r_hat"])));
             }
         }
 

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using SpinFlow.IO;
+using SpinFlow.Relaxation;
+
+namespace SpinFlow.Pipeline.Stages;
+
+/// <summary>The record of a generation stage: configurations of the stack's output lattice, the next level's training input.</summary>
+public sealed record GenerationRecord(double Temperature, int Level, int Size, int Samples, double InputTemperature, string Path)
+{
+    /// <summary>The JSON form stored in stages/generate-*.json.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["temperature"] = Temperature,
+        ["level"] = Level,
+        ["size"] = Size,
+        ["samples"] = Samples,
+        ["t_xi"] = InputTemperature,
+        ["path"] = Path,
+    };
+
+    /// <summary>Reads a stored record.</summary>
+    public static GenerationRecord FromJson(JsonObject node) => new(
+        PipelineJson.Double(node["temperature"]), (int)PipelineJson.Double(node["level"]), (int)PipelineJson.Double(node["size"]),
+        (int)PipelineJson.Double(node["samples"]), PipelineJson.Double(node["t_xi"]), node["path"]?.GetValue<string>() ?? "");
+}
+
+/// <summary>x = F(z), z ~ p_z through the stack up to one level (ξ from the next rung of the input ladder): the training input of the level above.</summary>
+internal static class GenerationStage
+{
+    public static GenerationRecord Run(StageContext c, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        var o = c.Options;
+        int size = o.SizeAt(level);
+        var (xi, _, xiMeta) = RelaxedConfigurationFile.Read(c.Run.InputDataPath(o.BaseSize, t, o.GenerateRungAt(level)));
+        var stack = c.StackAt(t, level);
+        ulong seed = c.SeedOf(StageContext.GenerateStream, t, level);
+        var x = PipelineSampling.Generate(stack, o.BaseSize, xi, o.GeneratedSamples, seed, progress, ct);
+        string path = c.Run.GeneratedDataPath(size, t);
+        var model = new RelaxedIsing(size, t);
+        RelaxedConfigurationFile.Write(path, x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed));
+        return new GenerationRecord(t, level, size, o.GeneratedSamples, xiMeta.Temperature, c.Relative(path));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.IO;
+using SpinFlow.MonteCarlo;
+using SpinFlow.Statistics;
+
+namespace SpinFlow.Pipeline.Stages;
+
+/// <summary>One temperature of a reference curve: Swendsen–Wang observables (the <c>mcmc --json</c> shape) and the exact ⟨e⟩.</summary>
+public sealed record ReferencePoint(double Temperature, int Sweeps, JsonObject Observables, double ExactEnergy)
+{
+    /// <summary>⟨m²⟩ with its error.</summary>
+    public Estimate M2 => PipelineJson.EstimateOf(Observables["m2"]);
+    /// <summary>⟨e⟩ with its error.</summary>
+    public Estimate Energy => PipelineJson.EstimateOf(Observables["energy"]);
+}
+
+/// <summary>The record of a reference stage: Swendsen–Wang on one lattice size at every grid temperature.</summary>
+public sealed record ReferenceRecord(int Size, string Algorithm, IReadOnlyList<ReferencePoint> Points)
+{
+    /// <summary>The JSON form stored in stages/reference-L*.json.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["size"] = Size,
+        ["algorithm"] = Algorithm,
+        ["points"] = new JsonArray(Points.Select(p => (JsonNode?)new JsonObject
+        {
+            ["temperature"] = p.Temperature,
+            ["sweeps"] = p.Sweeps,
+            ["observables"] = p.Observables.DeepClone(),
+            ["exact_energy"] = p.ExactEnergy,
+        }).ToArray()),
+    };
+
+    /// <summary>Reads a stored record.</summary>
+    public static ReferenceRecord FromJson(JsonObject node) => new(
+        (int)PipelineJson.Double(node["size"]), node["algorithm"]?.GetValue<string>() ?? "sw",
+        node["points"]!.AsArray().Select(p => new ReferencePoint(PipelineJson.Double(p!["temperature"]), (int)PipelineJson.Double(p["sweeps"]),
+            p["observables"]!.AsObject(), PipelineJson.Double(p["exact_energy"]))).ToArray());
+}
+
+/// <summary>Swendsen–Wang references on one lattice size at every grid temperature (the curves of Fig. 5 and the truth of every row).</summary>
+internal static class ReferenceCurveStage
+{
+    public static ReferenceRecord Run(StageContext c, int size, double[] grid, IProgress<double> progress, CancellationToken ct)
+    {
+        var o = c.Options;
+        var points = new ReferencePoint[grid.Length];
+        int done = 0;
+        Parallel.For(0, grid.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var mc = new McmcOptions(size, grid[i], SpinAlgorithm.SwendsenWang, o.ReferenceSweeps, Math.Max(100, o.ReferenceSweeps / 10), 1,
+                c.SeedOf(StageContext.ReferenceStream, grid[i], size));
+            var r = MarkovChainRun.Run(mc, cancellation: ct);
+            points[i] = new ReferencePoint(grid[i], o.ReferenceSweeps, ResultJson.Observables(r.Observables), KaufmanSolution.Compute(size, grid[i]).Energy);
+            progress.Report((double)Interlocked.Increment(ref done) / grid.Length);
+        });
+        return new ReferenceRecord(size, "sw", points);
+    }
+
+    /// <summary>The Swendsen–Wang ⟨m²⟩ at (size, T) from the finished reference stage.</summary>
+    public static Estimate M2At(RunFolder run, int size, double t) =>
+        ReferenceRecord.FromJson(run.Load(PipelineRun.ReferenceStage(size))).Points.FirstOrDefault(p => p.Temperature == t)?.M2
+        ?? throw new InvalidDataException($"the {size}×{size} reference has no point at T = {t}");
+}

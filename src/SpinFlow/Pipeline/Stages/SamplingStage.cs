@@ -1,0 +1,232 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Exact;
+using SpinFlow.Flows;
+using SpinFlow.Hmc;
+using SpinFlow.IO;
+using SpinFlow.Relaxation;
+using SpinFlow.Statistics;
+using SpinFlow.SuperResolution;
+
+namespace SpinFlow.Pipeline.Stages;
+
+/// <summary>The record of a sampling stage: exact latent HMC through the stack up to one level for one target temperature.</summary>
+/// <remarks>
+/// Records written before a field existed lack it: the nullable fields are then null (the verdict, the ladder's T_ξ, the
+/// mass per level, the spin move) and the missing numbers NaN, so old run folders still report.
+/// </remarks>
+public sealed record SamplingRecord
+{
+    public required double Temperature { get; init; }
+    public required int Level { get; init; }
+    public required int Size { get; init; }
+    public string Method { get; init; } = LatentHmcSampler.Method;
+    /// <summary>"p_z" (chains drawn from the prior) or "level below" (warm start).</summary>
+    public string Start { get; init; } = "p_z";
+    public double InputTemperature { get; init; } = double.NaN;
+    public int Chains { get; init; }
+    public int WarmUp { get; init; }
+    public int Trajectories { get; init; }
+    public int LeapfrogSteps { get; init; }
+    public double StepSize { get; init; } = double.NaN;
+    public double[]? LevelCurvature { get; init; }
+    public double[]? LevelScale { get; init; }
+    public int? SpinSweeps { get; init; }
+    public double SpinAcceptance { get; init; } = double.NaN;
+    public double SpinMoveRoundTrip { get; init; } = double.NaN;
+    public double Acceptance { get; init; } = double.NaN;
+    public double StartWeightEss { get; init; } = double.NaN;
+    public double TauEnergy { get; init; } = double.NaN;
+    public double TauM2 { get; init; } = double.NaN;
+    /// <summary>⟨m²⟩ of the second half of the measured trajectories minus the first half, in combined σ.</summary>
+    public double DriftSigma { get; init; } = double.NaN;
+    public double M2BetweenChainError { get; init; } = double.NaN;
+    public double EnergyBetweenChainError { get; init; } = double.NaN;
+    /// <summary>The observables in the <c>sample --json</c> shape (each with ess and r_hat where assessed).</summary>
+    public required JsonObject Observables { get; init; }
+    public bool? Converged { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public double ExactEnergy { get; init; } = double.NaN;
+    /// <summary>The final configurations, relative to the run folder.</summary>
+    public string Samples { get; init; } = "";
+    /// <summary>Chain mean of ⟨m²⟩ per block of trajectories (warm-up included) and its error from the spread over chains.</summary>
+    public double[] M2Trace { get; init; } = [];
+    public double[] M2TraceError { get; init; } = [];
+    public int? ConvergedStep { get; init; }
+    /// <summary>Wall time of the stage (written by the runner).</summary>
+    public double Seconds { get; init; } = double.NaN;
+
+    /// <summary>⟨m²⟩: Sokal's error, widened to the between-chain error where that is larger (stuck chains fool the first).</summary>
+    public Estimate M2 => Widened(PipelineJson.EstimateOf(Observables["m2"]), M2BetweenChainError);
+
+    /// <summary>⟨e⟩, widened as <see cref="M2"/>.</summary>
+    public Estimate Energy => Widened(PipelineJson.EstimateOf(Observables["energy"]), EnergyBetweenChainError);
+
+    private static Estimate Widened(Estimate e, double between) => between > e.Error ? e with { Error = between } : e;
+
+    /// <summary>The JSON form stored in stages/sample-*.json.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["temperature"] = Temperature,
+        ["level"] = Level,
+        ["size"] = Size,
+        ["method"] = Method,
+        ["start"] = Start,
+        ["t_xi"] = InputTemperature,
+        ["chains"] = Chains,
+        ["warm_up"] = WarmUp,
+        ["trajectories"] = Trajectories,
+        ["leapfrog_steps"] = LeapfrogSteps,
+        ["step_size"] = StepSize,
+        ["level_curvature"] = LevelCurvature is null ? null : ResultJson.Numbers(LevelCurvature),
+        ["level_scale"] = LevelScale is null ? null : ResultJson.Numbers(LevelScale),
+        ["spin_sweeps"] = SpinSweeps,
+        ["spin_acceptance"] = SpinSweeps is null ? null : ResultJson.Number(SpinAcceptance),
+        ["spin_move_round_trip"] = SpinSweeps is null ? null : ResultJson.Number(SpinMoveRoundTrip),
+        ["acceptance"] = ResultJson.Number(Acceptance),
+        ["start_weight_ess"] = ResultJson.Number(StartWeightEss),
+        ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(TauEnergy), ["m2"] = ResultJson.Number(TauM2) },
+        ["drift_sigma"] = ResultJson.Number(DriftSigma),
+        ["m2_between_chain_error"] = ResultJson.Number(M2BetweenChainError),
+        ["energy_between_chain_error"] = ResultJson.Number(EnergyBetweenChainError),
+        ["observables"] = Observables.DeepClone(),
+        ["converged"] = Converged,
+        ["warnings"] = new JsonArray(Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+        ["exact_energy"] = ExactEnergy,
+        ["samples"] = Samples,
+        ["m2_trace"] = ResultJson.Numbers(M2Trace),
+        ["m2_trace_error"] = ResultJson.Numbers(M2TraceError),
+        ["converged_step"] = ConvergedStep,
+    };
+
+    /// <summary>Reads a stored record, old or new.</summary>
+    public static SamplingRecord FromJson(JsonObject s)
+    {
+        static double D(JsonNode? n) => PipelineJson.Double(n);
+        static double[] Series(JsonNode? n) => n is JsonArray a ? a.Select(PipelineJson.Double).ToArray() : [];
+        return new SamplingRecord
+        {
+            Temperature = D(s["temperature"]),
+            Level = (int)D(s["level"]),
+            Size = (int)D(s["size"]),
+            Method = s["method"]?.GetValue<string>() ?? LatentHmcSampler.Method,
+            Start = s["start"]?.GetValue<string>() ?? "p_z",
+            InputTemperature = D(s["t_xi"]),
+            Chains = (int)D(s["chains"]),
+            WarmUp = (int)D(s["warm_up"]),
+            Trajectories = (int)D(s["trajectories"]),
+            LeapfrogSteps = (int)D(s["leapfrog_steps"]),
+            StepSize = D(s["step_size"]),
+            LevelCurvature = s["level_curvature"] is JsonArray ? Series(s["level_curvature"]) : null,
+            LevelScale = s["level_scale"] is JsonArray ? Series(s["level_scale"]) : null,
+            SpinSweeps = s["spin_sweeps"] is JsonValue v && v.TryGetValue(out int k) ? k : null,
+            SpinAcceptance = D(s["spin_acceptance"]),
+            SpinMoveRoundTrip = D(s["spin_move_round_trip"]),
+            Acceptance = D(s["acceptance"]),
+            StartWeightEss = D(s["start_weight_ess"]),
+            TauEnergy = D(s["tau_int"]?["energy"]),
+            TauM2 = D(s["tau_int"]?["m2"]),
+            DriftSigma = D(s["drift_sigma"]),
+            M2BetweenChainError = D(s["m2_between_chain_error"]),
+            EnergyBetweenChainError = D(s["energy_between_chain_error"]),
+            Observables = s["observables"]!.AsObject(),
+            Converged = s["converged"] is JsonValue c && c.TryGetValue(out bool b) ? b : null,
+            Warnings = s["warnings"] is JsonArray w ? w.Select(x => x is JsonValue xv && xv.TryGetValue(out string? t) ? t : null).OfType<string>().ToArray() : [],
+            ExactEnergy = D(s["exact_energy"]),
+            Samples = s["samples"]?.GetValue<string>() ?? "",
+            M2Trace = Series(s["m2_trace"]),
+            M2TraceError = Series(s["m2_trace_error"]),
+            ConvergedStep = s["converged_step"] is JsonValue cs && cs.TryGetValue(out int step) ? step : null,
+            Seconds = D(s["seconds"]),
+        };
+    }
+}
+
+/// <summary>
+/// Exact latent HMC through the stack Flow_B … up to one level (ξ from the level's rung of the input ladder, noises at every
+/// level, chains from z ~ p_z or, with the warm start, from the level below), with spin moves and a mass per level as set.
+/// </summary>
+internal static class SamplingStage
+{
+    public static SamplingRecord Run(StageContext c, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        var o = c.Options;
+        var run = c.Run;
+        int size = o.SizeAt(level);
+        var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t, o.SampleRungAt(level)));
+        var stack = c.StackAt(t, level);
+        var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
+        int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
+        var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
+            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps);
+        var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
+        bool warm = o.WarmStart && level >= 2;
+        var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
+        var details = r.LatentHmc!;
+        string samplesPath = run.SamplesPath(size, t);
+        RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
+            new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains));
+        RelaxedConfigurationFile.Write(run.LatentPath(size, t), Numerics.Precision.ToSingle(details.FinalLatent), o.Chains,
+            new RelaxedConfigurationMetadata(size, t, r.Shift, "latent-hmc-z", options.Seed, o.Chains));
+
+        // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
+        var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
+        var convergence = r.Convergence;
+        // Per-step errors from the spread over the independent chains, for the convergence figure.
+        var curve = ConvergenceCurve.Analyze(r.ChainM2Trace, o.Chains, ReferenceCurveStage.M2At(run, size, t), Math.Max(1, r.M2Trace.Length / 25));
+        return new SamplingRecord
+        {
+            Temperature = t,
+            Level = level,
+            Size = size,
+            Method = r.Method,
+            Start = warm ? "level below" : "p_z",
+            InputTemperature = meta.Temperature,
+            Chains = o.Chains,
+            WarmUp = warmUp,
+            Trajectories = trajectories,
+            LeapfrogSteps = o.LeapfrogSteps,
+            StepSize = details.StepSize,
+            LevelCurvature = o.MassPerLevel ? details.LevelCurvature : null,
+            LevelScale = o.MassPerLevel ? details.LevelScale : null,
+            SpinSweeps = o.SpinSweeps > 0 ? o.SpinSweeps : null,
+            SpinAcceptance = o.SpinSweeps > 0 ? r.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate : double.NaN,
+            SpinMoveRoundTrip = o.SpinSweeps > 0 ? details.SpinMoveRoundTrip : double.NaN,
+            Acceptance = r.Acceptance,
+            StartWeightEss = r.WeightEss,
+            TauEnergy = r.TauEnergy.Tau,
+            TauM2 = r.TauM2.Tau,
+            DriftSigma = ConvergenceDiagnostics.DriftSigma(measured),
+            M2BetweenChainError = ConvergenceDiagnostics.BetweenChainError(r.ChainM2Trace, o.Chains, trajectories),
+            EnergyBetweenChainError = ConvergenceDiagnostics.BetweenChainError(r.ChainEnergyTrace, o.Chains, trajectories),
+            Observables = ResultJson.Observables(r.Observables, convergence),
+            Converged = convergence.Verdict.Converged,
+            Warnings = convergence.Verdict.Warnings,
+            ExactEnergy = KaufmanSolution.Compute(size, t).Energy,
+            Samples = c.Relative(samplesPath),
+            M2Trace = curve.Mean,
+            M2TraceError = curve.Error,
+            ConvergedStep = curve.ConvergedStep,
+        };
+    }
+
+    /// <summary>
+    /// Starting latents of level <paramref name="level"/>: each chain's final z of the level below (its whole latent lattice,
+    /// which the next flow takes as its input) with fresh N(0, 1) noises around it, laid out as the stack's prior lays out z.
+    /// </summary>
+    private static double[] WarmStartOf(StageContext c, double t, int level, ulong seed)
+    {
+        var o = c.Options;
+        int below = o.SizeAt(level - 1);
+        string path = c.Run.LatentPath(below, t);
+        var (zBelow, count, meta) = RelaxedConfigurationFile.Read(path);
+        if (count != o.Chains || meta.Size != below)
+            throw new InvalidDataException($"{path} holds {count} latents of {meta.Size}×{meta.Size}, expected {o.Chains} of {below}×{below}");
+        var noise = new float[o.Chains * 3 * below * below];
+        Randomness.Xoshiro256.ForStream(seed, 0x7761726DUL).FillGaussian(noise);
+        var z = new float[o.Chains * 4 * below * below];
+        SuperResolutionFlow.ComposeLatent(zBelow, noise, z, below);
+        var start = new double[z.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(z, start);
+        return start;
+    }
+}

@@ -1,0 +1,37 @@
+namespace SpinFlow.Pipeline.Stages;
+
+/// <summary>What every stage body needs: the run's settings, its folder, its random streams and thread count.</summary>
+internal sealed class StageContext(PipelineOptions options, RunFolder? run)
+{
+    internal const ulong RescaleStream = 1, ReferenceStream = 2, DataStream = 3, TrainStream = 4, SampleStream = 5, GenerateStream = 6;
+
+    /// <summary>The run's settings.</summary>
+    public PipelineOptions Options { get; } = options;
+
+    /// <summary>The run folder (null while only planning, e.g. for stage names).</summary>
+    public RunFolder Run => run ?? throw new InvalidOperationException("a stage body needs the run folder");
+
+    /// <summary>The seed of one stage's stream: independent per stream kind, temperature and level, fixed by the run's seed.</summary>
+    public ulong SeedOf(ulong stream, double t = 0, int level = 0) =>
+        Randomness.Xoshiro256.ForStream(Options.Seed ^ (stream << 56), (ulong)BitConverter.DoubleToInt64Bits(t) ^ ((ulong)level << 48)).NextUInt64();
+
+    /// <summary>Threads of the flows (0 in the options: one per core).</summary>
+    public int FlowThreads => Options.Threads == 0 ? Environment.ProcessorCount : Options.Threads;
+
+    /// <summary>The trained stack Flow_B, Flow_2B, …, up to <paramref name="level"/> for target T, each flow at the size it was trained for.</summary>
+    public Flows.FlowStack StackAt(double t, int level)
+    {
+        var flows = new List<Flows.Flow>();
+        for (int k = 1; k <= level; k++) flows.Add(IO.Checkpoint.Load(Run.CheckpointPath(Options.SizeAt(k - 1), t)).CreateFlow(Options.SizeAt(k)));
+        return new Flows.FlowStack(flows) { Threads = FlowThreads };
+    }
+
+    /// <summary>Path of <paramref name="path"/> relative to the run folder, as records store it.</summary>
+    public string Relative(string path) => Path.GetRelativePath(Run.Root, path);
+}
+
+/// <summary>Adapts a callback to <see cref="IProgress{T}"/> without the synchronisation-context hop of <see cref="Progress{T}"/>.</summary>
+internal sealed class InlineProgress(Action<double> report) : IProgress<double>
+{
+    public void Report(double value) => report(value);
+}

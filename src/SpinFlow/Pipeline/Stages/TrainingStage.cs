@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using SpinFlow.Flows;
+using SpinFlow.IO;
+using SpinFlow.Relaxation;
+using SpinFlow.SuperResolution;
+using SpinFlow.Training;
+
+namespace SpinFlow.Pipeline.Stages;
+
+/// <summary>The record of a training stage: Flow_L of one level for one target temperature.</summary>
+public sealed record TrainingRecord(double Temperature, int Level, int InputSize, int OutputSize, long Steps, int Batch, string Checkpoint,
+    string? TransferFrom, double BoundPerSite, double[] LossPerSite, double KlPerSite)
+{
+    /// <summary>The JSON form stored in stages/train-*.json.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["temperature"] = Temperature,
+        ["level"] = Level,
+        ["input_size"] = InputSize,
+        ["output_size"] = OutputSize,
+        ["steps"] = Steps,
+        ["batch"] = Batch,
+        ["checkpoint"] = Checkpoint,
+        ["transfer_from"] = TransferFrom,
+        ["bound_per_site"] = BoundPerSite,
+        ["loss_per_site"] = new JsonArray(LossPerSite.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+        ["kl_per_site"] = ResultJson.Number(KlPerSite),
+    };
+
+    /// <summary>Reads a stored record (missing numbers are NaN).</summary>
+    public static TrainingRecord FromJson(JsonObject node) => new(
+        PipelineJson.Double(node["temperature"]), (int)PipelineJson.Double(node["level"]), (int)PipelineJson.Double(node["input_size"]),
+        (int)PipelineJson.Double(node["output_size"]), (long)PipelineJson.Double(node["steps"]), (int)PipelineJson.Double(node["batch"]),
+        node["checkpoint"]?.GetValue<string>() ?? "", node["transfer_from"]?.GetValue<string>(), PipelineJson.Double(node["bound_per_site"]),
+        node["loss_per_site"]?.AsArray().Select(PipelineJson.Double).ToArray() ?? [], PipelineJson.Double(node["kl_per_site"]));
+}
+
+/// <summary>
+/// Training Flow_L of one level by reverse KL: level 1 on the input data from a new flow, every later level on what the stack
+/// below generates, started from the flow below (transfer learning, paper §III D).
+/// </summary>
+internal static class TrainingStage
+{
+    public static TrainingRecord Run(StageContext c, double t, int level, IProgress<double> progress, CancellationToken ct)
+    {
+        var o = c.Options;
+        var run = c.Run;
+        int inputSize = o.SizeAt(level - 1);
+        string dataPath = level == 1 ? run.InputDataPath(o.BaseSize, t) : run.GeneratedDataPath(inputSize, t);
+        var (data, count, meta) = RelaxedConfigurationFile.Read(dataPath);
+        if (meta.Size != inputSize) throw new InvalidDataException($"{dataPath} holds {meta.Size}×{meta.Size} configurations, expected {inputSize}×{inputSize}");
+        int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
+        var trainerOptions = new FlowTrainerOptions(t, o.BatchAt(level), o.Gamma, level == 1 ? o.GammaSteps : 0, c.SeedOf(StageContext.TrainStream, t, level),
+            Math.Max(10, steps / 10), new AdamOptions(o.LearningRate));
+        string ckpt = run.CheckpointPath(inputSize, t);
+        // A stage interrupted half-way continues from its last checkpoint: same seed stream per step, so the same run.
+        TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(IO.Checkpoint.Load(ckpt))
+            : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
+            : new TrainingStart.Transfer(IO.Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
+        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), trainerOptions);
+        trainer.InputTemperature = meta.Temperature;
+        if (level == 1 && count >= 2)
+            trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;
+        trainer.Flow.Threads = c.FlowThreads;
+        long remaining = Math.Max(0, steps - trainer.Step);
+        FlowTrainingStep last = default;
+        // On cancellation the trainer saves the checkpoint at the last finished step before it throws.
+        trainer.Run(remaining, ckpt, r =>
+        {
+            last = r;
+            progress.Report((double)r.Step / steps);
+        }, cancellation: ct);
+        double sites = (double)trainer.Flow.Size * trainer.Flow.Size;
+        return new TrainingRecord(t, level, inputSize, trainer.Flow.Size, trainer.Step, o.BatchAt(level), c.Relative(ckpt),
+            level == 1 ? null : c.Relative(run.CheckpointPath(o.SizeAt(level - 2), t)), trainer.BoundPerSite,
+            trainer.LossHistory.Select(v => v / sites).ToArray(),
+            trainer.LatentEntropy is null || remaining == 0 ? double.NaN : last.KlEstimate / sites);
+    }
+}
