@@ -22,7 +22,7 @@ internal static class LatentStiffness
     public static void Run(string runPath, double temperature, int size)
     {
         var run = RunFolder.Existing(runPath);
-        int baseSize = (int)PipelineJson.Double(ResultJson.Load(run.SettingsPath)["base_size"]);
+        int baseSize = (int)JsonFields.Number(ResultJson.Load(run.SettingsPath)["base_size"]);
         var flows = new List<Flow>();
         for (int s = baseSize; s < size; s *= 2) flows.Add(Checkpoint.Load(run.CheckpointPath(s, temperature)).CreateFlow(2 * s));
         var target = new LatentTarget(new FlowStack(flows) { Threads = Environment.ProcessorCount }, new RelaxedIsing(size, temperature));

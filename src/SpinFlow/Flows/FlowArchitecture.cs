@@ -1,3 +1,4 @@
+using SpinFlow.IO;
 using System.Text.Json.Nodes;
 using SpinFlow.Lattice;
 
@@ -40,14 +41,14 @@ public abstract record FlowArchitecture
     public static FlowArchitecture FromJson(JsonNode? node)
     {
         if (node is not JsonObject o) throw new InvalidDataException("architecture: expected a JSON object");
-        string kind = Json.String(o, "kind");
+        string kind = JsonFields.String(o, "kind");
         var bijector = RealNvpOptions.FromJson(o["bijector"]);
         try
         {
             return kind switch
             {
-                NnrgFlowOptions.KindName => new NnrgFlowOptions(bijector, Json.Int(o, "repeat"), o["depth"] is null ? null : Json.Int(o, "depth")),
-                SuperResolutionFlowOptions.KindName => new SuperResolutionFlowOptions(bijector, Json.Int(o, "fine_layers"), Json.Int(o, "coarse_layers")),
+                NnrgFlowOptions.KindName => new NnrgFlowOptions(bijector, JsonFields.Int(o, "repeat"), o["depth"] is null ? null : JsonFields.Int(o, "depth")),
+                SuperResolutionFlowOptions.KindName => new SuperResolutionFlowOptions(bijector, JsonFields.Int(o, "fine_layers"), JsonFields.Int(o, "coarse_layers")),
                 _ => throw new InvalidDataException($"architecture: unknown kind '{kind}' (expected nnrg or superres)"),
             };
         }

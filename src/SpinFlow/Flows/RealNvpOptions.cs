@@ -1,3 +1,4 @@
+using SpinFlow.IO;
 using System.Text.Json.Nodes;
 
 namespace SpinFlow.Flows;
@@ -54,7 +55,7 @@ public sealed record RealNvpOptions
         if (node is not JsonObject o) throw new InvalidDataException("bijector options: expected a JSON object");
         try
         {
-            return new RealNvpOptions(Json.Int(o, "couplings"), Json.Int(o, "hidden"), Json.Int(o, "mlp_layers"), Json.Bool(o, "equivariant"));
+            return new RealNvpOptions(JsonFields.Int(o, "couplings"), JsonFields.Int(o, "hidden"), JsonFields.Int(o, "mlp_layers"), JsonFields.Bool(o, "equivariant"));
         }
         catch (ArgumentException e)
         {
@@ -64,46 +65,4 @@ public sealed record RealNvpOptions
 
     /// <summary>"n_c=10, h=10, n_mlp=3" (plus "equivariant").</summary>
     public override string ToString() => $"n_c={Couplings}, h={Hidden}, n_mlp={MlpLayers}" + (Equivariant ? ", equivariant" : "");
-}
-
-/// <summary>Small helpers to read required JSON fields with clear errors.</summary>
-internal static class Json
-{
-    public static JsonNode Required(JsonObject o, string name) =>
-        o[name] ?? throw new InvalidDataException($"missing field '{name}'");
-
-    public static int Int(JsonObject o, string name)
-    {
-        try { return Required(o, name).GetValue<int>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"field '{name}' must be an integer"); }
-    }
-
-    public static long Long(JsonObject o, string name)
-    {
-        try { return Required(o, name).GetValue<long>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"field '{name}' must be an integer"); }
-    }
-
-    public static double Double(JsonObject o, string name)
-    {
-        try { return Required(o, name).GetValue<double>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"field '{name}' must be a number"); }
-    }
-
-    public static bool Bool(JsonObject o, string name)
-    {
-        try { return Required(o, name).GetValue<bool>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"field '{name}' must be true or false"); }
-    }
-
-    public static string String(JsonObject o, string name)
-    {
-        try { return Required(o, name).GetValue<string>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"field '{name}' must be a string"); }
-    }
 }

@@ -186,9 +186,9 @@ public sealed class Checkpoint
     public static Checkpoint FromJson(JsonNode? node)
     {
         if (node is not JsonObject o) throw new InvalidDataException("checkpoint: expected a JSON object");
-        if (o["format"]?.GetValueKind() != JsonValueKind.String || Json.String(o, "format") != FormatName)
+        if (o["format"]?.GetValueKind() != JsonValueKind.String || JsonFields.String(o, "format") != FormatName)
             throw new InvalidDataException($"not a SpinFlow checkpoint (format field is not '{FormatName}')");
-        int version = Json.Int(o, "version");
+        int version = JsonFields.Int(o, "version");
         if (version < OldestFormatVersion || version > FormatVersion)
             throw new InvalidDataException($"checkpoint format version {version} is not supported (this build reads versions {OldestFormatVersion} to {FormatVersion})");
         // Version 1 had no whole-document checksum; a version-1 file that carries one was edited.
@@ -201,10 +201,10 @@ public sealed class Checkpoint
                 throw new InvalidDataException("checkpoint is corrupt or was edited: the SHA-256 of its contents does not match its checksum");
         }
         var arch = FlowArchitecture.FromJson(o["architecture"]);
-        int size = Json.Int(o, "size");
+        int size = JsonFields.Int(o, "size");
         try { arch.ValidateSize(size); }
         catch (ArgumentException e) { throw new InvalidDataException($"checkpoint size {size}: {e.Message.Split(" (Parameter")[0]}"); }
-        int count = Json.Int(o, "parameter_count");
+        int count = JsonFields.Int(o, "parameter_count");
         int expected = arch.ParameterCount(size);
         if (count != expected) throw new InvalidDataException($"checkpoint declares {count} parameters but its architecture has {expected} at L = {size}");
         float[] parameters = DecodeArray(o["parameters"], count, "parameters");
@@ -212,15 +212,15 @@ public sealed class Checkpoint
         AdamState? adam = null;
         if (o["optimizer"] is JsonObject a)
         {
-            if (Json.String(a, "kind") != "adam") throw new InvalidDataException($"unknown optimiser '{Json.String(a, "kind")}'");
+            if (JsonFields.String(a, "kind") != "adam") throw new InvalidDataException($"unknown optimiser '{JsonFields.String(a, "kind")}'");
             AdamOptions options;
             try
             {
-                options = new AdamOptions(Json.Double(a, "learning_rate"), Json.Double(a, "beta1"), Json.Double(a, "beta2"),
-                    Json.Double(a, "epsilon"), Json.Double(a, "weight_decay"), Json.Bool(a, "decoupled_weight_decay"));
+                options = new AdamOptions(JsonFields.Double(a, "learning_rate"), JsonFields.Double(a, "beta1"), JsonFields.Double(a, "beta2"),
+                    JsonFields.Double(a, "epsilon"), JsonFields.Double(a, "weight_decay"), JsonFields.Bool(a, "decoupled_weight_decay"));
             }
             catch (ArgumentException e) { throw new InvalidDataException($"optimiser: {e.Message.Split(" (Parameter")[0]}"); }
-            adam = new AdamState(options, Json.Long(a, "step"), DecodeArray(a["first_moment"], count, "first_moment"), DecodeArray(a["second_moment"], count, "second_moment"));
+            adam = new AdamState(options, JsonFields.Long(a, "step"), DecodeArray(a["first_moment"], count, "first_moment"), DecodeArray(a["second_moment"], count, "second_moment"));
         }
 
         var metadata = new CheckpointMetadata();
@@ -241,7 +241,7 @@ public sealed class Checkpoint
     private static CheckpointMetadata ReadMetadata(JsonObject m) =>
             new CheckpointMetadata
             {
-                Step = m["step"] is null ? 0 : Json.Long(m, "step"),
+                Step = m["step"] is null ? 0 : JsonFields.Long(m, "step"),
                 LossHistory = m["loss_history"] is JsonArray h ? h.Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray() : [],
                 Temperatures = m["temperatures"] is JsonObject t ? t.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>()) : new Dictionary<string, double>(),
                 Sizes = m["sizes"] is JsonObject s ? s.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<int>()) : new Dictionary<string, int>(),
@@ -264,13 +264,13 @@ public sealed class Checkpoint
     private static float[] DecodeArray(JsonNode? node, int count, string name)
     {
         if (node is not JsonObject o) throw new InvalidDataException($"'{name}' is missing");
-        if (Json.String(o, "dtype") != "float32-le") throw new InvalidDataException($"'{name}' has unsupported dtype '{Json.String(o, "dtype")}'");
-        if (Json.Int(o, "count") != count) throw new InvalidDataException($"'{name}' holds {Json.Int(o, "count")} values, expected {count}");
+        if (JsonFields.String(o, "dtype") != "float32-le") throw new InvalidDataException($"'{name}' has unsupported dtype '{JsonFields.String(o, "dtype")}'");
+        if (JsonFields.Int(o, "count") != count) throw new InvalidDataException($"'{name}' holds {JsonFields.Int(o, "count")} values, expected {count}");
         byte[] bytes;
-        try { bytes = Convert.FromBase64String(Json.String(o, "base64")); }
+        try { bytes = Convert.FromBase64String(JsonFields.String(o, "base64")); }
         catch (FormatException) { throw new InvalidDataException($"'{name}' is not valid base64"); }
         if (bytes.Length != 4 * count) throw new InvalidDataException($"'{name}' decodes to {bytes.Length} bytes, expected {4 * count}");
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), Json.String(o, "sha256"), StringComparison.Ordinal))
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), JsonFields.String(o, "sha256"), StringComparison.Ordinal))
             throw new InvalidDataException($"'{name}' is corrupt (SHA-256 mismatch)");
         var values = new float[count];
         for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));

@@ -78,16 +78,10 @@ public static class PipelineJson
     public static TemperatureRescalingResult Rescaling(JsonObject node)
     {
         var points = node["points"]!.AsArray().Select(p => new RescalingPoint(
-            Double(p!["temperature"]), EstimateOf(p["block_energy"]), EstimateOf(p["energy"]), Double(p["exact_energy"]), Double(p["exact_half_energy"]),
-            Double(p["t_xi"]), Double(p["t_xi_error"]), Double(p["half_specific_heat_at_t_xi"]))).ToArray();
-        var options = new TemperatureRescalingOptions((int)Double(node["size"]), points.Select(p => p.Temperature).ToArray(),
-            (int)Double(node["samples"]), (int)Double(node["thermalize"]), node["seed"]!.GetValue<ulong>());
+            JsonFields.Number(p!["temperature"]), JsonFields.Estimate(p["block_energy"]), JsonFields.Estimate(p["energy"]), JsonFields.Number(p["exact_energy"]), JsonFields.Number(p["exact_half_energy"]),
+            JsonFields.Number(p["t_xi"]), JsonFields.Number(p["t_xi_error"]), JsonFields.Number(p["half_specific_heat_at_t_xi"]))).ToArray();
+        var options = new TemperatureRescalingOptions((int)JsonFields.Number(node["size"]), points.Select(p => p.Temperature).ToArray(),
+            (int)JsonFields.Number(node["samples"]), (int)JsonFields.Number(node["thermalize"]), node["seed"]!.GetValue<ulong>());
         return new TemperatureRescalingResult(options, points, TimeSpan.Zero);
     }
-
-    /// <summary>{"mean","error","tau"} back to an <see cref="Estimate"/> (null → NaN).</summary>
-    public static Estimate EstimateOf(JsonNode? node) => new(Double(node?["mean"]), Double(node?["error"]), Double(node?["tau"]));
-
-    /// <summary>A JSON number, or NaN for null/missing.</summary>
-    public static double Double(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
 }

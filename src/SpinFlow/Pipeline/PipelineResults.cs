@@ -96,17 +96,17 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 var (m2, e) = (s.M2, s.Energy);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
                     s.Acceptance, s.TauM2, s.Seconds, s.DriftSigma, s.Converged, s.Warnings.ToArray(),
-                    PipelineJson.Double(s.Observables["m2"]?["ess"]), PipelineJson.Double(s.Observables["m2"]?["r_hat"])));
+                    JsonFields.Number(s.Observables["m2"]?["ess"]), JsonFields.Number(s.Observables["m2"]?["r_hat"])));
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, s.ExactEnergy, e.DeviationSigma(refE.Mean, refE.Error),
                     s.Acceptance, s.TauEnergy, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
-                    Ess: PipelineJson.Double(s.Observables["energy"]?["ess"]), RHat: PipelineJson.Double(s.Observables["energy"]?["r_hat"])));
+                    Ess: JsonFields.Number(s.Observables["energy"]?["ess"]), RHat: JsonFields.Number(s.Observables["energy"]?["r_hat"])));
             }
         }
 
         var stages = PipelineRun.StageNames(options).Where(run.IsDone).Select(n =>
         {
             var rec = run.Load(n);
-            return new StageTime(n, rec["kind"]?.GetValue<string>() ?? "", PipelineJson.Double(rec["seconds"]));
+            return new StageTime(n, rec["kind"]?.GetValue<string>() ?? "", JsonFields.Number(rec["seconds"]));
         }).ToArray();
         return new PipelineResults(entries, inputs, curves, traces, training, stages);
     }
@@ -176,21 +176,21 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
     {
         ArgumentNullException.ThrowIfNull(node);
         if (node["format"]?.GetValue<string>() != "spinflow-pipeline-results") throw new InvalidDataException("not a spinflow pipeline results.json");
-        var entries = node["entries"]!.AsArray().Select(e => new PipelineEntry((int)PipelineJson.Double(e!["size"]), (int)PipelineJson.Double(e["level"]),
-            PipelineJson.Double(e["temperature"]), e["observable"]!.GetValue<string>(), PipelineJson.EstimateOf(e["flow"]), PipelineJson.EstimateOf(e["reference"]),
-            PipelineJson.Double(e["exact"]), PipelineJson.Double(e["deviation_sigma"]), PipelineJson.Double(e["acceptance"]), PipelineJson.Double(e["tau_int"]),
-            PipelineJson.Double(e["wall_seconds"]), PipelineJson.Double(e["drift_sigma"]),
-            Verdict(e["converged"]), WarningsOf(e["warnings"]), PipelineJson.Double(e["ess"]), PipelineJson.Double(e["r_hat"]))).ToArray();
-        var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(PipelineJson.Double(i!["temperature"]), PipelineJson.Double(i["t_xi"]),
-            (int)PipelineJson.Double(i["size"]), PipelineJson.EstimateOf(i["m2"]), i["rung"] is null ? 1 : (int)PipelineJson.Double(i["rung"]))).ToArray();
-        var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)PipelineJson.Double(c!["size"]),
-            c["temperatures"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["m2"]!.AsArray().Select(PipelineJson.EstimateOf).ToArray())).ToArray();
-        var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)PipelineJson.Double(c!["size"]), PipelineJson.Double(c["temperature"]),
-            (int)PipelineJson.Double(c["warm_up"]), c["m2"]!.AsArray().Select(PipelineJson.Double).ToArray(),
-            c["m2_error"]!.AsArray().Select(PipelineJson.Double).ToArray(), c["converged_step"]?.GetValue<int>())).ToArray();
-        var stages = node["stages"]!.AsArray().Select(s => new StageTime(s!["stage"]!.GetValue<string>(), s["kind"]!.GetValue<string>(), PipelineJson.Double(s["seconds"]))).ToArray();
-        var training = node["training"]!.AsArray().Select(h => new LevelTraining((int)PipelineJson.Double(h!["input_size"]), PipelineJson.Double(h["temperature"]),
-            PipelineJson.Double(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(PipelineJson.Double).ToArray())).ToArray();
+        var entries = node["entries"]!.AsArray().Select(e => new PipelineEntry((int)JsonFields.Number(e!["size"]), (int)JsonFields.Number(e["level"]),
+            JsonFields.Number(e["temperature"]), e["observable"]!.GetValue<string>(), JsonFields.Estimate(e["flow"]), JsonFields.Estimate(e["reference"]),
+            JsonFields.Number(e["exact"]), JsonFields.Number(e["deviation_sigma"]), JsonFields.Number(e["acceptance"]), JsonFields.Number(e["tau_int"]),
+            JsonFields.Number(e["wall_seconds"]), JsonFields.Number(e["drift_sigma"]),
+            Verdict(e["converged"]), WarningsOf(e["warnings"]), JsonFields.Number(e["ess"]), JsonFields.Number(e["r_hat"]))).ToArray();
+        var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(JsonFields.Number(i!["temperature"]), JsonFields.Number(i["t_xi"]),
+            (int)JsonFields.Number(i["size"]), JsonFields.Estimate(i["m2"]), i["rung"] is null ? 1 : (int)JsonFields.Number(i["rung"]))).ToArray();
+        var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)JsonFields.Number(c!["size"]),
+            c["temperatures"]!.AsArray().Select(JsonFields.Number).ToArray(), c["m2"]!.AsArray().Select(JsonFields.Estimate).ToArray())).ToArray();
+        var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)JsonFields.Number(c!["size"]), JsonFields.Number(c["temperature"]),
+            (int)JsonFields.Number(c["warm_up"]), c["m2"]!.AsArray().Select(JsonFields.Number).ToArray(),
+            c["m2_error"]!.AsArray().Select(JsonFields.Number).ToArray(), c["converged_step"]?.GetValue<int>())).ToArray();
+        var stages = node["stages"]!.AsArray().Select(s => new StageTime(s!["stage"]!.GetValue<string>(), s["kind"]!.GetValue<string>(), JsonFields.Number(s["seconds"]))).ToArray();
+        var training = node["training"]!.AsArray().Select(h => new LevelTraining((int)JsonFields.Number(h!["input_size"]), JsonFields.Number(h["temperature"]),
+            JsonFields.Number(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(JsonFields.Number).ToArray())).ToArray();
         return new PipelineResults(entries, inputs, curves, traces, training, stages);
     }
 

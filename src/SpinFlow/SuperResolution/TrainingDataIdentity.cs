@@ -1,3 +1,4 @@
+using SpinFlow.IO;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -50,7 +51,7 @@ public sealed record TrainingDataIdentity(string Sha256, int Size, int Count, do
         if (node is not JsonObject o) throw new InvalidDataException("training data identity is not a JSON object");
         try
         {
-            return new TrainingDataIdentity(Json.String(o, "sha256"), Json.Int(o, "size"), Json.Int(o, "count"), Json.Double(o, "temperature"));
+            return new TrainingDataIdentity(JsonFields.String(o, "sha256"), JsonFields.Int(o, "size"), JsonFields.Int(o, "count"), JsonFields.Double(o, "temperature"));
         }
         catch (InvalidDataException e)
         {

@@ -20,8 +20,8 @@ public sealed record GenerationRecord(double Temperature, int Level, int Size, i
 
     /// <summary>Reads a stored record.</summary>
     public static GenerationRecord FromJson(JsonObject node) => new(
-        PipelineJson.Double(node["temperature"]), (int)PipelineJson.Double(node["level"]), (int)PipelineJson.Double(node["size"]),
-        (int)PipelineJson.Double(node["samples"]), PipelineJson.Double(node["t_xi"]), node["path"]?.GetValue<string>() ?? "");
+        JsonFields.Number(node["temperature"]), (int)JsonFields.Number(node["level"]), (int)JsonFields.Number(node["size"]),
+        (int)JsonFields.Number(node["samples"]), JsonFields.Number(node["t_xi"]), node["path"]?.GetValue<string>() ?? "");
 }
 
 /// <summary>x = F(z), z ~ p_z through the stack up to one level (ξ from the next rung of the input ladder): the training input of the level above.</summary>

@@ -9,7 +9,7 @@ namespace SpinFlow.Pipeline.Stages;
 public sealed record InputDataRecord(double Temperature, double InputTemperature, int Rung, int Size, long Samples, string Path, JsonObject Observables)
 {
     /// <summary>⟨m²⟩ of the data set with its error.</summary>
-    public Estimate M2 => PipelineJson.EstimateOf(Observables["m2"]);
+    public Estimate M2 => JsonFields.Estimate(Observables["m2"]);
 
     /// <summary>The JSON form stored in stages/data-*.json.</summary>
     public JsonObject ToJson() => new()
@@ -25,8 +25,8 @@ public sealed record InputDataRecord(double Temperature, double InputTemperature
 
     /// <summary>Reads a stored record (records from before the input ladder have no rung: 1).</summary>
     public static InputDataRecord FromJson(JsonObject node) => new(
-        PipelineJson.Double(node["temperature"]), PipelineJson.Double(node["t_xi"]), node["rung"] is null ? 1 : (int)PipelineJson.Double(node["rung"]),
-        (int)PipelineJson.Double(node["size"]), (long)PipelineJson.Double(node["samples"]), node["path"]?.GetValue<string>() ?? "", node["observables"]!.AsObject());
+        JsonFields.Number(node["temperature"]), JsonFields.Number(node["t_xi"]), node["rung"] is null ? 1 : (int)JsonFields.Number(node["rung"]),
+        (int)JsonFields.Number(node["size"]), (long)JsonFields.Number(node["samples"]), node["path"]?.GetValue<string>() ?? "", node["observables"]!.AsObject());
 }
 
 /// <summary>The input data ξ of one target temperature: the exact relaxed sampler on the base lattice at T_ξ (of the rung).</summary>

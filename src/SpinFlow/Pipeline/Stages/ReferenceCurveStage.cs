@@ -10,9 +10,9 @@ namespace SpinFlow.Pipeline.Stages;
 public sealed record ReferencePoint(double Temperature, int Sweeps, JsonObject Observables, double ExactEnergy)
 {
     /// <summary>⟨m²⟩ with its error.</summary>
-    public Estimate M2 => PipelineJson.EstimateOf(Observables["m2"]);
+    public Estimate M2 => JsonFields.Estimate(Observables["m2"]);
     /// <summary>⟨e⟩ with its error.</summary>
-    public Estimate Energy => PipelineJson.EstimateOf(Observables["energy"]);
+    public Estimate Energy => JsonFields.Estimate(Observables["energy"]);
 }
 
 /// <summary>The record of a reference stage: Swendsen–Wang on one lattice size at every grid temperature.</summary>
@@ -34,9 +34,9 @@ public sealed record ReferenceRecord(int Size, string Algorithm, IReadOnlyList<R
 
     /// <summary>Reads a stored record.</summary>
     public static ReferenceRecord FromJson(JsonObject node) => new(
-        (int)PipelineJson.Double(node["size"]), node["algorithm"]?.GetValue<string>() ?? "sw",
-        node["points"]!.AsArray().Select(p => new ReferencePoint(PipelineJson.Double(p!["temperature"]), (int)PipelineJson.Double(p["sweeps"]),
-            p["observables"]!.AsObject(), PipelineJson.Double(p["exact_energy"]))).ToArray());
+        (int)JsonFields.Number(node["size"]), node["algorithm"]?.GetValue<string>() ?? "sw",
+        node["points"]!.AsArray().Select(p => new ReferencePoint(JsonFields.Number(p!["temperature"]), (int)JsonFields.Number(p["sweeps"]),
+            p["observables"]!.AsObject(), JsonFields.Number(p["exact_energy"]))).ToArray());
 }
 
 /// <summary>Swendsen–Wang references on one lattice size at every grid temperature (the curves of Fig. 5 and the truth of every row).</summary>

@@ -79,7 +79,7 @@ internal static class RescalingStage
         throw new InvalidDataException($"the input-ladder record has no entry for T = {t}");
     }
 
-    private static double InputTemperatureError(RunFolder run, double t) => PipelineJson.Double(RescaleTarget(run, t)["t_xi_error"]);
+    private static double InputTemperatureError(RunFolder run, double t) => JsonFields.Number(RescaleTarget(run, t)["t_xi_error"]);
 
     private static JsonNode RescaleTarget(RunFolder run, double t)
     {

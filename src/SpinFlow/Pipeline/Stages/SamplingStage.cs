@@ -56,10 +56,10 @@ public sealed record SamplingRecord
     public double Seconds { get; init; } = double.NaN;
 
     /// <summary>⟨m²⟩: Sokal's error, widened to the between-chain error where that is larger (stuck chains fool the first).</summary>
-    public Estimate M2 => Widened(PipelineJson.EstimateOf(Observables["m2"]), M2BetweenChainError);
+    public Estimate M2 => Widened(JsonFields.Estimate(Observables["m2"]), M2BetweenChainError);
 
     /// <summary>⟨e⟩, widened as <see cref="M2"/>.</summary>
-    public Estimate Energy => Widened(PipelineJson.EstimateOf(Observables["energy"]), EnergyBetweenChainError);
+    public Estimate Energy => Widened(JsonFields.Estimate(Observables["energy"]), EnergyBetweenChainError);
 
     private static Estimate Widened(Estimate e, double between) => between > e.Error ? e with { Error = between } : e;
 
@@ -101,8 +101,8 @@ public sealed record SamplingRecord
     /// <summary>Reads a stored record, old or new.</summary>
     public static SamplingRecord FromJson(JsonObject s)
     {
-        static double D(JsonNode? n) => PipelineJson.Double(n);
-        static double[] Series(JsonNode? n) => n is JsonArray a ? a.Select(PipelineJson.Double).ToArray() : [];
+        static double D(JsonNode? n) => JsonFields.Number(n);
+        static double[] Series(JsonNode? n) => n is JsonArray a ? a.Select(JsonFields.Number).ToArray() : [];
         return new SamplingRecord
         {
             Temperature = D(s["temperature"]),

@@ -29,10 +29,10 @@ public sealed record TrainingRecord(double Temperature, int Level, int InputSize
 
     /// <summary>Reads a stored record (missing numbers are NaN).</summary>
     public static TrainingRecord FromJson(JsonObject node) => new(
-        PipelineJson.Double(node["temperature"]), (int)PipelineJson.Double(node["level"]), (int)PipelineJson.Double(node["input_size"]),
-        (int)PipelineJson.Double(node["output_size"]), (long)PipelineJson.Double(node["steps"]), (int)PipelineJson.Double(node["batch"]),
-        node["checkpoint"]?.GetValue<string>() ?? "", node["transfer_from"]?.GetValue<string>(), PipelineJson.Double(node["bound_per_site"]),
-        node["loss_per_site"]?.AsArray().Select(PipelineJson.Double).ToArray() ?? [], PipelineJson.Double(node["kl_per_site"]));
+        JsonFields.Number(node["temperature"]), (int)JsonFields.Number(node["level"]), (int)JsonFields.Number(node["input_size"]),
+        (int)JsonFields.Number(node["output_size"]), (long)JsonFields.Number(node["steps"]), (int)JsonFields.Number(node["batch"]),
+        node["checkpoint"]?.GetValue<string>() ?? "", node["transfer_from"]?.GetValue<string>(), JsonFields.Number(node["bound_per_site"]),
+        node["loss_per_site"]?.AsArray().Select(JsonFields.Number).ToArray() ?? [], JsonFields.Number(node["kl_per_site"]));
 }
 
 /// <summary>
