@@ -19,20 +19,8 @@ public sealed record IsingObservables(
         int n = energy.Length;
         if (n != magnetization.Length) throw new ArgumentException("energy and magnetisation series differ in length");
         if (n < 4) throw new ArgumentException($"need at least 4 measurements to estimate errors, got {n}");
-        var e = energy.ToArray();
-        var e2 = new double[n];
-        var m2 = new double[n];
-        var am = new double[n];
-        var m4 = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double m = magnetization[i];
-            e2[i] = e[i] * e[i];
-            m2[i] = m * m;
-            am[i] = Math.Abs(m);
-            m4[i] = m2[i] * m2[i];
-        }
-        return FromMoments(e, e2, m2, am, m4, sites, temperature);
+        var c = MomentChains.OfOneChain(energy, magnetization);
+        return FromMoments(c.Energy[0], c.Energy2[0], c.M2[0], c.AbsM[0], c.M4[0], sites, temperature);
     }
 
     /// <summary>
