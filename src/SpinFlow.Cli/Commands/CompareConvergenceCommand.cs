@@ -74,7 +74,7 @@ public static class CompareConvergenceCommand
             foreach (var (label, setup, paths) in new[] { ("superres", sr, srPaths), ("NNRG", nn, new[] { nnrgPath }) })
             {
                 setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, options);
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, tx, options);
                 runs.Add((label, paths, cli.WithProgress($"latent HMC {label} {size}×{size}", progress => sampler.Run(progress))));
             }
             var mcmc = new McmcOptions(size, tx, SpinAlgorithm.SwendsenWang, sweeps, Math.Max(100, sweeps / 10), 1, s);

@@ -328,7 +328,7 @@ public static class PipelineRun
         TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(Checkpoint.Load(ckpt))
             : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
             : new TrainingStart.Transfer(Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
-        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), trainerOptions);
+        var trainer = FlowTrainer.Start(start, new Latent.SuperResolutionLatent(new Latent.DataSetDistribution(data, count, inputSize)), trainerOptions);
         trainer.InputTemperature = meta.Temperature;
         if (level == 1 && count >= 2)
             trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;
