@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Latent;
 using SpinFlow.Relaxation;
-using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Cli.Commands;
 

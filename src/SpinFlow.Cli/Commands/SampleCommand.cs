@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using SpinFlow.Exact;
-using SpinFlow.Flows;
 using SpinFlow.Hmc;
 using SpinFlow.IO;
 using SpinFlow.Latent;
-using SpinFlow.Relaxation;
 using SpinFlow.Statistics;
 using SpinFlow.SuperResolution;
 
@@ -108,7 +106,7 @@ public static class SampleCommand
             string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Inputs("--flow", paths).Input("--input", parse.GetValue(input))
                 .Output("--trace", tracePath).Output("--out", outPath).Output("--json", jsonPath).Check();
-            var setup = LoadFlows(paths, parse.GetValue(input));
+            var setup = FlowStackLoader.Load(paths, parse.GetValue(input));
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
             MemoryBudget.Check("--chains", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
@@ -148,9 +146,6 @@ public static class SampleCommand
         });
         return command;
     }
-
-    /// <summary>Flows, latent and data set as the command line describes them (also used by compare-convergence).</summary>
-    internal static FlowStackSetup LoadFlows(string[] paths, string? inputPath) => FlowStackLoader.Load(paths, inputPath);
 
     private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, FlowStackSetup setup)
     {

@@ -105,7 +105,7 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     public void DrawParts(Xoshiro256 rng, Span<float> xi, Span<float> noise)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        int batch = Input.Sites == 0 ? 0 : xi.Length / Input.Sites;
+        int batch = xi.Length / Input.Sites;
         if (xi.Length == 0 || xi.Length != batch * Input.Sites) throw new ArgumentException($"ξ length {xi.Length} is not a positive multiple of L0² = {Input.Sites}", nameof(xi));
         if (noise.Length != batch * NoiseSites) throw new ArgumentException($"noise needs {NoiseSites} values per sample, {batch * NoiseSites} in all; got {noise.Length}", nameof(noise));
         Input.Draw(rng, xi);
