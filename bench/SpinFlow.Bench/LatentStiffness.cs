@@ -31,7 +31,7 @@ internal static class LatentStiffness
         var z = new double[chains * n];
         for (int i = 0; i < z.Length; i++) z[i] = stored[i];
 
-        var layout = new SuperResolutionLatentPrior(baseSize, levels, new double[baseSize * baseSize]);
+        var layout = new SpinFlow.Latent.SuperResolutionLatent(new SpinFlow.Latent.GaussianLatent(baseSize), levels);
         int ClassOf(int site) => layout.LevelOf(site);
         var rng = new Random(1);
         var energy = new double[chains];

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpinFlow.Hmc;
 using SpinFlow.IO;
+using SpinFlow.Latent;
 using SpinFlow.MonteCarlo;
 using SpinFlow.Reporting;
 using SpinFlow.Statistics;
@@ -57,11 +58,11 @@ public static class CompareConvergenceCommand
             string? jsonPath = parse.GetValue(json), plotPath = parse.GetValue(plot);
             new FilePlan(parse.GetValue(force)).Inputs("--superres", srPaths).Input("--input", parse.GetValue(input)).Input("--nnrg", parse.GetValue(nnrg))
                 .Output("--json", jsonPath).Output("--plot", plotPath).Check();
-            var sr = SampleCommand.LoadFlows(srPaths, parse.GetValue(input));
+            var sr = FlowStackLoader.Load(srPaths, parse.GetValue(input));
             if (sr.Data is null) throw new UsageException($"--superres {srPaths[0]} holds an NNRG flow; pass it with --nnrg");
             string nnrgPath = parse.GetValue(nnrg)!;
             var nn = Checkpoint.Load(nnrgPath).Architecture is Flows.NnrgFlowOptions
-                ? SampleCommand.LoadFlows([nnrgPath], null)
+                ? FlowStackLoader.Load([nnrgPath], null)
                 : throw new UsageException($"--nnrg {nnrgPath} does not hold an NNRG flow");
             if (nn.Flow.Size != sr.Flow.Size)
                 throw new UsageException($"the superres flows generate {sr.Flow.Size}×{sr.Flow.Size} but the NNRG flow acts on {nn.Flow.Size}×{nn.Flow.Size}");
@@ -74,7 +75,7 @@ public static class CompareConvergenceCommand
             foreach (var (label, setup, paths) in new[] { ("superres", sr, srPaths), ("NNRG", nn, new[] { nnrgPath }) })
             {
                 setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, options);
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, tx, options);
                 runs.Add((label, paths, cli.WithProgress($"latent HMC {label} {size}×{size}", progress => sampler.Run(progress))));
             }
             var mcmc = new McmcOptions(size, tx, SpinAlgorithm.SwendsenWang, sweeps, Math.Max(100, sweeps / 10), 1, s);

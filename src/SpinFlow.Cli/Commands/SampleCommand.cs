@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using SpinFlow.Exact;
-using SpinFlow.Flows;
 using SpinFlow.Hmc;
 using SpinFlow.IO;
-using SpinFlow.Relaxation;
+using SpinFlow.Latent;
 using SpinFlow.Statistics;
 using SpinFlow.SuperResolution;
 
@@ -107,7 +106,7 @@ public static class SampleCommand
             string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Inputs("--flow", paths).Input("--input", parse.GetValue(input))
                 .Output("--trace", tracePath).Output("--out", outPath).Output("--json", jsonPath).Check();
-            var setup = LoadFlows(paths, parse.GetValue(input));
+            var setup = FlowStackLoader.Load(paths, parse.GetValue(input));
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
             MemoryBudget.Check("--chains", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
@@ -124,7 +123,7 @@ public static class SampleCommand
                     TuneStepSize = eps is null,
                     MaxDegreeOfParallelism = threadCount,
                 };
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Prior, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel),
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel),
                     spinSweeps: parse.GetValue(spinSweeps)));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
@@ -132,8 +131,7 @@ public static class SampleCommand
             {
                 var data = setup.Data!.Value;
                 double inputT = txi ?? data.Metadata.Temperature;
-                var prior = (SuperResolutionLatentPrior)setup.Prior;
-                var sampler = new FlowMetropolisSampler(setup.Flow, prior, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed), moves),
+                var sampler = new FlowMetropolisSampler(setup.Flow, (SuperResolutionLatent)setup.Latent, tx, new FlowMetropolisOptions(c, inputT, w, n, parse.GetValue(seed), moves),
                     inputShift: txi is null ? data.Metadata.Shift : null);
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
@@ -149,61 +147,7 @@ public static class SampleCommand
         return command;
     }
 
-    /// <summary>Flows, prior and data set as the command line describes them (also used by compare-convergence).</summary>
-    internal sealed record Setup(ILatticeFlow Flow, LatentPrior Prior, (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description);
-
-    internal static Setup LoadFlows(string[] paths, string? inputPath)
-    {
-        var checkpoints = paths.Select(Checkpoint.Load).ToArray();
-        for (int i = 1; i < paths.Length; i++)
-            if (checkpoints[i].Architecture is not SuperResolutionFlowOptions)
-                throw new UsageException($"{paths[i]} holds a {checkpoints[i].Architecture.Name} flow; only the first flow of a stack may be NNRG, the others must be superres");
-        if (checkpoints[0].Architecture is NnrgFlowOptions)
-        {
-            // NNRG first: its N(0, I) latent and every later flow's N(0, 1) noises make z ~ N(0, I) on the whole lattice.
-            if (inputPath is not null) throw new UsageException("--input applies to superres flows; an NNRG flow draws its latent from N(0, I)");
-            var members = new Flow[paths.Length];
-            members[0] = checkpoints[0].CreateFlow();
-            for (int i = 1; i < paths.Length; i++) members[i] = SizedAsSaved(checkpoints[i], paths[i], members[0].Size << i, i);
-            ILatticeFlow top = members.Length == 1 ? members[0] : new FlowStack(members);
-            string names = string.Join(" → ", members.Select((f, i) => i == 0 ? $"NNRG {f.Size}×{f.Size}" : $"Flow_{f.Size / 2}"));
-            return new Setup(top, new GaussianLatentPrior(top.Size), null, $"{names}: {top.Size}×{top.Size}, z ~ N(0, I) ({string.Join(", ", paths)})");
-        }
-        if (inputPath is null) throw new UsageException("superres flows need --input, the data set of input configurations ξ");
-        var data = RelaxedConfigurationFile.Read(inputPath);
-        var meta = data.Metadata;
-        if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
-        if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
-        int bad = Array.FindIndex(data.X, 0, data.Count * meta.Size * meta.Size, v => !float.IsFinite(v));
-        if (bad >= 0)
-            throw new InvalidDataException($"--input {inputPath}: configuration {bad / (meta.Size * meta.Size)} holds a non-finite value (NaN or ±∞) at site {bad % (meta.Size * meta.Size)}");
-        if (!(meta.Temperature > 0 && double.IsFinite(meta.Temperature)))
-            throw new InvalidDataException($"--input {inputPath}: its temperature attribute is {Format.Number(meta.Temperature)}, not a positive finite T_ξ");
-        var flows = new Flow[paths.Length];
-        for (int i = 0; i < paths.Length; i++) flows[i] = SizedAsSaved(checkpoints[i], paths[i], meta.Size << (i + 1), i);
-        ILatticeFlow flow = flows.Length == 1 ? flows[0] : new FlowStack(flows);
-        // The data set's own model (T_ξ, shift) gives ln p_z for the flow's importance weights.
-        var inputModel = new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift);
-        var prior = new SuperResolutionLatentPrior(meta.Size, flows.Length, data.X.AsSpan(0, data.Count * meta.Size * meta.Size), inputModel);
-        string chain = string.Join(" → ", flows.Select(f => $"Flow_{f.Size / 2}"));
-        return new Setup(flow, prior, data, $"{chain}: {meta.Size}×{meta.Size} → {flow.Size}×{flow.Size}, {data.Count} inputs ξ at T_ξ = {Format.Number(meta.Temperature, "G6")} ({inputPath})");
-    }
-
-    /// <summary>
-    /// Flow <paramref name="index"/> of a stack must run on <paramref name="size"/>×<paramref name="size"/>, the size it was
-    /// saved at: another size would be transfer learning, which 'spinflow train --init' does explicitly; here it is almost
-    /// surely a mix-up of checkpoints or data set.
-    /// </summary>
-    private static Flow SizedAsSaved(Checkpoint checkpoint, string path, int size, int index)
-    {
-        if (checkpoint.Size != size)
-            throw new InvalidDataException(
-                $"{path} is Flow_{checkpoint.Size / 2} ({checkpoint.Size / 2}×{checkpoint.Size / 2} → {checkpoint.Size}×{checkpoint.Size}), but flow {index + 1} " +
-                $"of this stack must be Flow_{size / 2} ({size / 2}×{size / 2} → {size}×{size})");
-        return checkpoint.CreateFlow(size);
-    }
-
-    private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, Setup setup)
+    private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, FlowStackSetup setup)
     {
         string unit = r.LatentHmc is not null ? "trajectories" : "steps";
         cli.Out.WriteLine($"flows: {setup.Description}");

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Latent;
 using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
@@ -201,7 +202,7 @@ public static class TrainCommand
                     throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
                 var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
                     new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, odd)))),
-                    new GaussianConfigurations(l), options);
+                    new GaussianLatent(l), options);
                 cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
                     $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
                 cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound); " +
@@ -230,7 +231,7 @@ public static class TrainCommand
                     throw new InvalidDataException($"--out {outPath} is Flow_{saved.Size / 2} ({saved.Size / 2}×{saved.Size / 2} → {saved.Size}×{saved.Size}), but --input {inputPath} " +
                         $"holds {meta.Size}×{meta.Size} configurations: resume it with the data set it was trained on, or start a new run from its parameters with --init");
                 var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift);
-                var latent = new SuperResolutionLatent(new DataSetConfigurations(data, count, meta.Size));
+                var latent = new SuperResolutionLatent(new DataSetDistribution(data, count, meta.Size));
                 if (savedRun is not null)
                 {
                     if (savedRun.Data is not { } trained)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SpinFlow.Flows;
+using SpinFlow.Latent;
 using SpinFlow.MonteCarlo;
 using SpinFlow.Numerics;
 using SpinFlow.Randomness;
@@ -25,7 +26,7 @@ public sealed record FlowMetropolisOptions
     public FlowMetropolisMoves Moves { get; }
     /// <summary>
     /// When all chains' starting ξ share the sign of their magnetisation, negate every other chain's (ξ, g) so that both
-    /// signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are (the sampler before the verdict existed).
+    /// signs start (<see cref="Latent.DispersedStarts"/>); false keeps the draws as they are (the sampler before the verdict existed).
     /// </summary>
     public bool DispersedStarts { get; }
 
@@ -118,8 +119,8 @@ public sealed class FlowMetropolisSampler
     /// <summary>The flow F (generation direction).</summary>
     public ILatticeFlow Flow { get; }
 
-    /// <summary>The latent layout and the data set the chains start from.</summary>
-    public SuperResolutionLatentPrior Prior { get; }
+    /// <summary>The latent layout and the distribution of ξ the chains start from.</summary>
+    public SuperResolutionLatent Prior { get; }
 
     /// <summary>Relaxed model of the generated lattice at T_x.</summary>
     public RelaxedIsing OutputModel { get; }
@@ -135,7 +136,7 @@ public sealed class FlowMetropolisSampler
     /// with latent layout and starting ξ from <paramref name="prior"/> (same size as the flow). Shifts default to
     /// <see cref="RelaxedIsing.DefaultShift"/>; <paramref name="inputShift"/> should be that of the data set.
     /// </summary>
-    public FlowMetropolisSampler(ILatticeFlow flow, SuperResolutionLatentPrior prior, double temperature, FlowMetropolisOptions options,
+    public FlowMetropolisSampler(ILatticeFlow flow, SuperResolutionLatent prior, double temperature, FlowMetropolisOptions options,
         double? outputShift = null, double? inputShift = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
@@ -156,7 +157,7 @@ public sealed class FlowMetropolisSampler
     /// </summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, FlowMetropolisOptions options,
         double? outputShift = null, double? inputShift = null)
-        : this(flow, SuperResolutionLatentPrior.OfFlow(flow, inputs), temperature, options, outputShift, inputShift) { }
+        : this(flow, SuperResolutionLatent.OfFlow(flow, inputs), temperature, options, outputShift, inputShift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public FlowMetropolisSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, FlowMetropolisOptions options,
@@ -179,12 +180,13 @@ public sealed class FlowMetropolisSampler
         var g = new double[chains * ng];
         var x = new float[chains * n];
         var lnW = new double[chains];
-        var start = new Xoshiro256(Options.Seed ^ StartStream);
-        for (int c = 0; c < chains; c++) Prior.CopyInput(start.NextInt(Prior.InputCount), xi.AsSpan(c * l2, l2));
+        // The starting ξ and noises: the latent's own draw, kept apart.
+        var xiStart = new float[xi.Length];
         var gFresh = new float[g.Length];
-        start.FillGaussian(gFresh);
+        Prior.DrawParts(new Xoshiro256(Options.Seed ^ StartStream), xiStart, gFresh);
+        for (int i = 0; i < xi.Length; i++) xi[i] = xiStart[i];
         for (int i = 0; i < g.Length; i++) g[i] = gFresh[i];
-        if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(xi, g, chains);
+        if (Options.DispersedStarts) Latent.DispersedStarts.Ensure(xi, g, chains);
         var work = new Workspace(chains, l2, n, ng);
         Evaluate(xi, g, x, lnW, work);
 

@@ -1,6 +1,7 @@
 using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Latent;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Training;
@@ -89,19 +90,21 @@ public readonly record struct FlowTrainingStep(long Step, double Loss, double Ob
 /// are updated, so neither the flow nor any checkpoint written so far is touched.
 /// </para>
 /// <para>
-/// Where z comes from is an <see cref="IConfigurationSource"/> on the flow's lattice: a <see cref="SuperResolutionLatent"/>
-/// around ξ from a data set (<see cref="DataSetConfigurations"/>, the data-set constructor) or from a trained lower flow
-/// (<see cref="GeneratedConfigurations"/>, transfer learning, paper §III D); or <see cref="GaussianConfigurations"/>, z ~ N(0, I)
-/// on every site, which trains the NNRG baseline. Without an input configuration ⟨m⟩_in is undefined, so a γ-term is
-/// refused (γ = 0 or γ-steps = 0 required); the bound argument above holds unchanged with H(p_z) = (N/2) ln(2πe) exactly.
+/// Where z comes from is a <see cref="LatticeDistribution"/> on the flow's lattice: a <see cref="SuperResolutionLatent"/>
+/// around ξ from a data set (<see cref="DataSetDistribution"/>, the data-set constructor) or from a trained lower flow
+/// (<see cref="GeneratedDistribution"/>, transfer learning, paper §III D); or <see cref="GaussianLatent"/>, z ~ N(0, I)
+/// on every site, which trains the NNRG baseline. ⟨m⟩_in is taken over the flow's input sites (the stride-2 sublattice of
+/// z) of a latent with <see cref="LatticeDistribution.Levels"/> ≥ 1. A latent drawn whole has no input configuration, so
+/// ⟨m⟩_in is undefined and a γ-term is refused (γ = 0 or γ-steps = 0 required); the bound argument above holds unchanged
+/// with H(p_z) = (N/2) ln(2πe) exactly.
 /// </para>
 /// </remarks>
 public sealed class FlowTrainer
 {
-    private readonly IConfigurationSource _latent;
+    private readonly LatticeDistribution _latent;
     private readonly ReverseKlTrainer _reverseKl;
     private readonly MagnetizationMatching _magnetization;
-    private readonly float[] _z;
+    private readonly float[] _z, _input;
     private readonly List<double> _lossHistory;
 
     /// <summary>The flow being trained (parameters updated in place); acts on the output lattice (2L×2L for Flow_L).</summary>
@@ -115,7 +118,7 @@ public sealed class FlowTrainer
     /// <summary>Input lattice side L of a super-resolution flow; 0 when the latent has no input configuration (NNRG baseline).</summary>
     public int InputSize { get; }
     /// <summary>Distribution of the latent z on the flow's lattice.</summary>
-    public IConfigurationSource Latent => _latent;
+    public LatticeDistribution Latent => _latent;
     /// <summary>Temperature of the data set, when known (stored in checkpoints).</summary>
     public double? InputTemperature { get; set; }
     /// <summary>Identity of the training data set, when known (stored in checkpoints; a resumed run compares it with its data).</summary>
@@ -133,7 +136,7 @@ public sealed class FlowTrainer
     /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
     public ReadOnlySpan<float> LastParameterGradient => _reverseKl.LastParameterGradient;
     /// <summary>
-    /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>; initially <see cref="IConfigurationSource.Entropy"/>
+    /// Entropy H(p_z) of the latent, when known (see <see cref="LatentEntropyOf"/>; initially <see cref="LatticeDistribution.Entropy"/>
     /// of the latent): the objective's minimum over all flows is Bound + H(p_z), reached at q = π_x, so each step reports
     /// Objective − Bound − H(p_z) as an estimate of KL(q‖π_x).
     /// </summary>
@@ -152,15 +155,15 @@ public sealed class FlowTrainer
 
     /// <summary>
     /// A new run for <paramref name="flow"/> with latents z drawn from <paramref name="latent"/> (same lattice size): a
-    /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianConfigurations"/> for the NNRG baseline.
+    /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianLatent"/> for the NNRG baseline.
     /// </summary>
-    public FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options)
+    public FlowTrainer(Flow flow, LatticeDistribution latent, FlowTrainerOptions options)
         : this(flow, latent, options, null, 0, null, null)
     {
     }
 
     // A null optimiser starts a fresh Adam; the step count and the histories continue an earlier run (see Start).
-    private FlowTrainer(Flow flow, IConfigurationSource latent, FlowTrainerOptions options, Adam? optimizer,
+    private FlowTrainer(Flow flow, LatticeDistribution latent, FlowTrainerOptions options, Adam? optimizer,
         long startStep, IEnumerable<double>? lossHistory, TrainingHistory? history)
     {
         ArgumentNullException.ThrowIfNull(flow);
@@ -169,12 +172,12 @@ public sealed class FlowTrainer
         if (latent.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; the latent source draws {latent.Size}×{latent.Size}", nameof(latent));
         if (flow.Size % 2 != 0) throw new ArgumentException($"the blocked magnetisation needs an even lattice size, got {flow.Size}", nameof(flow));
-        if (latent.Input is null && options.Gamma > 0 && options.GammaSteps > 0)
+        if (latent.Levels == 0 && options.Gamma > 0 && options.GammaSteps > 0)
             throw new ArgumentException("the latent has no input configuration ξ (NNRG baseline), so ⟨m⟩_in and the γ-term are undefined: use γ = 0 or γ-steps = 0", nameof(options));
 
         Options = options;
         _latent = latent;
-        InputSize = latent.Input?.Size ?? 0;
+        InputSize = latent.Levels > 0 ? flow.Size / 2 : 0;
         LatentEntropy = latent.Entropy;
         _lossHistory = lossHistory?.ToList() ?? [];
         History = history ?? new TrainingHistory();
@@ -186,6 +189,7 @@ public sealed class FlowTrainer
         _magnetization = new MagnetizationMatching(flow.Size);
         _reverseKl = new ReverseKlTrainer(flow, Energy, optimizer ?? new Adam(flow.ParameterCount, options.Adam), options.Batch, _magnetization, startStep);
         _z = new float[options.Batch * flow.Size * flow.Size];
+        _input = new float[options.Batch * InputSize * InputSize];
     }
 
     private static SuperResolutionLatent DataSetLatent(Flow flow, float[] data, int count, int inputSize)
@@ -193,7 +197,7 @@ public sealed class FlowTrainer
         ArgumentNullException.ThrowIfNull(flow);
         if (inputSize < 1 || flow.Size != 2 * inputSize)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; input size L = {inputSize} needs {2 * inputSize}×{2 * inputSize}", nameof(inputSize));
-        return new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize));
+        return new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize));
     }
 
     /// <summary>
@@ -203,7 +207,7 @@ public sealed class FlowTrainer
     /// latent and options (seed, batch, γ schedule) for an exact continuation. A transfer takes the checkpoint's parameters
     /// at the latent's size.
     /// </summary>
-    public static FlowTrainer Start(TrainingStart start, IConfigurationSource latent, FlowTrainerOptions options)
+    public static FlowTrainer Start(TrainingStart start, LatticeDistribution latent, FlowTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(latent);
@@ -229,7 +233,7 @@ public sealed class FlowTrainer
     }
 
     /// <summary>Shorthand for <see cref="Start"/> with <see cref="TrainingStart.Resume"/>.</summary>
-    public static FlowTrainer Resume(Checkpoint checkpoint, IConfigurationSource latent, FlowTrainerOptions options) =>
+    public static FlowTrainer Resume(Checkpoint checkpoint, LatticeDistribution latent, FlowTrainerOptions options) =>
         Start(new TrainingStart.Resume(checkpoint), latent, options);
 
     /// <summary>γ in force at step index <paramref name="step"/> (0-based).</summary>
@@ -240,7 +244,7 @@ public sealed class FlowTrainer
     {
         int b = Options.Batch;
         _latent.Draw(Xoshiro256.ForStream(Options.Seed, (ulong)Step), _z);
-        var (magIn, absMagIn) = _latent.Input is null ? (double.NaN, double.NaN) : MagnetizationMatching.OfInput(_latent.LastInput, b);
+        var (magIn, absMagIn) = InputSize == 0 ? (double.NaN, double.NaN) : MagnetizationMatching.OfInput(FlowInput(), b);
         double gamma = GammaAt(Step);
         // Without an input (γ refused at construction) the term is evaluated at m_in = 0 and γ = 0 for ⟨m⟩_ds alone.
         _magnetization.Gamma = gamma;
@@ -253,6 +257,17 @@ public sealed class FlowTrainer
             _magnetization.BlockedMagnetization, Bound, r.GradientNorm, kl, absMagIn, _magnetization.AbsBlockedMagnetization, gamma);
         History.Add(result);
         return result;
+    }
+
+    // The flow's input sites (2i, 2j) of the last latents: ξ for a one-level latent, whatever lower levels composed otherwise.
+    private ReadOnlySpan<float> FlowInput()
+    {
+        int l = InputSize, big = 2 * l;
+        for (int s = 0; s < Options.Batch; s++)
+            for (int i = 0; i < l; i++)
+                for (int j = 0; j < l; j++)
+                    _input[(s * l + i) * l + j] = _z[(s * big + 2 * i) * big + 2 * j];
+        return _input;
     }
 
     /// <summary>

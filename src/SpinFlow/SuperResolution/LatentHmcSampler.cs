@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SpinFlow.Flows;
 using SpinFlow.Hmc;
+using SpinFlow.Latent;
 using SpinFlow.Numerics;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
@@ -37,7 +38,7 @@ public sealed record LatentHmcOptions
     public int SpinSweeps { get; }
     /// <summary>
     /// When all chains' starting draws z ~ p_z share the sign of their input magnetisation, negate every other chain's z so
-    /// that both signs start (<see cref="SuperResolution.DispersedStarts"/>); false keeps the draws as they are.
+    /// that both signs start (<see cref="Latent.DispersedStarts"/>); false keeps the draws as they are.
     /// </summary>
     public bool DispersedStarts { get; }
 
@@ -74,7 +75,7 @@ public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, dou
 
 /// <summary>
 /// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
-/// start from z ~ p_z (<see cref="LatentPrior"/>: ξ from a data set and g ~ N(0, 1) for a super-resolution flow or a stack
+/// start from z ~ p_z (<see cref="LatticeDistribution"/>: ξ from a data set and g ~ N(0, 1) for a super-resolution flow or a stack
 /// of them, N(0, I) for the NNRG flow) and move under U(z) = E_x(F(z)) − ln|det ∂F/∂z| (<see cref="LatentTarget"/>),
 /// which is the same for every kind of flow.
 /// </summary>
@@ -92,8 +93,8 @@ public sealed class LatentHmcSampler
     /// <summary>The latent potential the chains move under.</summary>
     public LatentTarget Target { get; }
 
-    /// <summary>The latent prior the chains start from.</summary>
-    public LatentPrior Prior { get; }
+    /// <summary>The latent p_z the chains start from.</summary>
+    public LatticeDistribution Prior { get; }
 
     /// <summary>The settings.</summary>
     public LatentHmcOptions Options { get; }
@@ -103,14 +104,14 @@ public sealed class LatentHmcSampler
     /// (which must have the flow's size). <paramref name="shift"/> is the relaxation shift of the output model
     /// (default <see cref="RelaxedIsing.DefaultShift"/>).
     /// </summary>
-    public LatentHmcSampler(ILatticeFlow flow, LatentPrior prior, double temperature, LatentHmcOptions options, double? shift = null)
+    public LatentHmcSampler(ILatticeFlow flow, LatticeDistribution prior, double temperature, LatentHmcOptions options, double? shift = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(options);
         if (prior.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the latent prior is {prior.Size}×{prior.Size}", nameof(prior));
-        if (options.MassPerLevel && prior is not SuperResolutionLatentPrior)
+        if (options.MassPerLevel && prior.Levels == 0)
             throw new ArgumentException("a mass per level needs the latent of super-resolution flows (ξ and noises per level)", nameof(options));
         Target = new LatentTarget(flow, new RelaxedIsing(flow.Size, temperature, shift));
         Prior = prior;
@@ -123,7 +124,7 @@ public sealed class LatentHmcSampler
     /// <paramref name="shift"/> is the relaxation shift of the output model (default <see cref="RelaxedIsing.DefaultShift"/>).
     /// </summary>
     public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<double> inputs, LatentHmcOptions options, double? shift = null)
-        : this(flow, SuperResolutionLatentPrior.OfFlow(flow, inputs), temperature, options, shift) { }
+        : this(flow, SuperResolutionLatent.OfFlow(flow, inputs), temperature, options, shift) { }
 
     /// <summary>As the double-precision constructor, with float32 input configurations.</summary>
     public LatentHmcSampler(ILatticeFlow flow, double temperature, ReadOnlySpan<float> inputs, LatentHmcOptions options, double? shift = null)
@@ -147,7 +148,7 @@ public sealed class LatentHmcSampler
         if (start is null)
         {
             start = Prior.Draw(chains, Options.Seed ^ StartStream);
-            if (Options.DispersedStarts) SuperResolution.DispersedStarts.Ensure(start, chains, Prior);
+            if (Options.DispersedStarts) Latent.DispersedStarts.Ensure(start, chains, Prior);
         }
         hmc.SetPositions(start);
         var z = new double[chains * n];
@@ -202,11 +203,10 @@ public sealed class LatentHmcSampler
             {
                 // Scales from where the chains are now, not from the start: the stiffness builds up as they leave z ~ p_z.
                 scaled.ToOriginal(hmc.Positions, z);
-                var levels = (SuperResolutionLatentPrior)Prior;
-                curvature = LevelCurvatures(z, chains, levels);
+                curvature = LevelCurvatures(z, chains, Prior);
                 levelScale = LevelScales(curvature);
                 var perSite = new double[n];
-                for (int i = 0; i < n; i++) perSite[i] = levelScale[levels.LevelOf(i)];
+                for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i)];
                 hmc.EndWarmUp();
                 scaled.SetScale(perSite);
                 var u = new double[z.Length];
@@ -248,7 +248,7 @@ public sealed class LatentHmcSampler
     /// unit directions supported on the level, by central differences of ∇U; averaged over chains and directions. For a
     /// random v this is about the mean Hessian diagonal over the level.
     /// </summary>
-    internal double[] LevelCurvatures(ReadOnlySpan<double> z, int chains, SuperResolutionLatentPrior prior)
+    internal double[] LevelCurvatures(ReadOnlySpan<double> z, int chains, LatticeDistribution prior)
     {
         const int Directions = 2;
         const double H = 0.02;
@@ -314,5 +314,5 @@ public sealed class LatentHmcSampler
     /// from <paramref name="inputs"/> (L×L configurations back to back), noises g ~ N(0, 1).
     /// </summary>
     public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed) =>
-        new SuperResolutionLatentPrior(inputSize, 1, inputs).Draw(chains, seed);
+        new SuperResolutionLatent(new DataSetDistribution(inputs, inputSize)).Draw(chains, seed);
 }

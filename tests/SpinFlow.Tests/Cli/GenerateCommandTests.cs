@@ -89,6 +89,8 @@ public sealed class GenerateCommandTests : IDisposable
         AssertBad(CliRunner.Run("generate", "--flow", $"{flow},{nnrg}", "--input", xi, "--samples", "4", "--out", x));
         AssertBad(CliRunner.Run("generate", "--flow", flow, "--input", xi, "--samples", "0", "--out", x));
         AssertBad(CliRunner.Run("generate", "--flow", Path.Combine(_dir, "missing.ckpt"), "--input", xi, "--samples", "4", "--out", x));
+        // Every flow of a stack runs at the size it was saved at (as in 'sample'): Flow_4 cannot be the second level over 4×4 data.
+        AssertBad(CliRunner.Run("generate", "--flow", $"{flow},{flow}", "--input", xi, "--samples", "4", "--out", x));
         Assert.False(File.Exists(x));
 
         // An NNRG flow needs no input: its latent is N(0, I).

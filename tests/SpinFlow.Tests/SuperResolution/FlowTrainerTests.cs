@@ -2,6 +2,7 @@ using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
+using SpinFlow.Latent;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
 using Xunit.Abstractions;
@@ -32,7 +33,7 @@ public class FlowTrainerTests(ITestOutputHelper output)
     private static Flow SmallFlow(ulong seed = 3) => SuperResolutionFlow.Create(InputSize, seed, SmallSuperRes());
 
     internal static SuperResolutionLatent DataSetLatent(float[] data, int count, int inputSize = InputSize) =>
-        new(new DataSetConfigurations(data, count, inputSize));
+        new(new DataSetDistribution(data, count, inputSize));
 
     [Fact]
     public void ShortRunLowersTheLossAndStaysAboveTheExactBound()
@@ -65,6 +66,28 @@ public class FlowTrainerTests(ITestOutputHelper output)
         output.WriteLine($"H(p_z) = {entropy:F3} ± {entropyError:F3}; KL estimate first {r[0].KlEstimate:F3}, last {r[^1].KlEstimate:F3}");
         Assert.True(r[^1].KlEstimate < r[0].KlEstimate);
         Assert.Equal(trainer.Bound / 64, trainer.BoundPerSite, 12);
+    }
+
+    /// <summary>
+    /// The latent the samplers build (ξ from the data set with its model π_ξ, for the density) trains exactly as the
+    /// data-set latent does, γ-term included: the trainer reads the flow's input from z, not from the latent's type.
+    /// </summary>
+    [Fact]
+    public void TheSamplersLatentTrainsAsTheDataSetLatentDoes()
+    {
+        const double t = 2.6;
+        var data = RelaxedDataSet(InputSize, t, 8, 2, 5);
+        int count = data.Length / (InputSize * InputSize);
+        var options = new FlowTrainerOptions(t, batch: 4, gamma: 200, gammaSteps: 3, seed: 2);
+        var plain = new FlowTrainer(SmallFlow(), data, count, InputSize, options);
+        var sampled = new FlowTrainer(SmallFlow(), new SuperResolutionLatent(new DataSetDistribution(data, count, InputSize, new RelaxedIsing(InputSize, t))), options);
+        var a = plain.Run(3);
+        var b = sampled.Run(3);
+        Assert.Equal(InputSize, sampled.InputSize);
+        Assert.All(b, s => Assert.True(double.IsFinite(s.MagnetizationIn) && s.Penalty > 0));
+        Assert.Equal(a.Select(s => s.MagnetizationIn), b.Select(s => s.MagnetizationIn));
+        Assert.Equal(a.Select(s => s.Loss), b.Select(s => s.Loss));
+        Assert.Equal(plain.Flow.Parameters, sampled.Flow.Parameters);
     }
 
     [Fact]

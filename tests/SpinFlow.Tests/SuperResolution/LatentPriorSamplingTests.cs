@@ -1,7 +1,9 @@
 using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.Hmc;
+using SpinFlow.Latent;
 using SpinFlow.SuperResolution;
+using SpinFlow.Tests.Latent;
 using Xunit.Abstractions;
 using static SpinFlow.Tests.Flows.FlowTestUtil;
 
@@ -29,7 +31,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     {
         var flow = RandomFlow(SmallNnrg(), OutputSize, seed, scale: 0.3, aScale: 0.2);
         var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed);
-        var result = new LatentHmcSampler(flow, new GaussianLatentPrior(OutputSize), temperature, options).Run();
+        var result = new LatentHmcSampler(flow, new GaussianLatent(OutputSize), temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
         var e = result.Observables.Energy;
         Report("NNRG latent HMC", temperature, e, exact, $"acceptance {result.Acceptance:F3}, ε = {result.LatentHmc!.StepSize:G3}, " +
@@ -56,7 +58,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     private static (FlowSamplerResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel)
     {
         var stack = UntrainedStack(seed, 0.3, 0.2);
-        var prior = new SuperResolutionLatentPrior(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
+        var prior = LatentTestUtil.OverData(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
         var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed,
             massPerLevel: massPerLevel);
         return (new LatentHmcSampler(stack, prior, temperature, options).Run(), KaufmanSolution.Compute(OutputSize, temperature).Energy);
@@ -104,7 +106,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         double trainSeconds = clock.Elapsed.TotalSeconds;
         var stack = new FlowStack([first, second]);
         var inputs = ExactSamplingTests.InputData(2, temperature, 256, seed);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
+        var prior = LatentTestUtil.OverData(2, 2, inputs);
         var options = new FlowMetropolisOptions(chains: 64, inputTemperature: temperature, warmUp: 200, steps: 2000, seed);
         var result = new FlowMetropolisSampler(stack, prior, temperature, options).Run();
         double exact = KaufmanSolution.Compute(OutputSize, temperature).Energy;
@@ -128,7 +130,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     {
         var stack = new FlowStack([Trained(2, temperature, seed, 100), Trained(4, temperature, seed + 1, 100)]);
         var inputs = ExactSamplingTests.InputData(2, temperature, 256, seed);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
+        var prior = LatentTestUtil.OverData(2, 2, inputs);
         var moves = new FlowMetropolisMoves(clusterMoveProbability: 0.1, inputMoveProbability: 0.45, correlation: 0.97);
         var options = new FlowMetropolisOptions(chains: 8, inputTemperature: temperature, warmUp: 1000, steps: 6000, seed, moves);
         var result = new FlowMetropolisSampler(stack, prior, temperature, options).Run();
@@ -151,7 +153,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         const int batch = 64;
         var trainer = new SpinFlow.Training.ReverseKlTrainer(flow, new SpinFlow.Training.RelaxedIsingEnergy(2 * inputSize, temperature),
             new SpinFlow.Training.Adam(flow.ParameterCount, new SpinFlow.Training.AdamOptions(3e-3)), batch);
-        var prior = new SuperResolutionLatentPrior(inputSize, 1, inputs);
+        var prior = LatentTestUtil.OverData(inputSize, 1, inputs);
         for (int s = 0; s < steps; s++)
             trainer.Step(prior.Draw(batch, seed * 100_000 + (ulong)s).Select(v => (float)v).ToArray());
         return flow;

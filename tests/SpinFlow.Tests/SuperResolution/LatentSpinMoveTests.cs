@@ -2,7 +2,9 @@ using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.Hmc;
 using SpinFlow.Relaxation;
+using SpinFlow.Latent;
 using SpinFlow.SuperResolution;
+using SpinFlow.Tests.Latent;
 using Xunit.Abstractions;
 using static SpinFlow.Tests.Flows.FlowTestUtil;
 
@@ -49,7 +51,7 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
     public void LatentHmcWithSpinMovesAndAMassPerLevelReproducesTheExactEnergyThroughAStack(double temperature, ulong seed)
     {
         var stack = new FlowStack([RandomFlow(SmallSuperRes(), 4, seed, 0.3, 0.2), RandomFlow(SmallSuperRes(), 8, seed + 1, 0.3, 0.2)]);
-        var prior = new SuperResolutionLatentPrior(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
+        var prior = LatentTestUtil.OverData(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
         var result = new LatentHmcSampler(stack, prior, temperature, Options(seed, sweeps: 2, massPerLevel: true)).Run();
         double exact = KaufmanSolution.Compute(8, temperature).Energy;
         var e = result.Observables.Energy;
@@ -72,7 +74,7 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         const ulong seed = 5;
         var flow = RandomFlow(SmallSuperRes(), 8, seed, scale: 0.3, aScale: 0.2);
         var target = new LatentTarget(flow, new RelaxedIsing(8, 2.3));
-        var prior = new SuperResolutionLatentPrior(4, 1, ExactSamplingTests.InputData(4, 2.3, 16, seed));
+        var prior = LatentTestUtil.OverData(4, 1, ExactSamplingTests.InputData(4, 2.3, 16, seed));
         const int chains = 4;
         var z = prior.Draw(chains, seed);
         var before = (double[])z.Clone();

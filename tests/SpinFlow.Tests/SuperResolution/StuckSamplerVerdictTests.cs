@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Relaxation;
+using SpinFlow.Latent;
 using SpinFlow.SuperResolution;
 using SpinFlow.Tests.Cli;
 using static SpinFlow.Tests.Flows.FlowTestUtil;
@@ -49,7 +50,7 @@ public sealed class StuckSamplerVerdictTests : IDisposable
         // The sampler's own starting draw (same prior, same stream), dispersed as the sampler disperses it.
         var start = sampler.Prior.Draw(4, 33 ^ 0x7374617274UL);
         Assert.True(DispersedStarts.Ensure(start, 4, sampler.Prior));
-        var prior = (SuperResolutionLatentPrior)sampler.Prior;
+        var prior = sampler.Prior;
         var signs = Enumerable.Range(0, 4).Select(c =>
         {
             double s = 0;

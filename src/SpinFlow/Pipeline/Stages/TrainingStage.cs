@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Latent;
 using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
@@ -57,7 +58,7 @@ internal static class TrainingStage
         TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(IO.Checkpoint.Load(ckpt))
             : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
             : new TrainingStart.Transfer(IO.Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
-        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetConfigurations(data, count, inputSize)), trainerOptions);
+        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize)), trainerOptions);
         trainer.InputTemperature = meta.Temperature;
         if (level == 1 && count >= 2)
             trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;

@@ -1,4 +1,4 @@
-namespace SpinFlow.SuperResolution;
+namespace SpinFlow.Latent;
 
 /// <summary>
 /// Makes the starting latents of several chains dispersed: when every chain's input magnetisation has the same sign,
@@ -9,15 +9,15 @@ namespace SpinFlow.SuperResolution;
 internal static class DispersedStarts
 {
     /// <summary>
-    /// Latents z (chains × S²) of <paramref name="prior"/>: the sign of each chain is that of Σ z over the input sites ξ
-    /// (over all sites for a prior without input sites). Returns true when chains were negated.
+    /// Latents z (chains × S²) of <paramref name="latent"/>: the sign of each chain is that of Σ z over the input sites ξ
+    /// (over all sites for a latent without input sites). Returns true when chains were negated.
     /// </summary>
-    public static bool Ensure(Span<double> z, int chains, LatentPrior prior)
+    public static bool Ensure(Span<double> z, int chains, LatticeDistribution latent)
     {
-        int n = prior.Sites;
+        int n = latent.Sites;
         var input = new bool[n];
         bool any = false;
-        for (int i = 0; i < n; i++) any |= input[i] = prior.IsInputSite(i / prior.Size, i % prior.Size);
+        for (int i = 0; i < n; i++) any |= input[i] = latent.IsInputSite(i / latent.Size, i % latent.Size);
         var signs = new bool[chains];
         for (int c = 0; c < chains; c++)
         {

@@ -1,11 +1,13 @@
 using SpinFlow.Flows;
+using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
-using SpinFlow.SuperResolution;
+using SpinFlow.Latent;
+using SpinFlow.Tests.SuperResolution;
 using static SpinFlow.Tests.Flows.FlowTestUtil;
 
-namespace SpinFlow.Tests.SuperResolution;
+namespace SpinFlow.Tests.Latent;
 
-public class LatentPriorTests
+public class SuperResolutionLatentTests
 {
     /// <summary>
     /// LevelOf names the level each latent site belongs to as Compose lays them out: ξ (0), then level 1's noises, then
@@ -16,7 +18,7 @@ public class LatentPriorTests
     [InlineData(4, 3)]
     public void LevelOfMatchesTheComposedLayout(int inputSize, int levels)
     {
-        var prior = new SuperResolutionLatentPrior(inputSize, levels, new double[inputSize * inputSize]);
+        var prior = LatentTestUtil.OverData(inputSize, levels, new double[inputSize * inputSize]);
         var xi = new float[inputSize * inputSize];
         var noise = new float[prior.NoiseSites];
         // Compose takes the noises level by level: level k adds 3·(L0·2^(k−1))² of them.
@@ -46,7 +48,7 @@ public class LatentPriorTests
         var f4 = RandomFlow(SmallSuperRes(), 8, 2, scale: 0.3, aScale: 0.2);
         var stack = new FlowStack([f2, f4]);
         var inputs = ExactSamplingTests.InputData(2, 3.0, 8, 3);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs);
+        var prior = LatentTestUtil.OverData(2, 2, inputs);
         Assert.Equal(8, prior.Size);
         Assert.Equal(4, prior.Stride);
         Assert.Equal(60, prior.NoiseSites);
@@ -91,7 +93,7 @@ public class LatentPriorTests
         const double t = 3.0;
         var inputs = ExactSamplingTests.InputData(2, t, 8, 5);
         var model = new RelaxedIsing(2, t);
-        var prior = new SuperResolutionLatentPrior(2, 2, inputs, model);
+        var prior = LatentTestUtil.OverData(2, 2, inputs, model);
         var z = prior.Draw(5, 9);
         Assert.Equal(z, prior.Draw(5, 9));
         var lnP = new double[5];
@@ -106,58 +108,91 @@ public class LatentPriorTests
             for (int s = 0; s < 64; s++) if (!prior.IsInputSite(s / 8, s % 8)) g2 += zs[s] * zs[s];
             Assert.Equal(-model.Energy(xi) - 0.5 * g2, lnP[b], 1e-9);
         }
-        var gaussian = new GaussianLatentPrior(4);
+        var gaussian = new GaussianLatent(4);
         var zg = gaussian.Draw(2, 1);
         var lnG = new double[2];
         gaussian.LogDensity(zg, lnG);
         Assert.Equal(-0.5 * zg.Take(16).Sum(v => v * v), lnG[0], 1e-9);
-        Assert.False(new SuperResolutionLatentPrior(2, 1, inputs).HasDensity);
+        Assert.False(LatentTestUtil.OverData(2, 1, inputs).HasDensity);
+    }
+
+    /// <summary>
+    /// The one stream order, for one and for two levels: the data-set picks of the whole batch (one NextInt each), then all
+    /// noises of the batch in one Gaussian fill, sample-major and coarsest level first, composed as Compose lays them out.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void DrawsTheInputsOfTheBatchThenAllItsNoises(int levels)
+    {
+        const int batch = 3, count = 8;
+        var inputs = ExactSamplingTests.InputData(2, 3.0, count, 7);
+        var latent = LatentTestUtil.OverData(2, levels, inputs);
+        var z = new float[batch * latent.Sites];
+        latent.Draw(new Xoshiro256(11), z);
+
+        var rng = new Xoshiro256(11);
+        var xi = new float[batch * 4];
+        for (int b = 0; b < batch; b++)
+        {
+            int pick = rng.NextInt(count);
+            for (int i = 0; i < 4; i++) xi[b * 4 + i] = (float)inputs[pick * 4 + i];
+        }
+        var noise = new float[batch * latent.NoiseSites];
+        rng.FillGaussian(noise);
+        var expected = new float[z.Length];
+        latent.Compose(xi, noise, expected);
+        Assert.Equal(expected, z);
+    }
+
+    /// <summary>
+    /// A super-resolution latent around another one is one latent of more levels: training and generation built it by
+    /// nesting, the samplers from the level count, and with batch ≥ 2 the two used to draw different z from one seed.
+    /// </summary>
+    [Fact]
+    public void NestedLatentsDrawWhatTheLatentOfAllLevelsDraws()
+    {
+        var data = new DataSetDistribution(ExactSamplingTests.InputData(2, 3.0, 8, 7), 2) { Entropy = 1.25 };
+        var nested = new SuperResolutionLatent(new SuperResolutionLatent(data));
+        var flat = new SuperResolutionLatent(data, 2);
+        Assert.Equal(2, nested.Levels);
+        Assert.Same(data, nested.Input);
+        Assert.Equal(8, nested.Size);
+        Assert.Equal(flat.Entropy!.Value, nested.Entropy!.Value, 12);
+        // H(ξ) plus the entropy of 12 + 48 independent N(0, 1) noises.
+        Assert.Equal(1.25 + 30 * Math.Log(2 * Math.PI * Math.E), flat.Entropy!.Value, 12);
+        for (int i = 0; i < flat.Sites; i++) Assert.Equal(flat.LevelOf(i), nested.LevelOf(i));
+        Assert.Equal(flat.Draw(5, 3), nested.Draw(5, 3));
+    }
+
+    /// <summary>Generation through a stack draws z from the stack's latent exactly as the samplers draw their starting points.</summary>
+    [Fact]
+    public void GenerationThroughAStackUsesTheSamplersDraws()
+    {
+        const int batch = 4;
+        var stack = new FlowStack([RandomFlow(SmallSuperRes(), 4, 1, scale: 0.3, aScale: 0.2), RandomFlow(SmallSuperRes(), 8, 2, scale: 0.3, aScale: 0.2)]);
+        var latent = LatentTestUtil.OverData(2, 2, ExactSamplingTests.InputData(2, 3.0, 8, 3));
+        float[] x = new GeneratedDistribution(stack, latent).DrawDataSet(batch, seed: 9, batch: batch);
+        var z = new float[batch * 64];
+        latent.Draw(Xoshiro256.ForStream(9, 0), z);
+        var expected = new float[z.Length];
+        stack.Generate(z, expected, new double[batch]);
+        Assert.Equal(expected, x);
     }
 
     [Fact]
-    public void SamplersRejectAPriorOfAnotherSize()
+    public void TheGaussianLatentHasExactEntropyAndDensityAndNoLevels()
     {
-        var flow = RandomFlow(SmallNnrg(), 8, 1);
-        var options = new LatentHmcOptions(2, 0, 4);
-        Assert.Throws<ArgumentException>(() => new LatentHmcSampler(flow, new GaussianLatentPrior(4), 3.0, options));
-        var inputs = ExactSamplingTests.InputData(2, 3.0, 4, 1);
-        Assert.Throws<ArgumentException>(() => new FlowMetropolisSampler(flow, new SuperResolutionLatentPrior(2, 1, inputs), 3.0, new FlowMetropolisOptions(2, 3.0, 0, 4)));
-    }
-
-    [Fact]
-    public void AGivenStartIsWhereTheChainsBegin()
-    {
-        var flow = RandomFlow(SmallNnrg(), 8, 1);
-        var sampler = new LatentHmcSampler(flow, new GaussianLatentPrior(8), 3.0, new LatentHmcOptions(2, 0, 8, seed: 5));
-        var first = sampler.Run();
-        Assert.Equal(2 * 64, first.LatentHmc!.FinalLatent.Length);
-        Assert.True(double.IsFinite(first.WeightEss));
-
-        // Continuing from the final latents measures, before any trajectory, what the first run measured last.
-        var next = sampler.Run(start: first.LatentHmc!.FinalLatent);
-        Assert.Equal(first.M2Trace[^1], next.M2Trace[0], 12);
-        Assert.True(double.IsNaN(next.WeightEss));
-        Assert.Throws<ArgumentException>(() => sampler.Run(start: new double[64]));
-    }
-
-    /// <summary>A prior is also a training source: the Gaussian one draws what <see cref="GaussianConfigurations"/> draws from the same stream.</summary>
-    [Fact]
-    public void PriorsAreConfigurationSources()
-    {
-        IConfigurationSource prior = new GaussianLatentPrior(4);
-        var reference = new GaussianConfigurations(4);
-        Assert.Equal(reference.Entropy, prior.Entropy);
-        var a = new float[3 * 16];
-        var b = new float[3 * 16];
-        prior.Draw(new SpinFlow.Randomness.Xoshiro256(6), a);
-        reference.Draw(new SpinFlow.Randomness.Xoshiro256(6), b);
-        Assert.Equal(b, a);
-        var inputs = ExactSamplingTests.InputData(2, 3.0, 4, 1);
-        IConfigurationSource stackPrior = new SuperResolutionLatentPrior(2, 2, inputs);
-        Assert.Equal(8, stackPrior.Size);
-        Assert.Null(stackPrior.Entropy);
-        var z = new float[2 * 64];
-        stackPrior.Draw(new SpinFlow.Randomness.Xoshiro256(6), z);
-        Assert.Equal(((SuperResolutionLatentPrior)stackPrior).Draw(2, 6), z.Select(v => (double)v).ToArray());
+        var gaussian = new GaussianLatent(4);
+        Assert.Equal(8 * Math.Log(2 * Math.PI * Math.E), gaussian.Entropy!.Value, 12);
+        Assert.Equal(0, gaussian.Levels);
+        Assert.Equal(0, gaussian.LevelOf(15));
+        Assert.False(gaussian.IsInputSite(0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => gaussian.LevelOf(16));
+        Assert.Throws<ArgumentException>(() => gaussian.Draw(new Xoshiro256(1), new float[15]));
+        var data = new DataSetDistribution(ExactSamplingTests.InputData(2, 3.0, 8, 7), 2);
+        Assert.False(data.HasDensity);
+        Assert.Null(new SuperResolutionLatent(data).Entropy);
+        Assert.Throws<InvalidOperationException>(() => new SuperResolutionLatent(data).LogDensity(new double[16], new double[1]));
     }
 }

@@ -1,60 +1,57 @@
 using SpinFlow.Flows;
 using SpinFlow.Randomness;
 
-namespace SpinFlow.SuperResolution;
+namespace SpinFlow.Latent;
 
 /// <summary>
 /// Configurations x = F(z) produced by a trained flow (or <see cref="FlowStack"/>) from its latent z ~ p_z: the input of
 /// transfer learning, where Flow_2L trains on what Flow_L generates (paper §III D, DESIGN.md §9). The density of x is
-/// exact, q(x) = p_z(z) / |det ∂F/∂z|, so H(x) = H(z) + E[ln|det ∂F/∂z|].
+/// exact, q(x) = p_z(z) / |det ∂F/∂z|, so H(x) = H(z) + E[ln|det ∂F/∂z|] (<see cref="EstimateEntropy"/>); ln q(x) itself
+/// would need F⁻¹, so <see cref="LatticeDistribution.HasDensity"/> is false.
 /// </summary>
-public sealed class GeneratedConfigurations : IConfigurationSource
+public sealed class GeneratedDistribution : LatticeDistribution
 {
     private float[] _z = [];
     private double[] _logDet = [];
-    private int _lastBatch;
 
     /// <summary>The generating flow.</summary>
     public ILatticeFlow Flow { get; }
 
     /// <summary>Its latent distribution.</summary>
-    public IConfigurationSource Latent { get; }
-
-    /// <inheritdoc/>
-    public int Size => Flow.Size;
-
-    /// <summary>H(x), when the caller has estimated it (see <see cref="EstimateEntropy"/>); null otherwise.</summary>
-    public double? Entropy { get; init; }
-
-    /// <summary>ln|det ∂x/∂z| of each sample of the last <see cref="Draw"/>.</summary>
-    public ReadOnlySpan<double> LastLogDet => _logDet.AsSpan(0, _lastBatch);
+    public LatticeDistribution Latent { get; }
 
     /// <summary>x = <paramref name="flow"/>(z) with z drawn from <paramref name="latent"/> (same lattice size).</summary>
-    public GeneratedConfigurations(ILatticeFlow flow, IConfigurationSource latent)
+    public GeneratedDistribution(ILatticeFlow flow, LatticeDistribution latent) : base(CheckedSize(flow, latent))
     {
-        ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(latent);
-        if (flow.Size != latent.Size)
-            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices, its latent source draws {latent.Size}×{latent.Size}", nameof(latent));
         Flow = flow;
         Latent = latent;
     }
 
-    /// <summary>Draws z from <see cref="Latent"/> with <paramref name="rng"/> and generates x = F(z) into <paramref name="configurations"/>.</summary>
-    public void Draw(Xoshiro256 rng, Span<float> configurations)
+    private static int CheckedSize(ILatticeFlow flow, LatticeDistribution latent)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(latent);
+        if (flow.Size != latent.Size)
+            throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices, its latent draws {latent.Size}×{latent.Size}", nameof(latent));
+        return flow.Size;
+    }
+
+    /// <summary>Draws z from <see cref="Latent"/> with <paramref name="rng"/> and generates x = F(z) into <paramref name="batch"/>.</summary>
+    public override void Draw(Xoshiro256 rng, Span<float> batch) => DrawWithLogDet(rng, batch);
+
+    // Returns ln|det ∂x/∂z| of each sample (a view of a scratch buffer, valid until the next draw).
+    private ReadOnlySpan<double> DrawWithLogDet(Xoshiro256 rng, Span<float> batch)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        int n = Size * Size;
-        if (configurations.Length % n != 0) throw new ArgumentException($"length {configurations.Length} is not a multiple of S² = {n}", nameof(configurations));
-        int batch = configurations.Length / n;
-        if (_z.Length != batch * n)
+        int samples = BatchOf(batch.Length);
+        if (_z.Length != batch.Length)
         {
-            _z = new float[batch * n];
-            _logDet = new double[batch];
+            _z = new float[batch.Length];
+            _logDet = new double[samples];
         }
         Latent.Draw(rng, _z);
-        Flow.Generate(_z, configurations, _logDet);
-        _lastBatch = batch;
+        Flow.Generate(_z, batch, _logDet);
+        return _logDet;
     }
 
     /// <summary>
@@ -65,17 +62,14 @@ public sealed class GeneratedConfigurations : IConfigurationSource
     {
         if (Latent.Entropy is not double h) throw new InvalidOperationException("the latent's entropy is unknown");
         if (batches < 1 || batch < 1 || (long)batches * batch < 2) throw new ArgumentOutOfRangeException(nameof(batches), "need at least two samples");
-        var x = new float[batch * Size * Size];
+        var x = new float[batch * Sites];
         double sum = 0, sumSq = 0;
         for (int k = 0; k < batches; k++)
-        {
-            Draw(Xoshiro256.ForStream(seed, (ulong)k), x);
-            foreach (double d in LastLogDet)
+            foreach (double d in DrawWithLogDet(Xoshiro256.ForStream(seed, (ulong)k), x))
             {
                 sum += d;
                 sumSq += d * d;
             }
-        }
         long m = (long)batches * batch;
         double mean = sum / m;
         double variance = Math.Max(0, (sumSq - m * mean * mean) / (m - 1));
