@@ -31,10 +31,12 @@ internal static class GenerationStage
     {
         var o = c.Options;
         int size = o.SizeAt(level);
-        var (xi, _, xiMeta) = RelaxedConfigurationFile.Read(c.Run.InputDataPath(o.BaseSize, t, o.GenerateRungAt(level)));
-        var stack = c.StackAt(t, level);
+        var setup = c.StackAt(t, level, o.GenerateRungAt(level), inputModel: false);
+        var xiMeta = setup.Data!.Value.Metadata;
         ulong seed = c.SeedOf(StageContext.GenerateStream, t, level);
-        var x = PipelineSampling.Generate(stack, o.BaseSize, xi, o.GeneratedSamples, seed, progress, ct);
+        ct.ThrowIfCancellationRequested();
+        var x = new Latent.GeneratedDistribution(setup.Flow, setup.Latent).DrawDataSet(o.GeneratedSamples, seed);
+        progress.Report(1);
         string path = c.Run.GeneratedDataPath(size, t);
         var model = new RelaxedIsing(size, t);
         RelaxedConfigurationFile.Write(path, x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed));

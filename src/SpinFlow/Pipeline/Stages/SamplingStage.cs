@@ -152,13 +152,13 @@ internal static class SamplingStage
         var o = c.Options;
         var run = c.Run;
         int size = o.SizeAt(level);
-        var (xi, _, meta) = RelaxedConfigurationFile.Read(run.InputDataPath(o.BaseSize, t, o.SampleRungAt(level)));
-        var stack = c.StackAt(t, level);
+        var setup = c.StackAt(t, level, o.SampleRungAt(level), inputModel: true);
+        var meta = setup.Data!.Value.Metadata;
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
         var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
             massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps);
-        var sampler = PipelineSampling.LatentHmc(stack, o.BaseSize, t, xi, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift), options);
+        var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, t, options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
         var details = r.LatentHmc!;

@@ -18,12 +18,17 @@ internal sealed class StageContext(PipelineOptions options, RunFolder? run)
     /// <summary>Threads of the flows (0 in the options: one per core).</summary>
     public int FlowThreads => Options.Threads == 0 ? Environment.ProcessorCount : Options.Threads;
 
-    /// <summary>The trained stack Flow_B, Flow_2B, …, up to <paramref name="level"/> for target T, each flow at the size it was trained for.</summary>
-    public Flows.FlowStack StackAt(double t, int level)
+    /// <summary>
+    /// The trained stack Flow_B, Flow_2B, …, up to <paramref name="level"/> for target T with its latent over the base-size
+    /// data set of rung <paramref name="rung"/>, loaded as every command loads a stack (<see cref="Latent.FlowStackLoader"/>);
+    /// <paramref name="inputModel"/> adds the data set's relaxed model π_ξ, which the samplers' ln p_z needs.
+    /// </summary>
+    public Latent.FlowStackSetup StackAt(double t, int level, int rung, bool inputModel)
     {
-        var flows = new List<Flows.Flow>();
-        for (int k = 1; k <= level; k++) flows.Add(IO.Checkpoint.Load(Run.CheckpointPath(Options.SizeAt(k - 1), t)).CreateFlow(Options.SizeAt(k)));
-        return new Flows.FlowStack(flows) { Threads = FlowThreads };
+        var paths = Enumerable.Range(1, level).Select(k => Run.CheckpointPath(Options.SizeAt(k - 1), t)).ToArray();
+        var setup = Latent.FlowStackLoader.Load(paths, Run.InputDataPath(Options.BaseSize, t, rung), inputModel);
+        setup.Flow.Threads = FlowThreads;
+        return setup;
     }
 
     /// <summary>Path of <paramref name="path"/> relative to the run folder, as records store it.</summary>
