@@ -13,7 +13,7 @@ public enum FlowMetropolisMove
 
 /// <summary>
 /// How flow Metropolis mixes its proposal kernels: each step and chain picks one kernel with fixed probabilities,
-/// independent of the state; validated on construction. The default (cluster moves only) is the original sampler.
+/// independent of the state; validated on construction. The default (cluster moves only) is the all-fresh sampler, every step proposing ξ and all noises anew.
 /// </summary>
 public sealed record FlowMetropolisMoves
 {
@@ -32,7 +32,7 @@ public sealed record FlowMetropolisMoves
     /// </summary>
     public double Correlation { get; }
 
-    /// <summary>Only cluster moves: the original flow Metropolis sampler, bit for bit.</summary>
+    /// <summary>Only cluster moves: the all-fresh flow Metropolis sampler.</summary>
     public static FlowMetropolisMoves ClusterOnly { get; } = new(1.0, 0.0, 0.9);
 
     /// <summary>Validates and stores the mixture; bad values throw <see cref="ArgumentOutOfRangeException"/> with a one-line message.</summary>

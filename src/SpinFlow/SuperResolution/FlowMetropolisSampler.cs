@@ -22,11 +22,11 @@ public sealed record FlowMetropolisOptions
     public int Steps { get; }
     /// <summary>Seed of the starting points, the proposals, the accept decisions and the measurements.</summary>
     public ulong Seed { get; }
-    /// <summary>The mixture of proposal kernels (default: cluster moves only, the original sampler).</summary>
+    /// <summary>The mixture of proposal kernels (default: cluster moves only, the all-fresh sampler).</summary>
     public FlowMetropolisMoves Moves { get; }
     /// <summary>
     /// When all chains' starting ξ share the sign of their magnetisation, negate every other chain's (ξ, g) so that both
-    /// signs start (<see cref="Latent.DispersedStarts"/>); false keeps the draws as they are (the sampler before the verdict existed).
+    /// signs start (<see cref="Latent.DispersedStarts"/>); false keeps the prior's draws as they are.
     /// </summary>
     public bool DispersedStarts { get; }
 
@@ -90,13 +90,13 @@ public sealed record FlowMetropolisDetails(double InputTemperature, FlowMetropol
 /// Mixture: each chain and step picks a kernel with fixed probabilities from its own stream, independently of the
 /// state, so Q = Σ_k p_k Q_k is π₀-reversible term by term and the ratio is still w(z′)/w(z). The argument is the same
 /// for a stack. The pCN moves are local: with ρ near 1 they are accepted often even when w is heavy-tailed, while the
-/// cluster move carries the chain between far-apart ξ; at ClusterMoveProbability = 1 the sampler is the original one,
+/// cluster move carries the chain between far-apart ξ; at ClusterMoveProbability = 1 the sampler is the all-fresh one,
 /// draw for draw (the kernel choice uses a separate stream).
 /// </para>
 /// <para>
 /// The flow sees ξ and g rounded to float32 while E_ξ and ½|g|² use the double state; the chain is then exact for
 /// π_x(F(fl z)) |det ∂F/∂z (fl z)|, which differs from the ideal target only by that rounding. Fresh noises are drawn
-/// in float32 (as the original sampler did), i.e. from N(0, 1) rounded to float — again a rounding-level deviation.
+/// in float32 (as the all-fresh sampler draws them), i.e. from N(0, 1) rounded to float — again a rounding-level deviation.
 /// </para>
 /// <para>
 /// Exact is not the same as efficient: with heavy-tailed weights (weight ESS ≲ 10⁻³) a chain of cluster moves only that
@@ -171,7 +171,7 @@ public sealed class FlowMetropolisSampler
         int chains = Options.Chains, l = InputModel.Size, l2 = l * l, n = OutputModel.Sites, ng = Prior.NoiseSites;
         var moves = Options.Moves;
         var rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(Options.Seed ^ ChainStream, (ulong)c)).ToArray();
-        // The kernel choice has its own per-chain stream, so that cluster-only runs draw exactly what the original sampler drew.
+        // The kernel choice has its own per-chain stream, so that cluster-only runs draw exactly what the all-fresh sampler draws.
         var pickers = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(Options.Seed ^ MoveStream, (ulong)c)).ToArray();
         var sw = Enumerable.Range(0, chains).Select(c => new SwendsenWang(l, Options.InputTemperature, Options.Seed ^ SwStream ^ ((ulong)c << 20))).ToArray();
 
@@ -267,7 +267,7 @@ public sealed class FlowMetropolisSampler
     }
 
     // Draws z′ = (ξ′, g′) for every chain with its kernel. Per chain the draws come from its own stream in a fixed
-    // order (cluster: spins, SW, ξ′ | s′, then g′ — the original order), so results do not depend on the other chains.
+    // order (cluster: spins, SW, ξ′ | s′, then g′ — one fixed order), so results do not depend on the other chains.
     private void Propose(FlowMetropolisMove[] kind, double rho, double[] xi, double[] g, double[] xiNew, double[] gNew, float[] gFresh,
         sbyte[] spins, SwendsenWang[] sw, Xoshiro256[] rngs, LocalMoveScratch local)
     {
