@@ -94,33 +94,43 @@ public sealed class ClockMetropolis : IAngleSampler
         {
             for (int colour = 0; colour < 2; colour++)
                 for (int r = 0; r < _size; r++)
+                {
+                    int row = r * _size;
+                    int up = (r == 0 ? _size - 1 : r - 1) * _size, down = (r == _size - 1 ? 0 : r + 1) * _size;
                     for (int c = (r + colour) & 1; c < _size; c += 2)
-                        accepted += Update(r, c);
+                        accepted += Update(row + c, up + c, down + c, c == 0 ? row + _size - 1 : row + c - 1, c == _size - 1 ? row : row + c + 1);
+                }
         }
         else
         {
             for (int k = 0; k < _sites; k++)
             {
                 int i = _rng.NextInt(_sites);
-                accepted += Update(i / _size, i % _size);
+                accepted += UpdateAt(i / _size, i % _size);
             }
         }
         _spinUpdates += _sites;
         _accepted += accepted;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Update(int r, int c)
+    // One attempt at site (r, c) of the random-site order.
+    private int UpdateAt(int r, int c)
     {
-        int size = _size, q = _q;
-        ref byte s = ref MemoryMarshal.GetArrayDataReference(_states);
-        ref double f = ref MemoryMarshal.GetArrayDataReference(_factor);
+        int size = _size;
         int row = r * size;
         int up = (r == 0 ? size - 1 : r - 1) * size + c;
         int down = (r == size - 1 ? 0 : r + 1) * size + c;
         int left = row + (c == 0 ? size - 1 : c - 1);
         int right = row + (c == size - 1 ? 0 : c + 1);
-        int i = row + c;
+        return Update(row + c, up, down, left, right);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Update(int i, int up, int down, int left, int right)
+    {
+        int q = _q;
+        ref byte s = ref MemoryMarshal.GetArrayDataReference(_states);
+        ref double f = ref MemoryMarshal.GetArrayDataReference(_factor);
         int k = Unsafe.Add(ref s, i);
         ulong bits = _rng.NextUInt64();
         // Proposal: k + 1 + j (mod Q) with j uniform in 0 … Q − 2 (Lemire's multiply-shift on the high 32 bits, with

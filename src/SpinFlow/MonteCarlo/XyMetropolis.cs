@@ -86,15 +86,19 @@ public sealed class XyMetropolis : IAngleSampler
         {
             for (int colour = 0; colour < 2; colour++)
                 for (int r = 0; r < _size; r++)
+                {
+                    int row = r * _size;
+                    int up = (r == 0 ? _size - 1 : r - 1) * _size, down = (r == _size - 1 ? 0 : r + 1) * _size;
                     for (int c = (r + colour) & 1; c < _size; c += 2)
-                        accepted += Update(r, c, window);
+                        accepted += Update(row + c, up + c, down + c, c == 0 ? row + _size - 1 : row + c - 1, c == _size - 1 ? row : row + c + 1, window);
+                }
         }
         else
         {
             for (int k = 0; k < _sites; k++)
             {
                 int i = _rng.NextInt(_sites);
-                accepted += Update(i / _size, i % _size, window);
+                accepted += UpdateAt(i / _size, i % _size, window);
             }
         }
         _spinUpdates += _sites;
@@ -113,17 +117,22 @@ public sealed class XyMetropolis : IAngleSampler
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Update(int r, int c, double window)
+    // One attempt at site (r, c) of the random-site order.
+    private int UpdateAt(int r, int c, double window)
     {
         int size = _size;
-        double[] cs = _cos, sn = _sin;
         int row = r * size;
         int up = (r == 0 ? size - 1 : r - 1) * size + c;
         int down = (r == size - 1 ? 0 : r + 1) * size + c;
         int left = row + (c == 0 ? size - 1 : c - 1);
         int right = row + (c == size - 1 ? 0 : c + 1);
-        int i = row + c;
+        return Update(row + c, up, down, left, right, window);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Update(int i, int up, int down, int left, int right, double window)
+    {
+        double[] cs = _cos, sn = _sin;
         double hx = cs[up] + cs[down] + cs[left] + cs[right];
         double hy = sn[up] + sn[down] + sn[left] + sn[right];
         ulong bits = _rng.NextUInt64();
