@@ -23,6 +23,7 @@ public sealed class XyMetropolis : IAngleSampler
     private readonly int _sites;
     private readonly double[] _cos;
     private readonly double[] _sin;
+    private readonly double[] _angles;
     private readonly double _beta;
     private readonly Xoshiro256 _rng;
     private readonly bool _checkerboard;
@@ -43,6 +44,7 @@ public sealed class XyMetropolis : IAngleSampler
         _beta = 1 / temperature;
         _cos = new double[_sites];
         _sin = new double[_sites];
+        _angles = new double[_sites];
         var init = new Xoshiro256(seed);
         for (int i = 0; i < _sites; i++) (_sin[i], _cos[i]) = Math.SinCos(2 * Math.PI * init.NextDouble());
         _rng = Xoshiro256.ForStream(seed, 0);
@@ -156,9 +158,8 @@ public sealed class XyMetropolis : IAngleSampler
     /// <inheritdoc />
     public AngleMeasurement Measure()
     {
-        var angles = new double[_sites];
-        CopyAngles(angles);
-        return AngleConfiguration.Measure(_cos, _sin, _size, AngleConfiguration.VortexDensity(angles, _size));
+        CopyAngles(_angles);
+        return AngleConfiguration.Measure(_cos, _sin, _size, AngleConfiguration.VortexDensity(_angles, _size));
     }
 
     /// <inheritdoc />

@@ -17,6 +17,7 @@ public sealed class XyWolff : IAngleSampler
     private readonly int _sites;
     private readonly double[] _cos;
     private readonly double[] _sin;
+    private readonly double[] _angles;
     private readonly double _twoBeta;
     private readonly int[] _queue;
     private readonly double[] _projection;
@@ -36,6 +37,7 @@ public sealed class XyWolff : IAngleSampler
         _twoBeta = 2 / temperature;
         _cos = new double[_sites];
         _sin = new double[_sites];
+        _angles = new double[_sites];
         var init = new Xoshiro256(seed);
         for (int i = 0; i < _sites; i++) (_sin[i], _cos[i]) = Math.SinCos(2 * Math.PI * init.NextDouble());
         _queue = new int[_sites];
@@ -123,9 +125,8 @@ public sealed class XyWolff : IAngleSampler
     /// <inheritdoc />
     public AngleMeasurement Measure()
     {
-        var angles = new double[_sites];
-        CopyAngles(angles);
-        return AngleConfiguration.Measure(_cos, _sin, _size, AngleConfiguration.VortexDensity(angles, _size));
+        CopyAngles(_angles);
+        return AngleConfiguration.Measure(_cos, _sin, _size, AngleConfiguration.VortexDensity(_angles, _size));
     }
 
     /// <inheritdoc />
