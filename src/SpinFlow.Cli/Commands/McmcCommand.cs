@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpinFlow.Exact;
 using SpinFlow.IO;
+using SpinFlow.Lattice;
 using SpinFlow.MonteCarlo;
 
 namespace SpinFlow.Cli.Commands;
@@ -15,7 +16,8 @@ public static class McmcCommand
     {
         var size = CommonOptions.Size(32);
         var temperature = CommonOptions.Temperature();
-        var algorithm = new Option<string>("--algorithm", "-a") { Description = "metropolis | sw | wolff", DefaultValueFactory = _ => "sw" };
+        var model = new Option<string>("--model") { Description = $"Spin model: {SpinModel.ValidNames}", DefaultValueFactory = _ => "ising" };
+        var algorithm = new Option<string?>("--algorithm", "-a") { Description = "metropolis | sw | wolff (default: sw for ising, wolff for clock:Q and xy)" };
         var sweeps = new Option<int>("--sweeps", "-n") { Description = "Measured sweeps (a Wolff sweep flips ≥ N spins)", DefaultValueFactory = _ => 20000 };
         var thermalize = new Option<int?>("--thermalize") { Description = "Sweeps discarded first (default: 10% of --sweeps, at least 100)" };
         var seed = CommonOptions.Seed();
@@ -26,12 +28,13 @@ public static class McmcCommand
 
         var command = new Command("mcmc", "Reference Monte Carlo (Metropolis, Swendsen–Wang, Wolff) with error bars and autocorrelation times")
         {
-            size, temperature, algorithm, sweeps, thermalize, seed, measureEvery, saveConfigs, json, force,
+            size, temperature, model, algorithm, sweeps, thermalize, seed, measureEvery, saveConfigs, json, force,
         };
         command.SetAction(parse =>
         {
+            SpinModel spinModel = SpinModel.Parse(parse.GetValue(model)!);
             double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
-            SpinAlgorithm alg = SpinSamplers.Parse(parse.GetValue(algorithm)!);
+            SpinAlgorithm alg = SpinSamplers.Parse(parse.GetValue(algorithm) ?? (spinModel is IsingModel ? "sw" : "wolff"));
             int n = parse.GetValue(sweeps);
             int therm = parse.GetValue(thermalize) ?? Math.Max(100, n / 10);
             var options = temperatures
@@ -39,6 +42,16 @@ public static class McmcCommand
                 .ToArray();
             string? configsPath = parse.GetValue(saveConfigs);
             string? jsonPath = parse.GetValue(json);
+            if (spinModel is not IsingModel)
+            {
+                if (configsPath is not null)
+                    throw new UsageException($"--save-configs writes ±1 Ising configurations; it is not available for --model {spinModel.Name}");
+                if (alg == SpinAlgorithm.SwendsenWang)
+                    throw new UsageException($"--algorithm sw is not available for --model {spinModel.Name}; use metropolis or wolff");
+                new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
+                RunAngleModel(cli, spinModel, options, jsonPath);
+                return 0;
+            }
             var configPaths = configsPath is null ? new string?[options.Length] : ConfigPaths(configsPath, temperatures);
             var files = new FilePlan(parse.GetValue(force)).Output("--json", jsonPath);
             foreach (var p in configPaths) files.Output("--save-configs", p);
@@ -99,6 +112,66 @@ public static class McmcCommand
         string[] names = temperatures.Select(t => stem + Format.Number(t, "F4") + ext).ToArray();
         if (names.Distinct().Count() < names.Length) names = temperatures.Select(t => stem + Format.Number(t, "R") + ext).ToArray();
         return names;
+    }
+
+    private static void RunAngleModel(CliContext cli, SpinModel model, McmcOptions[] options, string? jsonPath)
+    {
+        var results = new List<AngleMcmcResult>();
+        for (int i = 0; i < options.Length; i++)
+        {
+            var o = options[i];
+            if (!cli.Interactive && options.Length > 1)
+                cli.Error.WriteLine($"mcmc: {model.Name}, L = {o.Size}, T = {Format.Number(o.Temperature)} ({i + 1}/{options.Length})");
+            results.Add(cli.WithProgress($"{model.Name} {SpinSamplers.Name(o.Algorithm)} L={o.Size} T={Format.Number(o.Temperature, "G5")}",
+                progress => AngleChainRun.Run(model, o, progress)));
+        }
+        if (results.Count == 1) PrintAngleSingle(cli, results[0]);
+        else PrintAngleScan(cli, results);
+        if (jsonPath is not null)
+        {
+            JsonNode node = results.Count == 1 ? ResultJson.AngleMcmc(results[0]) : new JsonArray(results.Select(r => (JsonNode)ResultJson.AngleMcmc(r)).ToArray());
+            ResultJson.Save(jsonPath, node);
+        }
+    }
+
+    private static void PrintAngleSingle(CliContext cli, AngleMcmcResult r)
+    {
+        var o = r.Options;
+        var exact = ClockExact.Reference(r.Model, o.Size, o.Temperature);
+        var table = ObservablesTable.Create(
+            $"{r.Model.Name} {SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}",
+            r.Observables.Base, exact, "sweeps", r.Convergence);
+        foreach (var (name, e) in new[] { ("Υ", r.Observables.Helicity), ("vortex density", r.Observables.VortexDensity) })
+        {
+            var cells = new List<string> { Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2") };
+            if (r.Convergence is not null) cells.AddRange(["", ""]);
+            cells.AddRange(["", ""]);
+            table.AddRow(cells.ToArray());
+        }
+        cli.Console.Write(table);
+        cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
+        ObservablesTable.WriteVerdict(cli, r.Convergence);
+    }
+
+    private static void PrintAngleScan(CliContext cli, IReadOnlyList<AngleMcmcResult> results)
+    {
+        var o = results[0].Options;
+        var table = new Table().Title($"{results[0].Model.Name} {SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, {o.Sweeps} sweeps per temperature, seed {o.Seed}");
+        table.AddColumn("T");
+        foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "Υ", "vortices", "τ(e)", "τ(m²)", "spins/ns", "converged" })
+            table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        foreach (var r in results)
+        {
+            var b = r.Observables.Base;
+            table.AddRow(Format.Number(r.Options.Temperature, "F4"), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
+                Format.WithError(b.M2), Format.WithError(b.AbsM), Format.WithError(b.Susceptibility), Format.WithError(b.Binder),
+                Format.WithError(r.Observables.Helicity), Format.WithError(r.Observables.VortexDensity),
+                Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"),
+                r.Convergence is null ? "" : r.Convergence.Verdict.Converged ? "yes" : "NO");
+        }
+        cli.Console.Write(table);
+        foreach (var r in results.Where(r => r.Convergence is { Verdict.Converged: false }))
+            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {Format.Number(r.Options.Temperature, "F4")}: ");
     }
 
     private static void PrintSingle(CliContext cli, McmcResult r)

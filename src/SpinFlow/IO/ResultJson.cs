@@ -75,6 +75,32 @@ public static class ResultJson
         ["wall_seconds"] = Number(r.Elapsed.TotalSeconds),
     }, r.Convergence);
 
+    /// <summary>
+    /// One clock or XY run for <c>spinflow mcmc --model</c>: the shape of <see cref="Mcmc"/> plus "model", and
+    /// "helicity" and "vortex_density" under "observables".
+    /// </summary>
+    public static JsonObject AngleMcmc(AngleMcmcResult r)
+    {
+        var observables = Observables(r.Observables.Base, r.Convergence);
+        observables["helicity"] = Estimate(r.Observables.Helicity);
+        observables["vortex_density"] = Estimate(r.Observables.VortexDensity);
+        return AddConvergence(new()
+        {
+            ["model"] = r.Model.Name,
+            ["size"] = r.Options.Size,
+            ["temperature"] = r.Options.Temperature,
+            ["algorithm"] = SpinSamplers.Name(r.Options.Algorithm),
+            ["sweeps"] = r.Options.Sweeps,
+            ["thermalize"] = r.Options.Thermalize,
+            ["measure_every"] = r.Options.MeasureEvery,
+            ["seed"] = r.Options.Seed,
+            ["measurements"] = r.Energy.Length,
+            ["observables"] = observables,
+            ["spin_updates_per_ns"] = Number(r.SpinUpdatesPerNs),
+            ["wall_seconds"] = Number(r.Elapsed.TotalSeconds),
+        }, r.Convergence);
+    }
+
     /// <summary>Serialises with indentation.</summary>
     public static string ToText(JsonNode node) => node.ToJsonString(Indented) + "\n";
 

@@ -42,10 +42,41 @@ public sealed class ExactCommandTests : IDisposable
     [InlineData("exact", "--size", "1")]
     [InlineData("exact", "--temperature", "0")]
     [InlineData("exact", "--temperature", "1:2")]
+    [InlineData("exact", "--model", "clock:1")]
+    [InlineData("exact", "--model", "ising:2")]
+    [InlineData("exact", "--model", "xy")]
+    [InlineData("exact", "--model", "clock:3", "--size", "5")]
     public void BadInputGivesExitCode2(params string[] args)
     {
         var o = CliRunner.Run(args);
         Assert.Equal(2, o.ExitCode);
         Assert.StartsWith("spinflow: error:", o.Stderr);
+    }
+
+    [Fact]
+    public void ClockFourIsTwoIsingModelsAtTwiceTheTemperature()
+    {
+        string json = Path.Combine(_dir, "c4.json");
+        var o = CliRunner.Run("exact", "--model", "clock:4", "--size", "16", "--temperature", "1.2", "--json", json);
+        Assert.Equal(0, o.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var r = doc.RootElement;
+        var k = KaufmanSolution.Compute(16, 2.4);
+        Assert.Equal("clock:4", r.GetProperty("model").GetString());
+        Assert.Equal(2 * k.LnZPerSite, r.GetProperty("ln_z_per_site").GetDouble(), 13);
+        Assert.Equal(k.Energy, r.GetProperty("energy").GetDouble(), 13);
+        Assert.Equal(2 * k.SpecificHeat, r.GetProperty("specific_heat").GetDouble(), 13);
+    }
+
+    [Fact]
+    public void SmallClockLatticeIsEnumerated()
+    {
+        string json = Path.Combine(_dir, "c6.json");
+        var o = CliRunner.Run("exact", "--model", "clock:6", "--size", "3", "--temperature", "0.9", "--json", json);
+        Assert.Equal(0, o.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var e = ClockEnumeration.Compute(new SpinFlow.Lattice.ClockModel(6), 3, 0.9)[0];
+        Assert.Equal(e.Helicity, doc.RootElement.GetProperty("helicity").GetDouble(), 14);
+        Assert.Equal(e.VortexDensity, doc.RootElement.GetProperty("vortex_density").GetDouble(), 14);
     }
 }
