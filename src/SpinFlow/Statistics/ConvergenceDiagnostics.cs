@@ -190,7 +190,7 @@ public static class ConvergenceDiagnostics
             }
             double error = between > est.Error ? between : est.Error;
             // The jackknife's τ is ½(blocked / unblocked error)²: n/(2τ) effective samples at its own error, fewer at a larger one.
-            double ess = est.Tau > 0 && est.Error > 0 ? total / (2 * est.Tau) * (est.Error / error) * (est.Error / error) : double.NaN;
+            double ess = est.Tau > 0 && est.Error > 0 ? Math.Min(total, total / (2 * est.Tau) * (est.Error / error) * (est.Error / error)) : double.NaN;
             return (est with { Error = error }, new ObservableConvergence(est.Error, between, ess, rHat, double.NaN, true));
         }
 
@@ -215,9 +215,11 @@ public static class ConvergenceDiagnostics
         var drift = named.Where(o => o.Plain && Math.Abs(o.D.DriftSigma) > MaxDriftSigma).ToArray();
         if (drift.Length > 0)
             warnings.Add($"drift (second half − first half) beyond {Num(MaxDriftSigma)}σ: " + string.Join(", ", drift.Select(o => $"{o.Name} {Num(o.D.DriftSigma, "+0.0;-0.0")}σ")));
-        var fewEss = named.Where(o => o.Plain && o.D.Ess < MinEss).ToArray();
+        // NaN is a series that never changed: no error bar can be estimated from it, so it fails the check too.
+        var fewEss = named.Where(o => o.Plain && !(o.D.Ess >= MinEss)).ToArray();
         if (fewEss.Length > 0)
-            warnings.Add($"ESS < {Num(MinEss)}: " + string.Join(", ", fewEss.Select(o => $"{o.Name} {Num(Math.Floor(o.D.Ess), "F0")}")));
+            warnings.Add($"ESS < {Num(MinEss)}: " + string.Join(", ", fewEss.Select(o =>
+                double.IsNaN(o.D.Ess) ? $"{o.Name} none (it never changed)" : $"{o.Name} {Num(Math.Floor(o.D.Ess), "F0")}")));
         var window = named.Where(o => o.Plain && !o.D.WindowReached).ToArray();
         if (window.Length > 0)
             warnings.Add("Sokal window not reached (run shorter than ~50 τ_int): " + string.Join(", ", window.Select(o => o.Name)));

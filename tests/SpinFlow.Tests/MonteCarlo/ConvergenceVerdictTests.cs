@@ -36,6 +36,18 @@ public sealed class ConvergenceVerdictTests : IDisposable
     }
 
     [Fact]
+    public void FrozenChainIsFlaggedNotConverged()
+    {
+        // At T = 0.2 a single Metropolis flip costs e^{−40}: after thermalising into a striped or domain state the chain
+        // never moves, every measurement is the same, and the error bars are exactly zero.
+        var r = MarkovChainRun.Run(new McmcOptions(16, 0.2, SpinAlgorithm.Metropolis, 400, 2000, 1, 6));
+        Assert.Equal(0, r.Observables.Energy.Error);
+        var v = r.Convergence!.Verdict;
+        Assert.False(v.Converged);
+        Assert.Contains(v.Warnings, w => w.StartsWith("ESS < 100") && w.Contains("never changed"));
+    }
+
+    [Fact]
     public void RelaxedExactSamplerWithSeveralChainsConverges()
     {
         var r = RelaxedRun.Run(new RelaxedOptions { Size = 8, Temperature = 3.0, Samples = 16000, Chains = 8, Seed = 4, Threads = 1 });
