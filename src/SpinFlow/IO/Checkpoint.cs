@@ -52,6 +52,8 @@ public sealed class Checkpoint
     public AdamState? Optimizer { get; }
     /// <summary>User metadata.</summary>
     public CheckpointMetadata Metadata { get; }
+    /// <summary>True when the whole document was covered by a checksum (format version 2 on); a version-1 file's metadata is unverified.</summary>
+    public bool Verified { get; private init; } = true;
 
     /// <summary>Adam settings, step count and moments.</summary>
     public sealed record AdamState(AdamOptions Options, long Step, float[] FirstMoment, float[] SecondMoment);
@@ -191,7 +193,10 @@ public sealed class Checkpoint
         int version = JsonFields.Int(o, "version");
         if (version < OldestFormatVersion || version > FormatVersion)
             throw new InvalidDataException($"checkpoint format version {version} is not supported (this build reads versions {OldestFormatVersion} to {FormatVersion})");
-        // Version 1 had no whole-document checksum; a version-1 file that carries one was edited.
+        // Version 1 had no whole-document checksum; a version-1 file that carries one, or carries the training-data
+        // identity that only version 2 writes, is a later file whose version was edited down.
+        if (version < 2 && o["metadata"]?["extra"]?["data"] is not null)
+            throw new InvalidDataException("checkpoint is corrupt or was edited: it says format version 1 but holds fields only version 2 writes");
         if (version >= 2 || o[ChecksumField] is not null)
         {
             string stored = o[ChecksumField] is JsonValue c && c.TryGetValue(out string? text) ? text : "";
@@ -235,7 +240,7 @@ public sealed class Checkpoint
                 throw new InvalidDataException($"metadata: {e.Message}");
             }
         }
-        return new Checkpoint(arch, size, parameters, adam, metadata);
+        return new Checkpoint(arch, size, parameters, adam, metadata) { Verified = version >= 2 };
     }
 
     private static CheckpointMetadata ReadMetadata(JsonObject m) =>

@@ -302,9 +302,19 @@ public class TrainingAndCheckpointTests
             o["version"] = 1;
             File.WriteAllText(path, o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             var v1 = Checkpoint.Load(path);
+            Assert.True(v2.Verified);
+            Assert.False(v1.Verified);
             Assert.Equal(v2.Parameters, v1.Parameters);
             Assert.Equal(v2.Optimizer!.SecondMoment, v1.Optimizer!.SecondMoment);
             Assert.Equal(v2.Metadata.LossHistory, v1.Metadata.LossHistory);
+            // A later file edited down to version 1 still shows the training-data identity only version 2 writes.
+            var downgraded = o.DeepClone().AsObject();
+            downgraded["metadata"]!["extra"] ??= new JsonObject();
+            downgraded["metadata"]!["extra"]!["data"] = new JsonObject { ["sha256"] = "00" };
+            string forged = path + ".forged";
+            File.WriteAllText(forged, downgraded.ToJsonString());
+            Assert.Contains("only version 2 writes", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(forged)).Message);
+            File.Delete(forged);
             // Its arrays keep their own checksums.
             string text = File.ReadAllText(path);
             int at = text.IndexOf("\"base64\": \"", StringComparison.Ordinal) + 12;
