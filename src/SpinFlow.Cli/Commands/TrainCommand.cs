@@ -14,9 +14,6 @@ namespace SpinFlow.Cli.Commands;
 /// <summary><c>spinflow train</c>: trains the super-resolution flow Flow_L on a data set of relaxed L×L configurations, or the NNRG baseline (<c>--nnrg</c>).</summary>
 public static class TrainCommand
 {
-    /// <summary>Sampler name of the pipeline's latent files (samples/z-*.h5): latents z, not configurations ξ.</summary>
-    public const string LatentSamplerName = "latent-hmc-z";
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
@@ -223,9 +220,7 @@ public static class TrainCommand
             FlowTrainer SuperResolutionTrainer()
             {
                 var (data, count, meta) = RelaxedConfigurationFile.Read(inputPath!);
-                if (meta.Sampler == LatentSamplerName)
-                    throw new InvalidDataException($"--input {inputPath} is a pipeline latent file (latents z of latent HMC, sampler '{LatentSamplerName}'), not configurations ξ: " +
-                        "train on a data set from 'spinflow relaxed' (or a pipeline's samples/x-*.h5)");
+                LatentFile.RefuseAsConfigurations(meta, "--input", inputPath!);
                 if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
                 if (saved is not null && saved.Size != 2 * meta.Size)
                     throw new InvalidDataException($"--out {outPath} is Flow_{saved.Size / 2} ({saved.Size / 2}×{saved.Size / 2} → {saved.Size}×{saved.Size}), but --input {inputPath} " +

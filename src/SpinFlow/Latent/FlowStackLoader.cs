@@ -41,6 +41,7 @@ public static class FlowStackLoader
         if (inputPath is null) throw new ArgumentException("superres flows need --input, the data set of input configurations ξ");
         var data = RelaxedConfigurationFile.Read(inputPath);
         var meta = data.Metadata;
+        LatentFile.RefuseAsConfigurations(meta, "--input", inputPath);
         if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
         if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
         int sites = meta.Size * meta.Size;

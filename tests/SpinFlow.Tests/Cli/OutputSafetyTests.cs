@@ -118,6 +118,17 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public void APipelineLatentFileIsNotAnInputDataSet()
+    {
+        string flow = SuperResCheckpoint(2), z = PathOf("z.h5");
+        var values = ExactSamplingTests.InputData(2, T, 32, 5).Select(v => (float)v).ToArray();
+        RelaxedConfigurationFile.Write(z, values, 32, new RelaxedConfigurationMetadata(2, T, SpinFlow.Relaxation.RelaxedIsing.DefaultShift(T), SpinFlow.Latent.LatentFile.SamplerName, 5));
+        AssertBad(CliRunner.Run("sample", "-f", flow, "-i", z, "-T", "3", "-n", "8"), "pipeline latent file");
+        AssertBad(CliRunner.Run("generate", "-f", flow, "-i", z, "-n", "4", "-o", PathOf("g.h5")), "pipeline latent file");
+        Assert.False(File.Exists(PathOf("g.h5")));
+    }
+
+    [Fact]
     public void MisusedOptionsAreRefusedInsteadOfIgnored()
     {
         string xi = DataSet(), flow = SuperResCheckpoint(2);

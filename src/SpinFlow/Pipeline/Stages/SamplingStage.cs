@@ -166,7 +166,7 @@ internal static class SamplingStage
         RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
             new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains));
         RelaxedConfigurationFile.Write(run.LatentPath(size, t), Numerics.Precision.ToSingle(details.FinalLatent), o.Chains,
-            new RelaxedConfigurationMetadata(size, t, r.Shift, "latent-hmc-z", options.Seed, o.Chains));
+            new RelaxedConfigurationMetadata(size, t, r.Shift, Latent.LatentFile.SamplerName, options.Seed, o.Chains));
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
