@@ -14,13 +14,21 @@ public readonly record struct AbsMagnetizationDeparture(long FirstStep, long Las
 /// Watches ⟨|m|⟩_ds against ⟨|m|⟩_in once γ is off, when nothing holds the flow to the data set's magnetisation and it can
 /// collapse into one ordered phase (|m|_ds → 1) or the disordered one. Steps are taken in windows of <see cref="Window"/>;
 /// each step's d = ⟨|m|⟩_ds − ⟨|m|⟩_in comes from a fresh batch, so the window mean d̄ has the standard error
-/// σ_d/√W from the scatter of d over the window. A window departs when |d̄| &gt; <see cref="Threshold"/>·σ_d/√W; the first
-/// departing window of a run of them is reported, the rest stay quiet until a window is back within the noise.
+/// σ_d/√W from the scatter of d over the window. A window departs when |d̄| &gt; <see cref="Threshold"/>·σ_d/√W and
+/// |d̄| &gt; <see cref="MinDeparture"/> (a long run resolves differences too small to matter); the first departing window
+/// of a run of them is reported, and the watch re-arms only after <see cref="QuietWindowsToRearm"/> windows in a row
+/// are back within those bounds, so a run hovering at the threshold warns once, not every window.
 /// </summary>
 public sealed class AbsMagnetizationWatch
 {
     private readonly List<FlowTrainingStep> _window = [];
     private bool _departing;
+    private int _quiet;
+
+    /// <summary>Smallest |⟨|m|⟩_ds − ⟨|m|⟩_in| reported, whatever its significance.</summary>
+    public const double MinDeparture = 0.05;
+    /// <summary>Quiet windows in a row after which a new departure is reported again.</summary>
+    public const int QuietWindowsToRearm = 8;
 
     /// <summary>Steps per window (at least 2).</summary>
     public int Window { get; }
@@ -58,9 +66,17 @@ public sealed class AbsMagnetizationWatch
         double error = Math.Sqrt(sq / (Window - 1) / Window);
         var found = new AbsMagnetizationDeparture(_window[0].Step, _window[^1].Step, inMean, dsMean, d, error);
         _window.Clear();
-        bool departs = Math.Abs(d) > Threshold * error;
+        bool departs = Math.Abs(d) > Threshold * error && Math.Abs(d) > MinDeparture;
         bool report = departs && !_departing;
-        _departing = departs;
+        if (departs)
+        {
+            _departing = true;
+            _quiet = 0;
+        }
+        else if (_departing && ++_quiet >= QuietWindowsToRearm)
+        {
+            _departing = false;
+        }
         return report ? found : null;
     }
 }

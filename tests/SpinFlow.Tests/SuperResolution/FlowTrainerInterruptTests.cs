@@ -106,5 +106,22 @@ public class AbsMagnetizationWatchTests
         Feed(50, -0.3);                // a second departure, the other way
         Assert.Equal(2, warnings.Count);
         Assert.True(warnings[1].Departure < 0);
+
+        // A long run resolves a tiny, harmless difference: below the floor it is never reported.
+        var fine = new AbsMagnetizationWatch(window: 25, threshold: 5);
+        var quiet = new Xoshiro256(3);
+        int reported = 0;
+        for (long i = 1; i <= 20000; i++)
+            if (fine.Observe(Step(i, 0.6 + 0.001 * quiet.NextGaussian(), 0.63 + 0.001 * quiet.NextGaussian(), 0)) is not null) reported++;
+        Assert.Equal(0, reported);
+        // A run hovering at the threshold (departing windows between quiet ones) warns once, not every time.
+        var hover = new AbsMagnetizationWatch(window: 25, threshold: 5);
+        reported = 0;
+        for (long i = 1; i <= 25 * 40; i++)
+        {
+            double shift = (i - 1) / 25 % 2 == 0 ? 0.3 : 0;
+            if (hover.Observe(Step(i, 0.6 + 0.04 * quiet.NextGaussian(), 0.6 + shift + 0.04 * quiet.NextGaussian(), 0)) is not null) reported++;
+        }
+        Assert.Equal(1, reported);
     }
 }

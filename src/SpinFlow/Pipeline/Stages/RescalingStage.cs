@@ -23,7 +23,7 @@ internal static class RescalingStage
         {
             var r = result.TXiAt(t);
             if (!double.IsFinite(r.TXi))
-                throw new InvalidOperationException($"temperature rescaling cannot invert at T_x = {t}: the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
+                throw new ArgumentOutOfRangeException(nameof(o.Temperatures), t, $"--temperature {t}: temperature rescaling cannot invert there (the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice); choose targets nearer T_c");
             targets.Add(new JsonObject { ["temperature"] = t, ["t_xi"] = r.TXi, ["t_xi_error"] = ResultJson.Number(r.Error) });
         }
         record["targets"] = targets;
@@ -52,7 +52,7 @@ internal static class RescalingStage
             {
                 var r = result.TXiAt(previous[i]);
                 if (!double.IsFinite(r.TXi))
-                    throw new InvalidOperationException($"input ladder: rescaling cannot invert at T_x = {previous[i]:G6} (rung {rung} of T = {temps[i]}): " +
+                    throw new ArgumentOutOfRangeException(nameof(o.Temperatures), previous[i], $"--temperature: the input ladder cannot invert at T_x = {previous[i]:G6} (rung {rung} of T = {temps[i]}): " +
                         $"the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
                 ladder[i].Add((r.TXi, r.Error));
             }
