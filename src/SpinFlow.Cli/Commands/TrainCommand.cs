@@ -115,6 +115,9 @@ public static class TrainCommand
                 Setting(parse, batch, savedRun?.Batch, cli), baseline ? 0 : Setting(parse, gamma, savedRun?.Gamma, cli),
                 baseline ? 0 : Setting(parse, gammaSteps, savedRun?.GammaSteps, cli),
                 Setting(parse, seed, savedRun?.Seed, cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
+            if (saved?.Optimizer is { } savedAdam && parse.GetResult(lr) is { Implicit: false } && parse.GetValue(lr) != savedAdam.Options.LearningRate)
+                throw new UsageException($"--lr {Format.Number(parse.GetValue(lr))}: a resumed run keeps its saved learning rate {Format.Number(savedAdam.Options.LearningRate)} " +
+                    "(its Adam state belongs to it); drop --lr, or start a new run from these parameters with --init");
             if (savedRun?.Temperature is double savedT && savedT != options.Temperature)
                 cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
             var trainer = baseline ? BaselineTrainer() : SuperResolutionTrainer();

@@ -105,7 +105,7 @@ public static class KaufmanSolution
         double mult = size == 2 ? 6 : n;
         double x = Math.Exp(-8 * k);
         return new ExactFiniteSize(size, temperature, 2 * k + (Math.Log(2) + mult * x) / n, -2 + 8 * mult * x / n,
-            64 * k * k * mult * x / n);
+            x > 0 ? 64 * k * k * mult * x / n : 0); // x underflows long before K² overflows: c is then exactly 0 in double
     }
 
     // Below this coupling (T > 200) the product formula loses ⟨e⟩ to cancellation (its error grows like T²), while the

@@ -173,6 +173,19 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ResumeRefusesAnotherLearningRateInsteadOfIgnoringIt()
+    {
+        string xi = DataSet();
+        string ckpt = Path.Combine(_dir, "lr.ckpt");
+        Assert.Equal(0, CliRunner.Run(Train(xi, ckpt, 2)).ExitCode);
+        byte[] before = File.ReadAllBytes(ckpt);
+        AssertRefused(CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume", "--lr", "0.5"), "--lr", "0.001");
+        Assert.Equal(before, File.ReadAllBytes(ckpt));
+        // The saved rate given explicitly is fine.
+        Assert.Equal(0, CliRunner.Run("train", "-i", xi, "-T", "2.5", "--steps", "4", "--out", ckpt, "--resume", "--lr", "0.001").ExitCode);
+    }
+
+    [Fact]
     public void LatentFileIsNotTrainingData()
     {
         string z = Path.Combine(_dir, "z-L4-T2.5.h5"), ckpt = Path.Combine(_dir, "flow.ckpt");

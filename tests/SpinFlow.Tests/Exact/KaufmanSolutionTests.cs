@@ -236,6 +236,19 @@ public class KaufmanSolutionTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 1e-3)]
+    [InlineData(8, 1e-200)]
+    [InlineData(2, 1e-300)]
+    public void ExtremeLowTemperaturesGiveTheGroundState(int size, double temperature)
+    {
+        var r = KaufmanSolution.Compute(size, temperature);
+        Assert.Equal(-2.0, r.Energy);
+        Assert.Equal(0.0, r.SpecificHeat);
+        // Z = 2e^{2NK}: ln Z/N = 2K + ln 2 / N, the excitations being below double precision.
+        Assert.Equal(2 / temperature + Math.Log(2) / (size * size), r.LnZPerSite, 2 / temperature * 1e-15);
+    }
+
     [Fact]
     public void GroundStateRegimeUsesTheRightExcitationCount()
     {
