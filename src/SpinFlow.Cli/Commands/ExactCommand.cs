@@ -61,7 +61,7 @@ public static class ExactCommand
                     row["ln_z_per_site"] = ResultJson.Number(k.LnZPerSite);
                     row["energy"] = ResultJson.Number(k.Energy);
                     row["specific_heat"] = ResultJson.Number(k.SpecificHeat);
-                    cells.AddRange([Format.Number(k.LnZPerSite, "F12"), Format.Number(k.Energy, "F12"), Format.Number(k.SpecificHeat, "F12")]);
+                    cells.AddRange([Cell(k.LnZPerSite, 12), Cell(k.Energy, 12), Cell(k.SpecificHeat, 12)]);
                 }
                 else
                 {
@@ -76,7 +76,7 @@ public static class ExactCommand
                     row["susceptibility"] = ResultJson.Number(e.Susceptibility);
                     row["binder"] = ResultJson.Number(e.Binder);
                     cells.AddRange(new[] { e.LnZ / n, e.Energy, e.SpecificHeat, e.M2, e.AbsM, e.M4, e.Susceptibility, e.Binder }
-                        .Select(v => Format.Number(v, "F10")));
+                        .Select(v => Cell(v, 10)));
                 }
                 table.AddRow(cells.ToArray());
                 rows.Add(row);
@@ -137,7 +137,7 @@ public static class ExactCommand
             foreach (var (key, v) in values)
             {
                 row[key] = ResultJson.Number(v);
-                cells.Add(Format.Number(v, enumerate ? "F10" : "F12"));
+                cells.Add(Cell(v, enumerate ? 10 : 12));
             }
             table.AddRow(cells.ToArray());
             rows.Add(row);
@@ -146,4 +146,7 @@ public static class ExactCommand
         if (jsonPath is not null)
             ResultJson.Save(jsonPath, rows.Count == 1 ? rows[0] : new JsonArray(rows.Select(r => (JsonNode)r).ToArray()));
     }
+
+    // Fixed decimals for ordinary values; ln Z/N at T → 0 grows like 2/T and would fill a column with digits.
+    private static string Cell(double v, int decimals) => Format.Number(v, Math.Abs(v) < 1e6 ? $"F{decimals}" : "G12");
 }

@@ -156,6 +156,7 @@ public static class McmcCommand
     private static void PrintAngleScan(CliContext cli, IReadOnlyList<AngleMcmcResult> results)
     {
         var o = results[0].Options;
+        var temperatures = results.Select(r => r.Options.Temperature).ToArray();
         var table = new Table().Title($"{results[0].Model.Name} {SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, {o.Sweeps} sweeps per temperature, seed {o.Seed}");
         table.AddColumn("T");
         foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "Υ", "vortices", "τ(e)", "τ(m²)", "spins/ns", "converged" })
@@ -163,7 +164,7 @@ public static class McmcCommand
         foreach (var r in results)
         {
             var b = r.Observables.Base;
-            table.AddRow(Format.Number(r.Options.Temperature, "F4"), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
+            table.AddRow(TemperatureLabel(r.Options.Temperature, temperatures), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
                 Format.WithError(b.M2), Format.WithError(b.AbsM), Format.WithError(b.Susceptibility), Format.WithError(b.Binder),
                 Format.WithError(r.Observables.Helicity), Format.WithError(r.Observables.VortexDensity),
                 Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"),
@@ -171,7 +172,7 @@ public static class McmcCommand
         }
         cli.Console.Write(table);
         foreach (var r in results.Where(r => r.Convergence is { Verdict.Converged: false }))
-            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {Format.Number(r.Options.Temperature, "F4")}: ");
+            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {TemperatureLabel(r.Options.Temperature, temperatures)}: ");
     }
 
     private static void PrintSingle(CliContext cli, McmcResult r)
@@ -189,6 +190,7 @@ public static class McmcCommand
     private static void PrintScan(CliContext cli, IReadOnlyList<McmcResult> results)
     {
         var o = results[0].Options;
+        var temperatures = results.Select(r => r.Options.Temperature).ToArray();
         var table = new Table().Title($"{SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, {o.Sweeps} sweeps per temperature, seed {o.Seed}");
         table.AddColumn("T");
         foreach (var c in new[] { "⟨e⟩", "c", "⟨m²⟩", "⟨|m|⟩", "χ", "U₄", "τ(e)", "τ(m²)", "spins/ns", "converged" })
@@ -196,13 +198,17 @@ public static class McmcCommand
         foreach (var r in results)
         {
             var b = r.Observables;
-            table.AddRow(Format.Number(r.Options.Temperature, "F4"), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
+            table.AddRow(TemperatureLabel(r.Options.Temperature, temperatures), Format.WithError(b.Energy), Format.WithError(b.SpecificHeat),
                 Format.WithError(b.M2), Format.WithError(b.AbsM), Format.WithError(b.Susceptibility), Format.WithError(b.Binder),
                 Format.Number(b.Energy.Tau, "F1"), Format.Number(b.M2.Tau, "F1"), Format.Number(r.SpinUpdatesPerNs, "F3"),
                 r.Convergence is null ? "" : r.Convergence.Verdict.Converged ? "yes" : "NO");
         }
         cli.Console.Write(table);
         foreach (var r in results.Where(r => r.Convergence is { Verdict.Converged: false }))
-            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {Format.Number(r.Options.Temperature, "F4")}: ");
+            ObservablesTable.WriteVerdict(cli, r.Convergence, $"T = {TemperatureLabel(r.Options.Temperature, temperatures)}: ");
     }
+
+    /// <summary>T with four decimals, or with all its digits where four would give two rows one label (as the file names do).</summary>
+    private static string TemperatureLabel(double t, double[] all) =>
+        all.Select(x => Format.Number(x, "F4")).Distinct().Count() == all.Length ? Format.Number(t, "F4") : Format.Number(t, "R");
 }

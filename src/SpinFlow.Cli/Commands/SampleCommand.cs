@@ -109,7 +109,7 @@ public static class SampleCommand
             var setup = FlowStackLoader.Load(paths, parse.GetValue(input));
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-            MemoryBudget.Check("--chains", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
+            MemoryBudget.Check("--chains × --samples", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
 
             int size = setup.Flow.Size;
             string description = $"sample {kind} {size}×{size} T={Format.Number(tx, "G5")}";

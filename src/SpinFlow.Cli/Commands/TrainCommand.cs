@@ -200,8 +200,8 @@ public static class TrainCommand
                 new NnrgFlowOptions(new RealNvpOptions(1, 1, 1)).ValidateSize(l);
                 if (saved is not null && saved.Size != l)
                     throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
-                var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), new NnrgFlowOptions(
-                    new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 10, parse.GetValue(mlpLayers) ?? 3, odd)))),
+                var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), NnrgFlowOptions.Shaped(
+                    parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd))),
                     new GaussianLatent(l), options);
                 cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
                     $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
@@ -239,9 +239,8 @@ public static class TrainCommand
                             $"({trained.Describe()}, SHA-256 {trained.Sha256[..12]}…): resume it with that data set, or start a new run from its parameters with --init");
                 }
                 var t = FlowTrainer.Start(ChooseStart(SuperResolutionFlowOptions.KindName, () => SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed),
-                    new SuperResolutionFlowOptions(
-                        new RealNvpOptions(parse.GetValue(couplings) ?? 10, parse.GetValue(hidden) ?? 6, parse.GetValue(mlpLayers) ?? 1, odd),
-                        parse.GetValue(fineLayers) ?? 8, parse.GetValue(coarseLayers) ?? 8))),
+                    SuperResolutionFlowOptions.Shaped(parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd,
+                        parse.GetValue(fineLayers), parse.GetValue(coarseLayers)))),
                     latent, options);
                 t.InputTemperature = meta.Temperature;
                 t.Data = identity;

@@ -11,20 +11,20 @@ public static class TemperatureGrid
     /// </summary>
     public static double[] Parse(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new FormatException("empty temperature");
+        if (string.IsNullOrWhiteSpace(text)) throw new FormatException("--temperature: empty temperature");
         text = text.Trim();
         double[] values;
         if (text.Contains(':'))
         {
             var parts = text.Split(':');
             if (parts.Length != 3)
-                throw new FormatException($"malformed temperature range '{text}': expected start:stop:count, e.g. 2.0:2.6:7");
+                throw new FormatException($"--temperature: malformed temperature range '{text}': expected start:stop:count, e.g. 2.0:2.6:7");
             double a = Value(parts[0], text), b = Value(parts[1], text);
             if (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1)
-                throw new FormatException($"malformed temperature range '{text}': count must be a positive integer");
+                throw new FormatException($"--temperature: malformed temperature range '{text}': count must be a positive integer");
             if (count == 1 && a != b)
-                throw new FormatException($"malformed temperature range '{text}': a count of 1 needs start = stop");
-            if (b < a) throw new FormatException($"malformed temperature range '{text}': stop must not be below start");
+                throw new FormatException($"--temperature: malformed temperature range '{text}': a count of 1 needs start = stop");
+            if (b < a) throw new FormatException($"--temperature: malformed temperature range '{text}': stop must not be below start");
             values = new double[count];
             for (int i = 0; i < count; i++) values[i] = count == 1 ? a : a + (b - a) * i / (count - 1);
         }
@@ -34,7 +34,7 @@ public static class TemperatureGrid
         }
         foreach (double t in values)
             if (!(t > 0) || double.IsInfinity(t))
-                throw new FormatException($"temperature must be positive and finite, got {t.ToString(CultureInfo.InvariantCulture)} in '{text}'");
+                throw new FormatException($"--temperature: temperature must be positive and finite, got {t.ToString(CultureInfo.InvariantCulture)} in '{text}'");
         return values;
     }
 
@@ -43,7 +43,7 @@ public static class TemperatureGrid
         part = part.Trim();
         if (part.Equals("tc", StringComparison.OrdinalIgnoreCase)) return Exact.Onsager.CriticalTemperature;
         if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
-            throw new FormatException($"malformed temperature '{part}' in '{whole}'");
+            throw new FormatException($"--temperature: malformed temperature '{part}' in '{whole}'");
         return v;
     }
 }
