@@ -3,19 +3,21 @@ using Spectre.Console;
 using SpinFlow.Exact;
 using SpinFlow.Hmc;
 using SpinFlow.IO;
+using SpinFlow.Lattice;
 using SpinFlow.Relaxation;
 
 namespace SpinFlow.Cli.Commands;
 
-/// <summary><c>spinflow relaxed</c>: samples the continuous relaxation of the Ising model (training data for flows).</summary>
+/// <summary><c>spinflow relaxed</c>: samples the continuous relaxation of the Ising, clock or XY model (training data for flows).</summary>
 public static class RelaxedCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
+        var modelOption = new Option<string>("--model") { Description = $"Spin model: {SpinModel.ValidNames}", DefaultValueFactory = _ => "ising" };
         var size = CommonOptions.Size(16, "Linear lattice size L, a power of two (the FFT is radix-2)");
         var temperature = CommonOptions.Temperature("Temperature: one value, or 'tc'");
-        var sampler = new Option<string>("--sampler") { Description = "exact (Swendsen–Wang on s, then x | s) | naive-hmc (HMC on E(x))", DefaultValueFactory = _ => "exact" };
+        var sampler = new Option<string>("--sampler") { Description = "exact (Swendsen–Wang on s for Ising, Wolff for clock/xy, then x | s) | naive-hmc (HMC on E(x))", DefaultValueFactory = _ => "exact" };
         var samples = new Option<int>("--samples", "-n") { Description = "Measured configurations in total, over all chains, after thermalisation", DefaultValueFactory = _ => 10000 };
         var chains = new Option<int>("--chains") { Description = "Chains advanced together (samples are spread evenly over them)", DefaultValueFactory = _ => 8 };
         var thermalize = new Option<int?>("--thermalize") { Description = "Steps per chain discarded first, HMC tuning included (default: 10% of the measured steps, at least 200)" };
@@ -26,13 +28,13 @@ public static class RelaxedCommand
         var shift = new Option<double?>("--shift") { Description = "Shift c in K' = A/T + c·I (default 0.1 + 4/T)" };
         var seed = CommonOptions.Seed();
         var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L])" };
+        var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L]; [n, L, L, 2] for clock and xy)" };
         var json = CommonOptions.Json();
         var force = CommonOptions.Force();
 
-        var command = new Command("relaxed", "Sample the continuous relaxation E(x) = ½xᵀK'⁻¹x − Σ ln cosh x of the Ising model, with observables from improved estimators")
+        var command = new Command("relaxed", "Sample the continuous relaxation E(x) = ½xᵀK'⁻¹x − Σ ln w(x) of the Ising, clock or XY model, with observables from improved estimators")
         {
-            size, temperature, sampler, samples, chains, thermalize, measureEvery, hmcSteps, hmcStepSize, hmcTarget, shift, seed, threads, output, json, force,
+            modelOption, size, temperature, sampler, samples, chains, thermalize, measureEvery, hmcSteps, hmcStepSize, hmcTarget, shift, seed, threads, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +71,9 @@ public static class RelaxedCommand
                 Threads = parse.GetValue(threads),
             };
             options.Validate();
+            var spinModel = SpinModel.Parse(parse.GetValue(modelOption)!);
+            if (spinModel is not IsingModel)
+                return RunAngleModel(cli, spinModel, options, parse.GetValue(output), parse.GetValue(json), parse.GetValue(force));
             // Validates the shift as well, before any output is touched.
             var model = new RelaxedIsing(options.Size, options.Temperature, options.Shift, options.Threads);
 
@@ -114,15 +119,64 @@ public static class RelaxedCommand
         return command;
     }
 
-    private static void Print(CliContext cli, RelaxedResult r, double? lnZx)
+    // The clock and XY models: Wolff on the angles (or HMC), two components per site, [n, L, L, 2] files with a model attribute.
+    private static int RunAngleModel(CliContext cli, SpinModel spinModel, RelaxedOptions options, string? outPath, string? jsonPath, bool force)
+    {
+        // Validates the shift as well, before any output is touched.
+        var model = new RelaxedAngleModel(spinModel, options.Size, options.Temperature, options.Shift, options.Threads);
+        new FilePlan(force).Output("--out", outPath).Output("--json", jsonPath).Check();
+        float[]? store = null;
+        if (outPath is not null)
+        {
+            long values = (long)options.Samples * model.Dimension;
+            if (values * sizeof(float) > int.MaxValue)
+                throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
+            store = new float[values];
+        }
+        long saved = 0;
+        Action<int, ReadOnlySpan<double>>? save = store is null ? null : (_, x) =>
+        {
+            var dst = store.AsSpan((int)(saved * x.Length), x.Length);
+            for (int i = 0; i < x.Length; i++) dst[i] = (float)x[i];
+            saved++;
+        };
+        var result = cli.WithProgress($"relaxed {spinModel.Name} {RelaxedSamplerNames.Name(options.Sampler)} L={options.Size} T={Format.Number(options.Temperature, "G5")}",
+            progress => RelaxedAngleRun.Run(options, model, RelaxedAngleRun.CreateSampler(options, model), progress, save));
+        if (store is not null)
+            RelaxedConfigurationFile.Write(outPath!, store, (int)saved,
+                new RelaxedConfigurationMetadata(options.Size, options.Temperature, model.Shift, RelaxedSamplerNames.Name(options.Sampler),
+                    options.Seed, options.Chains, spinModel.Name));
+        double? lnZx = null;
+        try
+        {
+            if (ClockExact.HasSolution(spinModel))
+                lnZx = model.LnNormalizer(ClockExact.Compute(spinModel, options.Size, options.Temperature).LnZPerSite * model.Sites) / model.Sites;
+        }
+        catch (ArgumentException)
+        {
+            // No exact ln Z for this (L, T): the normaliser is simply not reported.
+        }
+        Print(cli, result, lnZx, spinModel);
+        if (jsonPath is not null)
+        {
+            var node = RelaxedJson.Result(result, lnZx);
+            node["model"] = spinModel.Name;
+            ResultJson.Save(jsonPath, node);
+        }
+        return 0;
+    }
+
+    private static void Print(CliContext cli, RelaxedResult r, double? lnZx, SpinModel? spinModel = null)
     {
         var o = r.Options;
         var obs = r.Observables;
         string unit = o.Sampler == RelaxedSamplerKind.NaiveHmc ? "trajectories" : "sweeps";
+        string name = spinModel is null ? "" : $"{spinModel.Name} ";
+        var exact = spinModel is null ? ExactReference.For(o.Size, o.Temperature) : ClockExact.Reference(spinModel, o.Size, o.Temperature);
         var table = ObservablesTable.Create(
-            $"relaxed {RelaxedSamplerNames.Name(o.Sampler)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, c = {Format.Number(r.Shift, "G6")}, " +
+            $"relaxed {name}{RelaxedSamplerNames.Name(o.Sampler)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, c = {Format.Number(r.Shift, "G6")}, " +
             $"{o.Samples} samples from {o.Chains} chains, seed {o.Seed}",
-            obs, ExactReference.For(o.Size, o.Temperature), unit, r.Convergence);
+            obs, exact, unit, r.Convergence);
         cli.Console.Write(table);
         if (r.Acceptance is { } a)
             cli.Out.WriteLine($"HMC: acceptance {Format.Number(a.AcceptanceRate, "F3")} (mean probability {Format.Number(a.MeanAcceptanceProbability, "F3")}), " +

@@ -4,16 +4,24 @@ using PureHDF;
 
 namespace SpinFlow.IO;
 
-/// <summary>The HDF5 layout both configuration files share: one dataset of shape [n, L, L] with the run's metadata as attributes.</summary>
+/// <summary>
+/// The HDF5 layout both configuration files share: one dataset of shape [n, L, L] (or [n, L, L, 2] for two components per
+/// site) with the run's metadata as attributes.
+/// </summary>
 internal static class LatticeDataset
 {
-    /// <summary>Writes the first <paramref name="count"/> configurations of <paramref name="values"/> (L² each) atomically.</summary>
-    public static void Write<T>(string path, string name, T[] values, int count, int size, IEnumerable<KeyValuePair<string, object>> attributes)
+    /// <summary>
+    /// Writes the first <paramref name="count"/> configurations of <paramref name="values"/> (L²·components each) atomically;
+    /// <paramref name="components"/> = 2 adds a last dimension of 2.
+    /// </summary>
+    public static void Write<T>(string path, string name, T[] values, int count, int size, IEnumerable<KeyValuePair<string, object>> attributes, int components = 1)
     {
-        long n2 = (long)size * size;
+        if (components is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(components), components, "1 or 2 components per site");
+        long n2 = (long)size * size * components;
         if (count < 0 || values.Length < count * n2) throw new ArgumentException("fewer values than count·L² were given");
         var data = values.Length == count * n2 ? values : values.AsSpan(0, (int)(count * n2)).ToArray();
-        var dataset = new H5Dataset(data, fileDims: [(ulong)count, (ulong)size, (ulong)size]);
+        ulong[] dims = components == 1 ? [(ulong)count, (ulong)size, (ulong)size] : [(ulong)count, (ulong)size, (ulong)size, 2];
+        var dataset = new H5Dataset(data, fileDims: dims);
         foreach (var (key, value) in attributes) dataset.Attributes[key] = value;
         var file = new H5File { [name] = dataset };
         AtomicFile.Write(path, tmp => file.Write(tmp));
@@ -21,10 +29,11 @@ internal static class LatticeDataset
 
     /// <summary>
     /// Opens dataset <paramref name="name"/>, checks the [n, L, L] shape, the <paramref name="required"/> attributes and
-    /// that "size" equals L, then hands it to <paramref name="read"/>. Any failure is one clear
+    /// that "size" equals L, then hands it to <paramref name="read"/>. With <paramref name="allowPairs"/> the shape
+    /// [n, L, L, 2] is accepted too (<see cref="Reader.Components"/> = 2). Any failure is one clear
     /// <see cref="InvalidDataException"/> naming the file and <paramref name="kind"/> (and the field, where one is at fault).
     /// </summary>
-    public static TResult Read<TResult>(string path, string name, string kind, string[] required, Func<Reader, TResult> read)
+    public static TResult Read<TResult>(string path, string name, string kind, string[] required, Func<Reader, TResult> read, bool allowPairs = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"no such file: {path}");
         try
@@ -33,11 +42,12 @@ internal static class LatticeDataset
             if (!file.LinkExists(name)) throw new InvalidDataException($"{path} has no '{name}' dataset: not a spinflow {kind} file");
             var ds = file.Dataset(name);
             var dims = ds.Space.Dimensions;
-            if (dims.Length != 3 || dims[1] != dims[2] || dims[1] > int.MaxValue || dims[0] * dims[1] * dims[2] > int.MaxValue)
-                throw new InvalidDataException($"{path}: '{name}' must have shape [n, L, L]");
+            bool pairs = allowPairs && dims.Length == 4 && dims[3] == 2;
+            if ((dims.Length != 3 && !pairs) || dims[1] != dims[2] || dims[1] > int.MaxValue || dims[0] * dims[1] * dims[2] * (pairs ? 2UL : 1UL) > int.MaxValue)
+                throw new InvalidDataException($"{path}: '{name}' must have shape [n, L, L]{(allowPairs ? " or [n, L, L, 2]" : "")}");
             foreach (var attribute in required)
                 if (!ds.AttributeExists(attribute)) throw new InvalidDataException($"{path}: '{name}' lacks the '{attribute}' attribute");
-            var reader = new Reader(path, name, ds, (int)dims[0], (int)dims[1]);
+            var reader = new Reader(path, name, ds, (int)dims[0], (int)dims[1], pairs ? 2 : 1);
             int size = reader.Int("size", min: 1);
             if (size != (int)dims[1]) throw new InvalidDataException($"{path}: size attribute {size} does not match dataset shape");
             return read(reader);
@@ -52,10 +62,13 @@ internal static class LatticeDataset
     /// Reads the dataset and its attributes whatever numeric types the writer chose (any integer or float width,
     /// either byte order), converting to the library's types where the value fits exactly.
     /// </summary>
-    internal sealed class Reader(string path, string name, IH5Dataset dataset, int count, int size)
+    internal sealed class Reader(string path, string name, IH5Dataset dataset, int count, int size, int components = 1)
     {
         /// <summary>Number of configurations n.</summary>
         public int Count => count;
+
+        /// <summary>Values per site: 1 for [n, L, L], 2 for [n, L, L, 2].</summary>
+        public int Components => components;
 
         /// <summary>Whether the dataset carries attribute <paramref name="attribute"/>.</summary>
         public bool Has(string attribute) => dataset.AttributeExists(attribute);
@@ -209,7 +222,8 @@ internal static class LatticeDataset
 
         private void CheckLength(int length)
         {
-            if (length != (long)count * size * size) throw Bad($"dataset '{name}' holds {length} values, not n·L² = {(long)count * size * size}");
+            long expected = (long)count * size * size * components;
+            if (length != expected) throw Bad($"dataset '{name}' holds {length} values, not n·L²{(components == 2 ? "·2" : "")} = {expected}");
         }
 
         private InvalidDataException Bad(string message) => new($"{path}: {message}");
