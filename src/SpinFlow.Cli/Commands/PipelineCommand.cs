@@ -42,7 +42,10 @@ public static class PipelineCommand
         command.SetAction((parse, cancellation) =>
         {
             var options = InOptionNames(() => Options(parse));
+            MemoryBudget.Check("--chains", MemoryBudget.ChainBytes(options.FinalSize, options.Chains,
+                options.WarmUpAt(options.Levels) + options.TrajectoriesAt(options.Levels)));
             string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
+            if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out needs a folder path, got an empty one");
 
             cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
                 $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");

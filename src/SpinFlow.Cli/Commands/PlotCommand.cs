@@ -21,6 +21,7 @@ public static class PlotCommand
         {
             string? runPath = parse.GetValue(run), historyPaths = parse.GetValue(history);
             if ((runPath is null) == (historyPaths is null)) throw new UsageException("give either --run DIR or --history FILE[,FILE…]");
+            if (runPath is not null && string.IsNullOrWhiteSpace(runPath)) throw new UsageException("--run needs a run folder, got an empty path");
             if (historyPaths is not null)
             {
                 if (parse.GetResult(figure) is { Implicit: false }) throw new UsageException("--figure applies to --run; with --history the figure is the training curves");
