@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpinFlow.Pipeline;
+using SpinFlow.Pipeline.Stages;
 using SpinFlow.Reporting;
 using SpinFlow.SuperResolution;
 
@@ -41,7 +42,7 @@ public static class PlotCommand
             if (which is "all" or "fig2")
             {
                 if (!folder.IsDone(PipelineRun.RescaleStage)) throw new FileNotFoundException($"{runPath} has no finished rescaling stage to draw fig2 from");
-                RescalingFigure.Save(PipelineJson.Rescaling(folder.Load(PipelineRun.RescaleStage)), folder.RescalingFigurePath);
+                RescalingFigure.Save(RescalingRecord.FromJson(folder.Load(PipelineRun.RescaleStage)), folder.RescalingFigurePath);
                 cli.Out.WriteLine($"wrote {folder.RescalingFigurePath}");
             }
             if (which is "all" or "fig4")

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SpinFlow.Lattice;
 
 namespace SpinFlow.Pipeline;
@@ -256,4 +257,51 @@ public sealed record PipelineOptions
         options.Validate();
         return options;
     }
+
+    /// <summary>
+    /// The settings that decide a run's results (everything but the thread count), as stored in pipeline.json and
+    /// compared on resume.
+    /// </summary>
+    public JsonObject SettingsJson()
+    {
+        var settings = new JsonObject
+        {
+            ["format"] = "spinflow-pipeline",
+            ["version"] = 1,
+            ["preset"] = Preset,
+            ["base_size"] = BaseSize,
+            ["levels"] = Levels,
+            ["temperatures"] = Values(Temperatures),
+            ["rescale_sweeps"] = RescaleSweeps,
+            ["grid_points"] = GridPoints,
+            ["data_samples"] = DataSamples,
+            ["generated_samples"] = GeneratedSamples,
+            ["train_steps"] = TrainSteps,
+            ["transfer_steps"] = TransferSteps,
+            ["batch"] = Batch,
+            ["learning_rate"] = LearningRate,
+            ["gamma"] = Gamma,
+            ["gamma_steps"] = GammaSteps,
+            ["architecture"] = Architecture.ToJson(),
+            ["chains"] = Chains,
+            ["warm_up"] = WarmUp,
+            ["trajectories"] = Trajectories,
+            ["leapfrog_steps"] = LeapfrogSteps,
+            ["reference_sweeps"] = ReferenceSweeps,
+            ["seed"] = Seed,
+        };
+        // Only when set, so that folders of runs started before these settings existed still resume.
+        if (LevelWarmUp is { } w) settings["level_warm_up"] = Values(w);
+        if (LevelTrajectories is { } t) settings["level_trajectories"] = Values(t);
+        if (ConstantSitesPerBatch) settings["constant_sites_per_batch"] = true;
+        if (WarmStart) settings["warm_start"] = true;
+        if (InputLadder) settings["input_ladder"] = true;
+        if (MassPerLevel) settings["mass_per_level"] = true;
+        if (SpinSweeps > 0) settings["spin_sweeps"] = SpinSweeps;
+        return settings;
+    }
+
+    private static System.Text.Json.Nodes.JsonArray Values(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    private static System.Text.Json.Nodes.JsonArray Values(IEnumerable<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+
 }

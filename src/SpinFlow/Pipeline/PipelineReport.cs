@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SpinFlow.IO;
+using SpinFlow.Pipeline.Stages;
 using SpinFlow.Reporting;
 using SpinFlow.Statistics;
 
@@ -26,7 +27,7 @@ public static class PipelineReport
     public static void DrawFigures(RunFolder run, PipelineResults results)
     {
         if (run.IsDone(PipelineRun.RescaleStage))
-            RescalingFigure.Save(PipelineJson.Rescaling(run.Load(PipelineRun.RescaleStage)), run.RescalingFigurePath);
+            RescalingFigure.Save(RescalingRecord.FromJson(run.Load(PipelineRun.RescaleStage)), run.RescalingFigurePath);
         DrawStructureFactor(results, run.StructureFactorFigurePath);
         DrawConvergence(results, run.ConvergenceFigurePath);
         DrawTraining(results, run.TrainingFigurePath);

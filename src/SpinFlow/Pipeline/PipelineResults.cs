@@ -116,7 +116,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
     {
         ["format"] = "spinflow-pipeline-results",
         ["version"] = 1,
-        ["settings"] = PipelineJson.Settings(options),
+        ["settings"] = options.SettingsJson(),
         ["entries"] = new JsonArray(Entries.Select(e => (JsonNode?)new JsonObject
         {
             ["size"] = e.Size,

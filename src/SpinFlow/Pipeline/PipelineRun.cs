@@ -39,7 +39,7 @@ public static class PipelineRun
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        using var run = RunFolder.Open(folder, PipelineJson.Settings(options), resume);
+        using var run = RunFolder.Open(folder, options.SettingsJson(), resume);
         var clock = Stopwatch.StartNew();
         var plan = Plan(options, run);
         var executed = new List<string>();

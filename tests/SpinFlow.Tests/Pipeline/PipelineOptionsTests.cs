@@ -23,8 +23,8 @@ public sealed class PipelineOptionsTests
 
         var quick = PipelineOptions.ForPreset(PipelinePreset.Quick);
         Assert.Equal(quick.Batch, quick.BatchAt(2));
-        Assert.False(PipelineJson.Settings(quick).ContainsKey("level_trajectories"));
-        Assert.True(PipelineJson.Settings(o).ContainsKey("level_trajectories"));
+        Assert.False(quick.SettingsJson().ContainsKey("level_trajectories"));
+        Assert.True(o.SettingsJson().ContainsKey("level_trajectories"));
     }
 
     [Fact]
@@ -58,12 +58,12 @@ public sealed class PipelineOptionsTests
         Assert.Equal([1, 2, 3], Enumerable.Range(1, 3).Select(o.SampleRungAt));
         // Generating the training input of level k + 1 uses the rung that level k + 1 is fed.
         Assert.Equal([2, 3], Enumerable.Range(1, 2).Select(o.GenerateRungAt));
-        Assert.True(PipelineJson.Settings(o).ContainsKey("input_ladder"));
+        Assert.True(o.SettingsJson().ContainsKey("input_ladder"));
 
         var paperWay = o with { InputLadder = false };
         Assert.Equal(1, paperWay.LadderRungs);
         Assert.All(Enumerable.Range(1, 3), l => Assert.Equal(1, paperWay.SampleRungAt(l)));
-        Assert.False(PipelineJson.Settings(paperWay).ContainsKey("input_ladder"));
+        Assert.False(paperWay.SettingsJson().ContainsKey("input_ladder"));
         Assert.Throws<ArgumentException>(() => (o with { WarmStart = true }).Validate());
         Assert.DoesNotContain(PipelineRun.LadderStage, PipelineRun.StageNames(paperWay));
         Assert.Contains(PipelineRun.DataStage(2.3, 3), PipelineRun.StageNames(o));
@@ -75,8 +75,8 @@ public sealed class PipelineOptionsTests
         var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
         Assert.True(paper.MassPerLevel);
         Assert.True(PipelineOptions.ForPreset(PipelinePreset.Quick).MassPerLevel);
-        Assert.True(PipelineJson.Settings(paper).ContainsKey("mass_per_level"));
-        Assert.False(PipelineJson.Settings(paper with { MassPerLevel = false }).ContainsKey("mass_per_level"));
+        Assert.True(paper.SettingsJson().ContainsKey("mass_per_level"));
+        Assert.False((paper with { MassPerLevel = false }).SettingsJson().ContainsKey("mass_per_level"));
         Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { LevelWarmUp = [100, 30, 3] }).Validate());
         (paper with { MassPerLevel = false, LevelWarmUp = [100, 30, 3] }).Validate();
     }
@@ -87,8 +87,8 @@ public sealed class PipelineOptionsTests
         var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
         Assert.Equal(10, paper.SpinSweeps);
         Assert.Equal(10, PipelineOptions.ForPreset(PipelinePreset.Quick).SpinSweeps);
-        Assert.Equal(10, PipelineJson.Settings(paper)["spin_sweeps"]!.GetValue<int>());
-        Assert.False(PipelineJson.Settings(paper with { SpinSweeps = 0 }).ContainsKey("spin_sweeps"));
+        Assert.Equal(10, paper.SettingsJson()["spin_sweeps"]!.GetValue<int>());
+        Assert.False((paper with { SpinSweeps = 0 }).SettingsJson().ContainsKey("spin_sweeps"));
         Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { SpinSweeps = -1 }).Validate());
         var o = CliRunner.Run("pipeline", "--spin-sweeps", "-3", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
         Assert.Equal(2, o.ExitCode);

@@ -39,7 +39,7 @@ public sealed class PipelineVerdictTests : IDisposable
     public void OldRecordsReadAsUnknownAndUnconvergedRowsAreMarked()
     {
         var options = PipelineOptions.ForPreset(PipelinePreset.Quick, baseSize: 4, levels: 1, temperatures: [2.8, 3.2]) with { InputLadder = false };
-        var run = RunFolder.Open(Path.Combine(_dir, "run"), PipelineJson.Settings(options), resume: false);
+        var run = RunFolder.Open(Path.Combine(_dir, "run"), options.SettingsJson(), resume: false);
         var points = new JsonArray();
         foreach (double t in new[] { 2.8, 3.2 })
             points.Add(new JsonObject { ["temperature"] = t, ["observables"] = new JsonObject { ["energy"] = Est(-0.9, 0.002, 1), ["m2"] = Est(0.1, 0.002, 1) } });

@@ -7,7 +7,7 @@ namespace SpinFlow.Pipeline.Stages;
 /// <summary>
 /// Temperature rescaling (paper Fig. 2): the map T_x → T_ξ from Swendsen–Wang on the 2L×2L lattice over the grid, the
 /// input temperature of every target, and with the input ladder the rungs R^k(T), k ≥ 2. Its records keep the
-/// <see cref="PipelineJson.Rescaling(TemperatureRescalingResult)"/> shape, from which Fig. 2 is redrawn.
+/// <see cref="RescalingRecord"/> shape, from which Fig. 2 is redrawn.
 /// </summary>
 internal static class RescalingStage
 {
@@ -17,7 +17,7 @@ internal static class RescalingStage
         var o = c.Options;
         var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10), c.SeedOf(StageContext.RescaleStream));
         var result = TemperatureRescaling.Run(options, progress, -1, ct);
-        var record = PipelineJson.Rescaling(result);
+        var record = RescalingRecord.ToJson(result);
         var targets = new JsonArray();
         foreach (double t in o.Temperatures)
         {
@@ -56,7 +56,7 @@ internal static class RescalingStage
                         $"the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
                 ladder[i].Add((r.TXi, r.Error));
             }
-            rounds.Add(PipelineJson.Rescaling(result));
+            rounds.Add(RescalingRecord.ToJson(result));
         }
         var targets = new JsonArray();
         for (int i = 0; i < temps.Length; i++)
