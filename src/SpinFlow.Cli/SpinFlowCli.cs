@@ -43,7 +43,7 @@ public static class SpinFlowCli
         }
         catch (Exception thrown)
         {
-            var e = Unwrap(thrown);
+            var e = IO.AtomicFile.Unwrap(thrown);
             if (IsBadInput(e))
             {
                 stderr.WriteLine($"spinflow: error: {OneLine(e.Message)}");
@@ -61,17 +61,6 @@ public static class SpinFlowCli
             }
             stderr.WriteLine($"spinflow: internal error: {OneLine(e.GetType().Name + ": " + e.Message)}");
             return 1;
-        }
-    }
-
-    // Parallel loops and reflection wrap the exception that says what went wrong.
-    private static Exception Unwrap(Exception e)
-    {
-        while (true)
-        {
-            if (e is AggregateException { InnerExceptions.Count: > 0 } a) e = a.InnerExceptions[0];
-            else if (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
-            else return e;
         }
     }
 

@@ -62,8 +62,11 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>The error a writer wrapped: PureHDF writes through reflection (TargetInvocationException), async code through tasks.</summary>
-    private static Exception Unwrap(Exception e)
+    /// <summary>
+    /// The error that says what went wrong, out of the wrappers around it: PureHDF writes through reflection
+    /// (TargetInvocationException), parallel loops and tasks throw AggregateException; of several, a full disk first.
+    /// </summary>
+    public static Exception Unwrap(Exception e)
     {
         while (true)
         {

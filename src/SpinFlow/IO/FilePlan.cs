@@ -47,7 +47,7 @@ public sealed class FilePlan
         {
             var o = outputs[i];
             foreach (var input in inputs)
-                if (input.Key == o.Key && !(o.MayExist && input.Option == o.Option))
+                if (input.Key == o.Key)
                     throw new IOException($"{o.Option} {o.Path} is also {input.Option}: writing it would destroy that input; choose another path");
             for (int j = 0; j < i; j++)
                 if (outputs[j].Key == o.Key)
