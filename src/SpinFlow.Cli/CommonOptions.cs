@@ -22,4 +22,16 @@ public static class CommonOptions
 
     /// <summary>--force: replace existing output files (without it an existing file is refused, never overwritten).</summary>
     public static Option<bool> Force() => new("--force") { Description = "Replace output files that exist (default: refuse them)" };
+
+    /// <summary>--threads: 0 means one per core; negative values are refused when parsing, so every command words it alike.</summary>
+    public static Option<int> Threads(string description, params string[] aliases)
+    {
+        var option = new Option<int>("--threads", aliases) { Description = description + " (0: one per core)", DefaultValueFactory = _ => 0 };
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < 0) result.AddError($"--threads must be non-negative (0: one per core), got {value}");
+        });
+        return option;
+    }
 }

@@ -23,7 +23,7 @@ public static class BenchCommand
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps", "-n") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (the JIT needs a few to reach its optimised code)", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads (0: one per core)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Worker threads", "-t");
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
         var seed = CommonOptions.Seed("Seed of parameters and latents");
         var energy = new Option<string>("--energy") { Description = "Training target: relaxed (relaxed Ising at T_c) | quadratic (cheap Gaussian stand-in)", DefaultValueFactory = _ => "relaxed" };
@@ -42,7 +42,6 @@ public static class BenchCommand
                 var other => throw new UsageException($"unknown mode '{other}' (expected train or generate)"),
             };
             int threadCount = parse.GetValue(threads);
-            if (threadCount < 0) throw new UsageException($"--threads must be non-negative (0: one per core), got {threadCount}");
             var options = new FlowBenchmarkOptions(architecture, size, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(warmup),
                 threadCount == 0 ? Environment.ProcessorCount : threadCount, m, parse.GetValue(seed));
             ILatticeEnergy target = parse.GetValue(energy)!.Trim().ToLowerInvariant() switch

@@ -30,7 +30,7 @@ public static class CompareConvergenceCommand
         var hmcStepSize = new Option<double>("--hmc-step-size") { Description = "Leapfrog step size ε, fixed and the same for both flows", DefaultValueFactory = _ => 0.1 };
         var referenceSweeps = new Option<int>("--reference-sweeps") { Description = "Measured Swendsen–Wang sweeps of the reference (10% more discarded first)", DefaultValueFactory = _ => 20000 };
         var seed = CommonOptions.Seed();
-        var threads = new Option<int>("--threads") { Description = "Flow threads (0: one per core)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Flow threads");
         var json = CommonOptions.Json();
         var plot = new Option<string?>("--plot") { Description = "Write the figure (⟨m²⟩ versus HMC step, reference band) to this PNG file" };
         var force = CommonOptions.Force();
@@ -52,7 +52,6 @@ public static class CompareConvergenceCommand
             if (sweeps < 100) throw new UsageException($"--reference-sweeps must be at least 100, got {sweeps}");
             if (leapfrog < 1) throw new UsageException($"--hmc-steps must be at least 1, got {leapfrog}");
             if (!(eps > 0 && double.IsFinite(eps))) throw new UsageException($"--hmc-step-size must be positive, got {Format.Number(eps)}");
-            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
 
             string[] srPaths = CommandLists.Paths("--superres", parse.GetValue(superres)!);
             string? jsonPath = parse.GetValue(json), plotPath = parse.GetValue(plot);

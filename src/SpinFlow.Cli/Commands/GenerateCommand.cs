@@ -24,7 +24,7 @@ public static class GenerateCommand
         var output = new Option<string>("--out", "-o") { Description = "HDF5 file to write (dataset x, the format of 'spinflow relaxed --out')", Required = true };
         var seed = CommonOptions.Seed("Seed: batch k draws its ξ and noises from the stream (seed, k)");
         var batch = new Option<int>("--batch") { Description = "Samples generated per call", DefaultValueFactory = _ => 64 };
-        var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Threads of the flow");
         var force = CommonOptions.Force();
 
         var command = new Command("generate", "Write configurations x = F(z), z ~ p_z, of a trained flow (or stack of flows) as a relaxed HDF5 file, for transfer learning")
@@ -38,7 +38,6 @@ public static class GenerateCommand
             int batchSize = parse.GetValue(batch);
             if (batchSize < 1) throw new UsageException($"--batch must be at least 1, got {batchSize}");
             int threadCount = parse.GetValue(threads);
-            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
             string[] paths = CommandLists.Paths("--flow", parse.GetValue(flows)!);
             string outPath = parse.GetValue(output)!;
             string? inputPath = parse.GetValue(input);

@@ -33,7 +33,7 @@ public static class PipelineCommand
             Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 10)",
         };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
-        var threads = new Option<int>("--threads") { Description = "Threads of the flows (0: one per core)", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Threads of the flows");
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang references; writes report.md, results.json and figures")
         {

@@ -27,7 +27,7 @@ public static class RelaxedCommand
         var hmcTarget = new Option<double?>("--hmc-target-acceptance") { Description = "Acceptance that step-size tuning aims for (naive-hmc; default 0.8)" };
         var shift = new Option<double?>("--shift") { Description = "Shift c in K' = A/T + c·I (default 0.1 + 4/T)" };
         var seed = CommonOptions.Seed();
-        var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Threads; results do not depend on it");
         var output = new Option<string?>("--out") { Description = "Write the configurations to this HDF5 file (dataset 'x', float32 [n, L, L]; [n, L, L, 2] for clock and xy)" };
         var json = CommonOptions.Json();
         var force = CommonOptions.Force();
@@ -54,7 +54,6 @@ public static class RelaxedCommand
                 TargetAcceptance = target ?? 0.8,
             };
             int n = parse.GetValue(samples), c = parse.GetValue(chains), every = parse.GetValue(measureEvery);
-            if (parse.GetValue(threads) < 0) throw new UsageException($"--threads must be non-negative (0: one per core), got {parse.GetValue(threads)}");
             long measuredSteps = c > 0 && every > 0 ? (long)((n + c - 1) / Math.Max(1, c)) * every : 0;
             var options = new RelaxedOptions
             {

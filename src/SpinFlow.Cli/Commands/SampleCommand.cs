@@ -56,7 +56,7 @@ public static class SampleCommand
         };
         var pcnRho = new Option<double?>("--pcn-rho") { Description = $"flow-mh: pCN correlation ρ ∈ [0, 1) of the local moves; larger means smaller moves (default {DefaultRho})" };
         var seed = CommonOptions.Seed();
-        var threads = new Option<int>("--threads") { Description = "Flow threads (0: one per core); results do not depend on it", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Flow threads; results do not depend on it");
         var trace = new Option<string?>("--trace") { Description = "Write the chain mean of E[m² | x] after every trajectory or step, warm-up included, as JSON" };
         var output = new Option<string?>("--out") { Description = "Write the final configuration x of every chain to this HDF5 file (dataset 'x', float32 [chains, L, L])" };
         var json = CommonOptions.Json();
@@ -76,7 +76,6 @@ public static class SampleCommand
             int n = parse.GetValue(samples), c = parse.GetValue(chains), threadCount = parse.GetValue(threads);
             if (n < 4) throw new UsageException($"--samples must be at least 4 (error bars), got {n}");
             if (c < 1) throw new UsageException($"--chains must be at least 1, got {c}");
-            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
             int w = parse.GetValue(warmup) ?? Math.Max(100, n / 10);
             if (w < 0) throw new UsageException($"--warmup must be non-negative, got {w}");
             int? steps = parse.GetValue(hmcSteps);

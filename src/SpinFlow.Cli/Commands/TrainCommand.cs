@@ -38,7 +38,7 @@ public static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save --out every this many steps (0: only at the end)", DefaultValueFactory = _ => 0 };
         var logEvery = new Option<int?>("--log-every") { Description = "Print a progress line every this many steps (default: about 20 lines per run)" };
         var seed = CommonOptions.Seed("Seed: flow initialisation and step k's batch and noises (same seed → same run, resumed or not)");
-        var threads = new Option<int>("--threads") { Description = "Threads of the flow (0: one per core); results are bit-for-bit the same for any thread count, so a run and its resumed continuation agree exactly", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads("Threads of the flow; results are bit-for-bit the same for any thread count, so a run and its resumed continuation agree exactly");
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists (same architecture, size and data set)" };
         var force = CommonOptions.Force();
@@ -57,7 +57,6 @@ public static class TrainCommand
             int every = parse.GetValue(logEvery) ?? (int)Math.Max(1, total / 20);
             if (every < 1) throw new UsageException("--log-every must be at least 1");
             int threadCount = parse.GetValue(threads);
-            if (threadCount < 0) throw new UsageException($"--threads must be non-negative, got {threadCount}");
             string outPath = parse.GetValue(output)!;
             bool baseline = parse.GetValue(nnrg);
             string? inputPath = parse.GetValue(input);
