@@ -34,9 +34,3 @@ internal sealed class StageContext(PipelineOptions options, RunFolder? run)
     /// <summary>Path of <paramref name="path"/> relative to the run folder, as records store it.</summary>
     public string Relative(string path) => Path.GetRelativePath(Run.Root, path);
 }
-
-/// <summary>Adapts a callback to <see cref="IProgress{T}"/> without the synchronisation-context hop of <see cref="Progress{T}"/>.</summary>
-internal sealed class InlineProgress(Action<double> report) : IProgress<double>
-{
-    public void Report(double value) => report(value);
-}
