@@ -16,41 +16,67 @@ namespace SpinFlow.Pipeline.Stages;
 /// </remarks>
 public sealed record SamplingRecord
 {
+    /// <summary>Target temperature T of the output lattice.</summary>
     public required double Temperature { get; init; }
+    /// <summary>Level of the stack (1: the first flow).</summary>
     public required int Level { get; init; }
+    /// <summary>Side of the output lattice.</summary>
     public required int Size { get; init; }
+    /// <summary>The sampler (latent-hmc).</summary>
     public string Method { get; init; } = LatentHmcSampler.Method;
     /// <summary>"p_z" (chains drawn from the prior) or "level below" (warm start).</summary>
     public string Start { get; init; } = "p_z";
+    /// <summary>T_ξ of the data set fed to the stack.</summary>
     public double InputTemperature { get; init; } = double.NaN;
+    /// <summary>Independent chains.</summary>
     public int Chains { get; init; }
+    /// <summary>Warm-up trajectories per chain.</summary>
     public int WarmUp { get; init; }
+    /// <summary>Measured trajectories per chain.</summary>
     public int Trajectories { get; init; }
+    /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; }
+    /// <summary>Leapfrog step size ε after tuning.</summary>
     public double StepSize { get; init; } = double.NaN;
+    /// <summary>Curvature of U per latent level (ξ first) with the mass per level; null without.</summary>
     public double[]? LevelCurvature { get; init; }
+    /// <summary>Scale per latent level (ξ first) with the mass per level; null without.</summary>
     public double[]? LevelScale { get; init; }
+    /// <summary>Metropolis sweeps of the spins after every trajectory; null without the spin move.</summary>
     public int? SpinSweeps { get; init; }
+    /// <summary>Acceptance of the spin sweeps.</summary>
     public double SpinAcceptance { get; init; } = double.NaN;
+    /// <summary>Largest |F(F⁻¹(x)) − x| of the spin moves.</summary>
     public double SpinMoveRoundTrip { get; init; } = double.NaN;
+    /// <summary>Acceptance of the measured trajectories.</summary>
     public double Acceptance { get; init; } = double.NaN;
+    /// <summary>Importance-weight ESS per draw over the starting points.</summary>
     public double StartWeightEss { get; init; } = double.NaN;
+    /// <summary>τ_int of ⟨e⟩ in trajectories.</summary>
     public double TauEnergy { get; init; } = double.NaN;
+    /// <summary>τ_int of ⟨m²⟩ in trajectories.</summary>
     public double TauM2 { get; init; } = double.NaN;
     /// <summary>⟨m²⟩ of the second half of the measured trajectories minus the first half, in combined σ.</summary>
     public double DriftSigma { get; init; } = double.NaN;
+    /// <summary>Error of ⟨m²⟩ from the spread of the per-chain means.</summary>
     public double M2BetweenChainError { get; init; } = double.NaN;
+    /// <summary>Error of ⟨e⟩ from the spread of the per-chain means.</summary>
     public double EnergyBetweenChainError { get; init; } = double.NaN;
     /// <summary>The observables in the <c>sample --json</c> shape (each with ess and r_hat where assessed).</summary>
     public required JsonObject Observables { get; init; }
+    /// <summary>The convergence verdict; null in records written before verdicts.</summary>
     public bool? Converged { get; init; }
+    /// <summary>The verdict's reasons.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Exact ⟨e⟩ of the output lattice at T.</summary>
     public double ExactEnergy { get; init; } = double.NaN;
     /// <summary>The final configurations, relative to the run folder.</summary>
     public string Samples { get; init; } = "";
     /// <summary>Chain mean of ⟨m²⟩ per block of trajectories (warm-up included) and its error from the spread over chains.</summary>
     public double[] M2Trace { get; init; } = [];
+    /// <summary>Error of each block of <see cref="M2Trace"/> from the spread over chains.</summary>
     public double[] M2TraceError { get; init; } = [];
+    /// <summary>First step from which every block agrees with the reference within 2σ; null if none.</summary>
     public int? ConvergedStep { get; init; }
     /// <summary>Wall time of the stage (written by the runner).</summary>
     public double Seconds { get; init; } = double.NaN;
