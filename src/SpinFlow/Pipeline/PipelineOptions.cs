@@ -8,7 +8,7 @@ public enum PipelinePreset
 {
     /// <summary>8 → 16 → 32 at three temperatures, minutes on a laptop; error bars honest, just wider.</summary>
     Quick,
-    /// <summary>The paper's Fig. 5: 16 → 32 → 64 → 128 at seven temperatures in 2.0…2.6 (≈ 1.6 h on 2 cores).</summary>
+    /// <summary>The paper's Fig. 5: 16 → 32 → 64 → 128 at seven temperatures in 2.0…2.6 (hours on 2 cores; docs/RESULTS.md).</summary>
     Paper,
 }
 
@@ -89,8 +89,8 @@ public sealed record PipelineOptions
     /// <summary>Measured trajectories per chain.</summary>
     public int Trajectories { get; init; } = 200;
     /// <summary>
-    /// Warm-up trajectories per level (entry k for level k + 1), when the levels differ: a trajectory at 128×128 through
-    /// three flows costs ~20× one at 32×32. Null: <see cref="WarmUp"/> at every level.
+    /// Warm-up trajectories per level (entry k for level k + 1), when the levels differ: a trajectory through a deep stack
+    /// costs many times one through the first flow. Null: <see cref="WarmUp"/> at every level.
     /// </summary>
     public IReadOnlyList<int>? LevelWarmUp { get; init; }
     /// <summary>Measured trajectories per chain and level (entry k for level k + 1); null: <see cref="Trajectories"/> at every level.</summary>
@@ -104,8 +104,8 @@ public sealed record PipelineOptions
     /// <summary>
     /// When true, the chains of level k ≥ 2 start where those of level k − 1 ended (their latent z, with fresh N(0, 1) noises
     /// for the new level) instead of from z ~ p_z. The flows carry the input's too-large or too-small ⟨m²⟩ (T_ξ matches
-    /// the blocked energy, not m²) up every level, and relaxing it is ~20× cheaper at 32×32 than through three flows at
-    /// 128×128. Exactness is untouched: only the starting point changes, and every chain still descends from its own
+    /// the blocked energy, not m²) up every level, and relaxing it is much cheaper on the first level than through the
+    /// whole stack. Exactness is untouched: only the starting point changes, and every chain still descends from its own
     /// independent chain, so the between-chain error stays honest.
     /// </summary>
     public bool WarmStart { get; init; }

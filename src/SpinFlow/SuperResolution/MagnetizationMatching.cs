@@ -48,7 +48,7 @@ public sealed class MagnetizationMatching : ILossPenalty
     /// <summary>⟨m⟩ and ⟨|m|⟩ over a batch of ξ with m = mean of tanh ξ over one configuration.</summary>
     public static (double Mean, double MeanAbs) OfInput(ReadOnlySpan<float> xi, int batch)
     {
-        // ⟨m⟩ as one running sum over all values, the order the γ-term has always used (resumed runs stay bit-identical).
+        // ⟨m⟩ as one running sum over all values in a fixed order, so that a resumed run is bit-identical to an uninterrupted one.
         double all = 0, abs = 0;
         int n = xi.Length / batch;
         for (int s = 0; s < batch; s++)
