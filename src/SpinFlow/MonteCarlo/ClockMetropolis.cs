@@ -60,6 +60,9 @@ public sealed class ClockMetropolis : IAngleSampler
     private readonly int[][] _sublattice = [];
     private Xoshiro256x4 _laneRng;
     private readonly bool _vectorSafe;
+    // exp(∓cos(2πd/Q)/T) at [d mod 16] for d ∈ (−Q, Q), Q ≤ 8: split into the two halves of an AVX-512 two-table permute.
+    private readonly Vector256<float> _oldLow, _oldHigh, _newLow, _newHigh;
+    private readonly bool _permuteTables;
 
     /// <summary>Sampler of clock:<paramref name="model"/>.States on the L×L lattice at temperature T, started from uniformly random states drawn from <paramref name="seed"/>.</summary>
     public ClockMetropolis(ClockModel model, int size, double temperature, ulong seed)
@@ -89,6 +92,21 @@ public sealed class ClockMetropolis : IAngleSampler
             }
         // The float product of four factors must stay finite and normal (e^±87 is the float range).
         _vectorSafe = 4 * largestLog < 80;
+        if (_q <= 8)
+        {
+            Span<float> old = stackalloc float[16], neu = stackalloc float[16];
+            for (int d = 1 - _q; d < _q; d++)
+            {
+                double c = _cos[(d + _q) % _q];
+                old[d & 15] = (float)Math.Exp(-c / temperature);
+                neu[d & 15] = (float)Math.Exp(c / temperature);
+            }
+            _oldLow = Vector256.Create<float>(old[..8]);
+            _oldHigh = Vector256.Create<float>(old[8..]);
+            _newLow = Vector256.Create<float>(neu[..8]);
+            _newHigh = Vector256.Create<float>(neu[8..]);
+            _permuteTables = true;
+        }
         _states = new byte[_sites];
         var init = new Xoshiro256(seed);
         for (int i = 0; i < _sites; i++) _states[i] = (byte)init.NextInt(_q);
@@ -189,9 +207,12 @@ public sealed class ClockMetropolis : IAngleSampler
         var offsetQ = Vector256.Create(q);
         var scale = Vector256.Create(1f / (1 << ProposalBits));
         var step = Vector256.Create(1f / (1 << ProposalBits));
-        // w in float is within 2^−21 of w in double; these margins leave lanes to the scalar kernel well before that.
-        var below = Vector256.Create(1f - 1f / (1 << 19));
-        var above = Vector256.Create(1f + 1f / (1 << 18));
+        // w in float is within 2^−20 of w in double; these margins leave lanes to the scalar kernel well before that.
+        var below = Vector256.Create(1f - 1f / (1 << 17));
+        var above = Vector256.Create(1f + 1f / (1 << 16));
+        // Q ≤ 8 with AVX-512: w = Π exp(−cos d_old/T) · Π exp(cos d_new/T) from in-register tables instead of gathers.
+        bool permute = _permuteTables && Avx512F.VL.IsSupported;
+        Vector256<float> oldLow = _oldLow, oldHigh = _oldHigh, newLow = _newLow, newHigh = _newHigh;
         int tail = half % Lanes == 0 ? Lanes : half % Lanes;
         var tailMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(tail));
         int full = half - tail;
@@ -217,12 +238,25 @@ public sealed class ClockMetropolis : IAngleSampler
                     Vector256<uint> m = (proposalBits >>> (32 - ProposalBits)) * rangeV;
                     Vector256<int> j = (m >>> ProposalBits).AsInt32();
                     Vector256<int> redraw = Vector256.LessThan(m & maskV, thresholdV).AsInt32();
-                    // Index base j·2Q + k + Q; a neighbour's factor sits at base − k_n.
-                    Vector256<int> index = j * twoQ + s + offsetQ;
-                    Vector256<float> w = Avx2.GatherVector256(table, index - Vector256.LoadUnsafe(ref aboveRow, at), 4)
-                        * Avx2.GatherVector256(table, index - Vector256.LoadUnsafe(ref belowRow, at), 4)
-                        * (Avx2.GatherVector256(table, index - Vector256.LoadUnsafe(ref same, at), 4)
-                        * Avx2.GatherVector256(table, index - Vector256.LoadUnsafe(ref sameShifted, at), 4));
+                    Vector256<int> kNew = s + one + j;
+                    kNew -= Vector256.GreaterThanOrEqual(kNew, qV) & qV;
+                    Vector256<int> n0 = Vector256.LoadUnsafe(ref aboveRow, at), n1 = Vector256.LoadUnsafe(ref belowRow, at);
+                    Vector256<int> n2 = Vector256.LoadUnsafe(ref same, at), n3 = Vector256.LoadUnsafe(ref sameShifted, at);
+                    Vector256<float> w;
+                    if (permute)
+                    {
+                        w = Avx512F.VL.PermuteVar8x32x2(oldLow, s - n0, oldHigh) * Avx512F.VL.PermuteVar8x32x2(oldLow, s - n1, oldHigh)
+                            * (Avx512F.VL.PermuteVar8x32x2(oldLow, s - n2, oldHigh) * Avx512F.VL.PermuteVar8x32x2(oldLow, s - n3, oldHigh))
+                            * (Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n0, newHigh) * Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n1, newHigh)
+                            * (Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n2, newHigh) * Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n3, newHigh)));
+                    }
+                    else
+                    {
+                        // Index base j·2Q + k + Q; a neighbour's factor sits at base − k_n.
+                        Vector256<int> index = j * twoQ + s + offsetQ;
+                        w = Avx2.GatherVector256(table, index - n0, 4) * Avx2.GatherVector256(table, index - n1, 4)
+                            * (Avx2.GatherVector256(table, index - n2, 4) * Avx2.GatherVector256(table, index - n3, 4));
+                    }
                     Vector256<float> u = Vector256.ConvertToSingle((uniformBits >>> 8).AsInt32()) * scale;
                     Vector256<int> accept = Vector256.LessThan(u + step, w * below).AsInt32();
                     Vector256<int> reject = Vector256.GreaterThan(u, w * above).AsInt32();
@@ -237,8 +271,6 @@ public sealed class ClockMetropolis : IAngleSampler
                         accepted += UpdateChunk(ref row, ref aboveRow, ref belowRow, ref same, ref sameShifted, k, k == full ? tail : Lanes, proposalBits, uniformBits);
                         continue;
                     }
-                    Vector256<int> kNew = s + one + j;
-                    kNew -= Vector256.GreaterThanOrEqual(kNew, qV) & qV;
                     accepted += BitOperations.PopCount(accept.AsSingle().ExtractMostSignificantBits());
                     Vector256.ConditionalSelect(accept, kNew, s).StoreUnsafe(ref row, at);
                 }

@@ -12,6 +12,8 @@ public sealed class AngleKernelTests
     [InlineData(3, 6, 1.5)]
     [InlineData(6, 16, 0.9)]
     [InlineData(6, 22, 0.3)]
+    [InlineData(8, 12, 1.0)]
+    [InlineData(9, 12, 1.0)]
     [InlineData(64, 10, 1.0)]
     [InlineData(256, 8, 0.7)]
     public void ClockVectorKernelMakesTheScalarKernelsMoves(int q, int size, double t)
