@@ -7,7 +7,8 @@ namespace SpinFlow.Numerics;
 internal static class VectorMath
 {
     private const float Log2E = 1.44269504f;
-    private const float Ln2 = 0.693147181f;
+    private const float Ln2High = 0.693359375f;     // nine significant bits: n·Ln2High is exact
+    private const float Ln2Low = -2.12194440e-4f;
 
     /// <summary>sin x and cos x for |x| ≤ π/2 (Taylor to x¹¹ and x¹²; error below 3·10⁻⁷); sin is odd and cos even bit for bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -30,14 +31,14 @@ internal static class VectorMath
         return (sin, cos);
     }
 
-    /// <summary>e^(−x) for x ≥ 0, relative error below 5·10⁻⁷ where it exceeds 2⁻³⁰; 2⁻³⁰ or less (never 0) beyond.</summary>
+    /// <summary>e^(−x) for 0 ≤ x ≤ 20.79 (relative error below 3·10⁻⁷); beyond, e^(−20.79) ≈ 9.4·10⁻¹⁰ instead of anything smaller.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNegative(Vector256<float> x)
     {
-        // e^(−x) = 2^n · e^(r), n = round(−x·log₂e), |r| ≤ ln2/2.
-        Vector256<float> y = Vector256.Max(x * Vector256.Create(-Log2E), Vector256.Create(-30f));
-        Vector256<float> n = Vector256.Round(y);
-        Vector256<float> r = (y - n) * Vector256.Create(Ln2);
+        // e^(−x) = 2^n · e^r, n = round(−x·log₂e), r = −x − n·ln2 with ln2 split in two (Cody–Waite) so r keeps its bits.
+        x = Vector256.Min(x, Vector256.Create(20.79f));
+        Vector256<float> n = Vector256.Round(x * Vector256.Create(-Log2E));
+        Vector256<float> r = -x - n * Vector256.Create(Ln2High) - n * Vector256.Create(Ln2Low);
         Vector256<float> p = Vector256.Create(1f / 720);
         p = p * r + Vector256.Create(1f / 120);
         p = p * r + Vector256.Create(1f / 24);
