@@ -58,7 +58,10 @@ public sealed class ClockMetropolis : IAngleSampler
     private readonly int _half;
     private readonly int _stride;
     private readonly int[][] _sublattice = [];
-    private Xoshiro256x4 _laneRng;
+    // Lane generators: eight 64-bit lanes in one AVX-512 vector where the JIT uses them, else two AVX2 steps per chunk.
+    private ChunkBitsX4 _bitsX4;
+    private ChunkBitsX8 _bitsX8;
+    private readonly bool _wideBits;
     private readonly bool _vectorSafe;
     // exp(∓cos(2πd/Q)/T) at [d mod 16] for d ∈ (−Q, Q), Q ≤ 8: split into the two halves of an AVX-512 two-table permute.
     private readonly Vector256<float> _oldLow, _oldHigh, _newLow, _newHigh;
@@ -119,7 +122,9 @@ public sealed class ClockMetropolis : IAngleSampler
             _half = size / 2;
             _stride = (_half + Lanes - 1) / Lanes * Lanes + 2 * Lanes;
             _sublattice = [new int[size * _stride], new int[size * _stride]];
-            _laneRng = new Xoshiro256x4(_rng);
+            _wideBits = Vector512.IsHardwareAccelerated;
+            if (_wideBits) _bitsX8 = new ChunkBitsX8(_rng);
+            else _bitsX4 = new ChunkBitsX4(_rng);
             Scatter();
         }
         VectorKernel = Avx2.IsSupported;
@@ -175,7 +180,13 @@ public sealed class ClockMetropolis : IAngleSampler
         {
             bool vector = VectorKernel && _vectorSafe && Avx2.IsSupported;
             for (int colour = 0; colour < 2; colour++)
-                accepted += vector ? HalfSweepVector(colour) : HalfSweepScalar(colour);
+                accepted += (vector, _wideBits) switch
+                {
+                    (true, true) => HalfSweepVector(colour, ref _bitsX8),
+                    (true, false) => HalfSweepVector(colour, ref _bitsX4),
+                    (false, true) => HalfSweepScalar(colour, ref _bitsX8),
+                    (false, false) => HalfSweepScalar(colour, ref _bitsX4),
+                };
             _statesStale = true;
         }
         else
@@ -191,12 +202,12 @@ public sealed class ClockMetropolis : IAngleSampler
     }
 
     /// <summary>One half sweep of sublattice <paramref name="colour"/>, eight sites per step with AVX2 gathers.</summary>
-    private unsafe long HalfSweepVector(int colour)
+    private unsafe long HalfSweepVector<TBits>(int colour, ref TBits bits) where TBits : struct, IChunkBits
     {
         int size = _size, half = _half, stride = _stride, q = _q;
         ref int own = ref MemoryMarshal.GetArrayDataReference(_sublattice[colour]);
         ref int other = ref MemoryMarshal.GetArrayDataReference(_sublattice[1 - colour]);
-        Xoshiro256x4 rng = _laneRng;
+        TBits rng = bits;
         uint range = (uint)(q - 1);
         var rangeV = Vector256.Create(range);
         var thresholdV = Vector256.Create((1u << ProposalBits) % range);
@@ -232,8 +243,7 @@ public sealed class ClockMetropolis : IAngleSampler
                 for (int k = 0; k <= full; k += Lanes)
                 {
                     nuint at = (nuint)k;
-                    Vector256<uint> proposalBits = rng.NextBytes().AsUInt32();
-                    Vector256<uint> uniformBits = rng.NextBytes().AsUInt32();
+                    rng.Next(out Vector256<uint> proposalBits, out Vector256<uint> uniformBits);
                     Vector256<int> s = Vector256.LoadUnsafe(ref row, at);
                     Vector256<uint> m = (proposalBits >>> (32 - ProposalBits)) * rangeV;
                     Vector256<int> j = (m >>> ProposalBits).AsInt32();
@@ -276,18 +286,18 @@ public sealed class ClockMetropolis : IAngleSampler
                 }
             }
         }
-        _laneRng = rng;
+        bits = rng;
         RefreshGhosts(colour);
         return accepted;
     }
 
-    /// <summary>The same half sweep as <see cref="HalfSweepVector"/>, every chunk by the scalar kernel.</summary>
-    private long HalfSweepScalar(int colour)
+    /// <summary>The same half sweep as <see cref="HalfSweepVector{TBits}"/>, every chunk by the scalar kernel.</summary>
+    private long HalfSweepScalar<TBits>(int colour, ref TBits bits) where TBits : struct, IChunkBits
     {
         int size = _size, half = _half, stride = _stride;
         ref int own = ref MemoryMarshal.GetArrayDataReference(_sublattice[colour]);
         ref int other = ref MemoryMarshal.GetArrayDataReference(_sublattice[1 - colour]);
-        Xoshiro256x4 rng = _laneRng;
+        TBits rng = bits;
         long accepted = 0;
         for (int r = 0; r < size; r++)
         {
@@ -301,12 +311,11 @@ public sealed class ClockMetropolis : IAngleSampler
             ref int belowRow = ref Unsafe.Add(ref other, down * stride + RowOffset);
             for (int k = 0; k < half; k += Lanes)
             {
-                Vector256<uint> proposalBits = rng.NextBytes().AsUInt32();
-                Vector256<uint> uniformBits = rng.NextBytes().AsUInt32();
+                rng.Next(out Vector256<uint> proposalBits, out Vector256<uint> uniformBits);
                 accepted += UpdateChunk(ref row, ref aboveRow, ref belowRow, ref same, ref sameShifted, k, Math.Min(Lanes, half - k), proposalBits, uniformBits);
             }
         }
-        _laneRng = rng;
+        bits = rng;
         RefreshGhosts(colour);
         return accepted;
     }

@@ -52,7 +52,10 @@ public sealed class XyMetropolis : IAngleSampler
     private readonly int _stride;
     private readonly float[][] _subCos = [];
     private readonly float[][] _subSin = [];
-    private Xoshiro256x4 _laneRng;
+    // Lane generators: eight 64-bit lanes in one AVX-512 vector where the JIT uses them, else two AVX2 steps per chunk.
+    private ChunkBitsX4 _bitsX4;
+    private ChunkBitsX8 _bitsX8;
+    private readonly bool _wideBits;
     private bool _stale;
 
     /// <summary>Sampler on the L×L lattice at temperature T, started from uniformly random angles drawn from <paramref name="seed"/>.</summary>
@@ -78,7 +81,9 @@ public sealed class XyMetropolis : IAngleSampler
             _stride = (_half + Lanes - 1) / Lanes * Lanes + 2 * Lanes;
             _subCos = [new float[size * _stride], new float[size * _stride]];
             _subSin = [new float[size * _stride], new float[size * _stride]];
-            _laneRng = new Xoshiro256x4(_rng);
+            _wideBits = Vector512.IsHardwareAccelerated;
+            if (_wideBits) _bitsX8 = new ChunkBitsX8(_rng);
+            else _bitsX4 = new ChunkBitsX4(_rng);
             Scatter();
         }
     }
@@ -131,7 +136,8 @@ public sealed class XyMetropolis : IAngleSampler
         double window = Window;
         if (_checkerboard)
         {
-            for (int colour = 0; colour < 2; colour++) accepted += HalfSweep(colour, (float)window);
+            for (int colour = 0; colour < 2; colour++)
+                accepted += _wideBits ? HalfSweep(colour, (float)window, ref _bitsX8) : HalfSweep(colour, (float)window, ref _bitsX4);
             _stale = true;
         }
         else
@@ -195,14 +201,14 @@ public sealed class XyMetropolis : IAngleSampler
     }
 
     /// <summary>One half sweep of sublattice <paramref name="colour"/>, eight sites per step.</summary>
-    private long HalfSweep(int colour, float window)
+    private long HalfSweep<TBits>(int colour, float window, ref TBits bits) where TBits : struct, IChunkBits
     {
         int size = _size, half = _half, stride = _stride;
         ref float ownCos = ref MemoryMarshal.GetArrayDataReference(_subCos[colour]);
         ref float ownSin = ref MemoryMarshal.GetArrayDataReference(_subSin[colour]);
         ref float otherCos = ref MemoryMarshal.GetArrayDataReference(_subCos[1 - colour]);
         ref float otherSin = ref MemoryMarshal.GetArrayDataReference(_subSin[1 - colour]);
-        Xoshiro256x4 rng = _laneRng;
+        TBits rng = bits;
         var halfWindow = Vector256.Create(window * 0.5f / (1 << 24));
         var offset = Vector256.Create(1 - (1 << 24));
         var scale = Vector256.Create(1f / (1 << 24));
@@ -228,8 +234,9 @@ public sealed class XyMetropolis : IAngleSampler
                     + (Vector256.LoadUnsafe(ref otherCos, at) + Vector256.LoadUnsafe(ref otherCos, side));
                 Vector256<float> hy = Vector256.LoadUnsafe(ref otherSin, above) + Vector256.LoadUnsafe(ref otherSin, below)
                     + (Vector256.LoadUnsafe(ref otherSin, at) + Vector256.LoadUnsafe(ref otherSin, side));
-                Vector256<int> angleBits = (rng.NextBytes().AsUInt32() >>> 8).AsInt32();
-                Vector256<int> uniformBits = (rng.NextBytes().AsUInt32() >>> 8).AsInt32();
+                rng.Next(out Vector256<uint> first, out Vector256<uint> second);
+                Vector256<int> angleBits = (first >>> 8).AsInt32();
+                Vector256<int> uniformBits = (second >>> 8).AsInt32();
                 // δ/2 = (Δ/2)·(2n + 1 − 2²⁴)/2²⁴: the integer is odd and below 2²⁴ in size, so exact in float.
                 Vector256<float> halfDelta = Vector256.ConvertToSingle(angleBits + angleBits + offset) * halfWindow;
                 var (sh, ch) = VectorMath.SinCosHalfPi(halfDelta);
@@ -248,7 +255,7 @@ public sealed class XyMetropolis : IAngleSampler
                 Vector256.ConditionalSelect(accept, s1, s0).StoreUnsafe(ref ownSin, at);
             }
         }
-        _laneRng = rng;
+        bits = rng;
         // Refresh the ghosts that the other sublattice reads for its periodic wrap.
         foreach (float[] own in (ReadOnlySpan<float[]>)[_subCos[colour], _subSin[colour]])
             for (int r = 0; r < size; r++)
