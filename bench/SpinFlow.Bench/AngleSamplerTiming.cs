@@ -21,6 +21,7 @@ internal static class AngleSamplerTiming
         }
         if (sizes.Count == 0) sizes.AddRange([64, 256]);
         Console.WriteLine($"wall clock; {blocks} blocks of >= {BlockSeconds * 1000} ms, best block (median in parentheses), attempts/ns; {Environment.ProcessorCount} logical CPUs");
+        Console.WriteLine($"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-512VL {System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported}, Vector512 accelerated {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
         Console.WriteLine($"{"L",6} {"clock:6 T=0.9",18} {"clock:4 T=1.1346",18} {"xy T=0.9",18} {"ising T_c (yardstick)",22}");
         foreach (int size in sizes)
         {

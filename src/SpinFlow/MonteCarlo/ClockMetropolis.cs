@@ -63,7 +63,7 @@ public sealed class ClockMetropolis : IAngleSampler
     private ChunkBitsX8 _bitsX8;
     private readonly bool _wideBits;
     private readonly bool _vectorSafe;
-    // exp(∓cos(2πd/Q)/T) at [d mod 16] for d ∈ (−Q, Q), Q ≤ 8: split into the two halves of an AVX-512 two-table permute.
+    // exp(∓cos(2πd/Q)/T) at [d mod 16] for d ∈ (−Q, Q), Q ≤ 8, as two halves of eight (see Lookup16).
     private readonly Vector256<float> _oldLow, _oldHigh, _newLow, _newHigh;
     private readonly bool _permuteTables;
 
@@ -221,8 +221,8 @@ public sealed class ClockMetropolis : IAngleSampler
         // w in float is within 2^−20 of w in double; these margins leave lanes to the scalar kernel well before that.
         var below = Vector256.Create(1f - 1f / (1 << 17));
         var above = Vector256.Create(1f + 1f / (1 << 16));
-        // Q ≤ 8 with AVX-512: w = Π exp(−cos d_old/T) · Π exp(cos d_new/T) from in-register tables instead of gathers.
-        bool permute = _permuteTables && Avx512F.VL.IsSupported;
+        // Q ≤ 8: w = Π exp(−cos d_old/T) · Π exp(cos d_new/T) from in-register tables instead of gathers.
+        bool permute = _permuteTables;
         Vector256<float> oldLow = _oldLow, oldHigh = _oldHigh, newLow = _newLow, newHigh = _newHigh;
         int tail = half % Lanes == 0 ? Lanes : half % Lanes;
         var tailMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(tail));
@@ -255,10 +255,10 @@ public sealed class ClockMetropolis : IAngleSampler
                     Vector256<float> w;
                     if (permute)
                     {
-                        w = Avx512F.VL.PermuteVar8x32x2(oldLow, s - n0, oldHigh) * Avx512F.VL.PermuteVar8x32x2(oldLow, s - n1, oldHigh)
-                            * (Avx512F.VL.PermuteVar8x32x2(oldLow, s - n2, oldHigh) * Avx512F.VL.PermuteVar8x32x2(oldLow, s - n3, oldHigh))
-                            * (Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n0, newHigh) * Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n1, newHigh)
-                            * (Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n2, newHigh) * Avx512F.VL.PermuteVar8x32x2(newLow, kNew - n3, newHigh)));
+                        w = Lookup16(oldLow, oldHigh, s - n0) * Lookup16(oldLow, oldHigh, s - n1)
+                            * (Lookup16(oldLow, oldHigh, s - n2) * Lookup16(oldLow, oldHigh, s - n3))
+                            * (Lookup16(newLow, newHigh, kNew - n0) * Lookup16(newLow, newHigh, kNew - n1)
+                            * (Lookup16(newLow, newHigh, kNew - n2) * Lookup16(newLow, newHigh, kNew - n3)));
                     }
                     else
                     {
@@ -289,6 +289,15 @@ public sealed class ClockMetropolis : IAngleSampler
         bits = rng;
         RefreshGhosts(colour);
         return accepted;
+    }
+
+    /// <summary>table[index mod 16] from a 16-entry table held as two vectors: one AVX-512 permute, or two AVX2 permutes and a blend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Lookup16(Vector256<float> low, Vector256<float> high, Vector256<int> index)
+    {
+        if (Avx512F.VL.IsSupported) return Avx512F.VL.PermuteVar8x32x2(low, index, high);
+        // Bit 3 of the index, moved to the sign bit, picks the half.
+        return Avx.BlendVariable(Avx2.PermuteVar8x32(low, index), Avx2.PermuteVar8x32(high, index), (index << 28).AsSingle());
     }
 
     /// <summary>The same half sweep as <see cref="HalfSweepVector{TBits}"/>, every chunk by the scalar kernel.</summary>
