@@ -201,7 +201,7 @@ public sealed class ClockMetropolis : IAngleSampler
         _accepted += accepted;
     }
 
-    /// <summary>One half sweep of sublattice <paramref name="colour"/>, eight sites per step with AVX2 gathers.</summary>
+    /// <summary>One half sweep of sublattice <paramref name="colour"/>, eight sites per step; factors from in-register tables (Q ≤ 8) or AVX2 gathers.</summary>
     private unsafe long HalfSweepVector<TBits>(int colour, ref TBits bits) where TBits : struct, IChunkBits
     {
         int size = _size, half = _half, stride = _stride, q = _q;
@@ -218,7 +218,7 @@ public sealed class ClockMetropolis : IAngleSampler
         var offsetQ = Vector256.Create(q);
         var scale = Vector256.Create(1f / (1 << ProposalBits));
         var step = Vector256.Create(1f / (1 << ProposalBits));
-        // w in float is within 2^−20 of w in double; these margins leave lanes to the scalar kernel well before that.
+        // w in float (at most 15 roundings) is within 2^−20 of w in double; these margins leave lanes to the scalar kernel well before that.
         var below = Vector256.Create(1f - 1f / (1 << 17));
         var above = Vector256.Create(1f + 1f / (1 << 16));
         // Q ≤ 8: w = Π exp(−cos d_old/T) · Π exp(cos d_new/T) from in-register tables instead of gathers.
