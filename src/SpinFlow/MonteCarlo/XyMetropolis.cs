@@ -240,14 +240,14 @@ public sealed class XyMetropolis : IAngleSampler
                 // δ/2 = (Δ/2)·(2n + 1 − 2²⁴)/2²⁴: the integer is odd and below 2²⁴ in size, so exact in float.
                 Vector256<float> halfDelta = Vector256.ConvertToSingle(angleBits + angleBits + offset) * halfWindow;
                 var (sh, ch) = VectorMath.SinCosHalfPi(halfDelta);
-                Vector256<float> sd = (sh + sh) * ch, cd = ch * ch - sh * sh;
+                Vector256<float> sd = (sh + sh) * ch, cd = Vector256.FusedMultiplyAdd(ch, ch, -(sh * sh));
                 Vector256<float> c0 = Vector256.LoadUnsafe(ref ownCos, at), s0 = Vector256.LoadUnsafe(ref ownSin, at);
-                Vector256<float> c1 = c0 * cd - s0 * sd, s1 = s0 * cd + c0 * sd;
-                Vector256<float> norm = threeHalves - oneHalf * (c1 * c1 + s1 * s1);
+                Vector256<float> c1 = Vector256.FusedMultiplyAdd(c0, cd, -(s0 * sd)), s1 = Vector256.FusedMultiplyAdd(s0, cd, c0 * sd);
+                Vector256<float> norm = threeHalves - oneHalf * Vector256.FusedMultiplyAdd(c1, c1, s1 * s1);
                 c1 *= norm;
                 s1 *= norm;
-                Vector256<float> x = beta * -((c1 - c0) * hx + (s1 - s0) * hy);
-                Vector256<float> u = Vector256.ConvertToSingle(uniformBits) * scale + halfStep;
+                Vector256<float> x = beta * -Vector256.FusedMultiplyAdd(c1 - c0, hx, (s1 - s0) * hy);
+                Vector256<float> u = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(uniformBits), scale, halfStep);
                 Vector256<float> accept = Vector256.LessThan(u, VectorMath.ExpNegative(Vector256.Max(x, Vector256<float>.Zero)));
                 if (k == full) accept &= tailMask;
                 accepted += BitOperations.PopCount(accept.ExtractMostSignificantBits());

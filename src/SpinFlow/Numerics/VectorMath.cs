@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace SpinFlow.Numerics;
 
-/// <summary>Float sin, cos and exp on eight lanes from plain Vector256 arithmetic: the same bits on every machine that runs the same instructions.</summary>
+/// <summary>Float sin, cos and exp on eight lanes from plain Vector256 arithmetic and fused multiply-adds (exactly rounded in hardware or software alike).</summary>
 internal static class VectorMath
 {
     private const float Log2E = 1.44269504f;
@@ -16,18 +16,18 @@ internal static class VectorMath
     {
         Vector256<float> x2 = x * x;
         Vector256<float> sin = Vector256.Create(-1f / 39916800);
-        sin = sin * x2 + Vector256.Create(1f / 362880);
-        sin = sin * x2 + Vector256.Create(-1f / 5040);
-        sin = sin * x2 + Vector256.Create(1f / 120);
-        sin = sin * x2 + Vector256.Create(-1f / 6);
-        sin = sin * x2 * x + x;
+        sin = Vector256.FusedMultiplyAdd(sin, x2, Vector256.Create(1f / 362880));
+        sin = Vector256.FusedMultiplyAdd(sin, x2, Vector256.Create(-1f / 5040));
+        sin = Vector256.FusedMultiplyAdd(sin, x2, Vector256.Create(1f / 120));
+        sin = Vector256.FusedMultiplyAdd(sin, x2, Vector256.Create(-1f / 6));
+        sin = Vector256.FusedMultiplyAdd(sin * x2, x, x);
         Vector256<float> cos = Vector256.Create(1f / 479001600);
-        cos = cos * x2 + Vector256.Create(-1f / 3628800);
-        cos = cos * x2 + Vector256.Create(1f / 40320);
-        cos = cos * x2 + Vector256.Create(-1f / 720);
-        cos = cos * x2 + Vector256.Create(1f / 24);
-        cos = cos * x2 + Vector256.Create(-0.5f);
-        cos = cos * x2 + Vector256<float>.One;
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256.Create(-1f / 3628800));
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256.Create(1f / 40320));
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256.Create(-1f / 720));
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256.Create(1f / 24));
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256.Create(-0.5f));
+        cos = Vector256.FusedMultiplyAdd(cos, x2, Vector256<float>.One);
         return (sin, cos);
     }
 
@@ -38,14 +38,14 @@ internal static class VectorMath
         // e^(−x) = 2^n · e^r, n = round(−x·log₂e), r = −x − n·ln2 with ln2 split in two (Cody–Waite) so r keeps its bits.
         x = Vector256.Min(x, Vector256.Create(20.79f));
         Vector256<float> n = Vector256.Round(x * Vector256.Create(-Log2E));
-        Vector256<float> r = -x - n * Vector256.Create(Ln2High) - n * Vector256.Create(Ln2Low);
+        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), -x));
         Vector256<float> p = Vector256.Create(1f / 720);
-        p = p * r + Vector256.Create(1f / 120);
-        p = p * r + Vector256.Create(1f / 24);
-        p = p * r + Vector256.Create(1f / 6);
-        p = p * r + Vector256.Create(0.5f);
-        p = p * r + Vector256<float>.One;
-        p = p * r + Vector256<float>.One;
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 120));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 24));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
         Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
         return p * scale.AsSingle();
     }
