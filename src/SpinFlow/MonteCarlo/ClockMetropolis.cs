@@ -151,6 +151,9 @@ public sealed class ClockMetropolis : IAngleSampler
     /// <summary>Whether checkerboard half sweeps may use the AVX2 kernel (it still defers to the scalar one where it must); off, the scalar kernel makes the same moves.</summary>
     internal bool VectorKernel { get; set; }
 
+    /// <summary>Chunks of eight that the vector kernel left to the scalar kernel (a lane too close to call or a proposal to redraw).</summary>
+    internal long DeferredChunks { get; private set; }
+
     /// <summary>Current states k_i ∈ {0 … Q − 1}, row-major.</summary>
     public ReadOnlySpan<byte> States
     {
@@ -278,6 +281,7 @@ public sealed class ClockMetropolis : IAngleSampler
                     }
                     if (unsure != Vector256<int>.Zero)
                     {
+                        DeferredChunks++;
                         accepted += UpdateChunk(ref row, ref aboveRow, ref belowRow, ref same, ref sameShifted, k, k == full ? tail : Lanes, proposalBits, uniformBits);
                         continue;
                     }

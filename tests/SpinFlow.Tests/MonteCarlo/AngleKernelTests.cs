@@ -36,6 +36,22 @@ public sealed class AngleKernelTests
     }
 
     [Fact]
+    public void ClockCloseCallsGoToTheScalarKernelAndAgreeWithIt()
+    {
+        if (!Avx2.IsSupported) return;
+        // 64×64 for 2000 sweeps is about 10⁶ chunks: some tens have a lane within the float margin of w.
+        var vector = new ClockMetropolis(new ClockModel(2), 64, 2.5, 9);
+        var scalar = new ClockMetropolis(new ClockModel(2), 64, 2.5, 9) { VectorKernel = false };
+        for (int sweep = 0; sweep < 2000; sweep++)
+        {
+            vector.Sweep();
+            scalar.Sweep();
+        }
+        Assert.True(vector.DeferredChunks > 0, "no chunk was deferred: the close-call path went untested");
+        Assert.Equal(scalar.States.ToArray(), vector.States.ToArray());
+    }
+
+    [Fact]
     public void SinCosOfTheHalfAngleIsAccurateAndExactlyOddAndEven()
     {
         for (int i = -4096; i <= 4096; i += 8)
