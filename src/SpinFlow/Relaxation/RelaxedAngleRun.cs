@@ -43,84 +43,9 @@ public static class RelaxedAngleRun
         if (model.Size != options.Size || model.Temperature != options.Temperature || sampler.Model != model)
             throw new ArgumentException("model and sampler must match the options' size and temperature", nameof(model));
         options = options with { Thermalize = Math.Max(options.Thermalize, sampler.TuningSteps) };
-        var total = clock ?? Stopwatch.StartNew();
-        int chains = options.Chains, n = model.Sites, d = model.Dimension;
-        int rounds = (options.Samples + chains - 1) / chains;
-        long measuredSteps = (long)rounds * options.MeasureEvery;
-        long allSteps = options.Thermalize + measuredSteps;
-        long reportEvery = Math.Max(1, allSteps / 200);
-        long done = 0;
-
-        if (sampler is NaiveHmcAngleSampler hmc)
-        {
-            hmc.Hmc.BeginWarmUp();
-            for (int s = 0; s < options.Thermalize; s++)
-            {
-                hmc.Step();
-                if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / allSteps); }
-            }
-            hmc.Hmc.EndWarmUp();
-        }
-        else
-        {
-            int slice = (int)Math.Max(1, Math.Min(options.Thermalize, reportEvery));
-            for (int s = 0; s < options.Thermalize; s += slice)
-            {
-                int k = Math.Min(slice, options.Thermalize - s);
-                sampler.Thermalize(k);
-                done += k;
-                cancellation.ThrowIfCancellationRequested();
-                progress?.Report((double)done / allSteps);
-            }
-        }
-
-        var counts = Enumerable.Range(0, chains).Select(options.SamplesOfChain).ToArray();
-        var offsets = new int[chains];
-        for (int c = 1; c < chains; c++) offsets[c] = offsets[c - 1] + counts[c - 1];
-        int samples = options.Samples;
-        var (e, e2, m2, am, m4) = (new double[samples], new double[samples], new double[samples], new double[samples], new double[samples]);
-        var measureRngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(options.Seed ^ 0x6D65617375726531UL, (ulong)c)).ToArray();
-        var scratch = new double[(long)chains * 3 * n];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = model.MaxDegreeOfParallelism };
-
-        var measured = Stopwatch.StartNew();
-        for (int r = 0; r < rounds; r++)
-        {
-            for (int k = 0; k < options.MeasureEvery; k++)
-            {
-                sampler.Step();
-                if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / allSteps); }
-            }
-            int round = r;
-            void MeasureChain(int c, ReadOnlySpan<double> xc)
-            {
-                if (round >= counts[c]) return;
-                var m = RelaxedAngleEstimators.Measure(model, xc, scratch.AsSpan(c * 3 * n, 3 * n), measureRngs[c]);
-                int i = offsets[c] + round;
-                (e[i], e2[i], m2[i], am[i], m4[i]) = (m.Energy, m.Energy2, m.M2, m.AbsM, m.M4);
-            }
-            if ((long)chains * n >= 1 << 14 && parallel.MaxDegreeOfParallelism > 1)
-                Parallel.For(0, chains, parallel, c => MeasureChain(c, sampler.Configurations.Slice(c * d, d)));
-            else
-                for (int c = 0; c < chains; c++) MeasureChain(c, sampler.Configurations.Slice(c * d, d));
-            if (onMeasurement is not null)
-                for (int c = 0; c < chains; c++)
-                    if (r < counts[c]) onMeasurement(c, sampler.Configurations.Slice(c * d, d));
-        }
-        measured.Stop();
-
-        var obs = IsingObservables.FromMoments(e, e2, m2, am, m4, n, options.Temperature);
-        var (assessed, convergence) = ConvergenceDiagnostics.Assess(obs, MomentChains.OfBackToBack(e, e2, m2, am, m4, counts), n, options.Temperature);
-        progress?.Report(1.0);
-        double? stepSize = sampler is NaiveHmcAngleSampler h ? h.Hmc.StepSize : null;
-        return new RelaxedResult(options, model.Shift, InSteps(assessed, options.MeasureEvery), e, m2, sampler.Acceptance, stepSize,
-            total.Elapsed, measured.Elapsed, measuredSteps) { Convergence = convergence };
-    }
-
-    // τ comes out in measurements; users compare samplers per step of one chain.
-    private static IsingObservables InSteps(IsingObservables o, int measureEvery)
-    {
-        Estimate S(Estimate e) => e with { Tau = e.Tau * measureEvery };
-        return new IsingObservables(S(o.Energy), S(o.SpecificHeat), S(o.M2), S(o.AbsM), S(o.Susceptibility), S(o.Binder));
+        int n = model.Sites;
+        var layout = new RelaxedRun.ChainLayout(n, model.Dimension, 3 * n, 1 << 14, model.MaxDegreeOfParallelism);
+        return RelaxedRun.Run(options, sampler, model.Shift, layout, (x, scratch, rng) => RelaxedAngleEstimators.Measure(model, x, scratch, rng),
+            progress, onMeasurement, cancellation, clock ?? Stopwatch.StartNew());
     }
 }

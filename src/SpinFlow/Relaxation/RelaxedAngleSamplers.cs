@@ -6,28 +6,13 @@ using SpinFlow.Randomness;
 namespace SpinFlow.Relaxation;
 
 /// <summary>A Markov chain (many in parallel) on relaxed clock or XY configurations that leaves π_x ∝ e^{−E(x)} invariant.</summary>
-public interface IRelaxedAngleSampler
+public interface IRelaxedAngleSampler : IRelaxedChains
 {
     /// <summary>The relaxed model sampled.</summary>
     RelaxedAngleModel Model { get; }
 
-    /// <summary>Number of independent chains advanced together.</summary>
-    int Chains { get; }
-
-    /// <summary>Current configurations, chains × 2N (site-major pairs).</summary>
-    ReadOnlySpan<double> Configurations { get; }
-
     /// <summary>Steps at the start that the sampler needs for tuning (Wolff cluster calibration, HMC warm-up): the least thermalisation.</summary>
     int TuningSteps { get; }
-
-    /// <summary>Discards <paramref name="steps"/> steps per chain; HMC tunes its step size here and only here.</summary>
-    void Thermalize(int steps);
-
-    /// <summary>One update of every chain: a Wolff sweep on the angles followed by a fresh x | s, or an HMC trajectory.</summary>
-    void Step();
-
-    /// <summary>Acceptance record since thermalisation (HMC), null for rejection-free samplers.</summary>
-    HmcStatistics? Acceptance { get; }
 }
 
 /// <summary>

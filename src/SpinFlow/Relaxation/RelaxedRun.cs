@@ -114,8 +114,24 @@ public static class RelaxedRun
         if (sampler.Chains != options.Chains) throw new ArgumentException("sampler has a different number of chains", nameof(sampler));
         if (model.Size != options.Size || model.Temperature != options.Temperature || sampler.Model != model)
             throw new ArgumentException("model and sampler must match the options' size and temperature", nameof(model));
-        var total = clock ?? Stopwatch.StartNew();
-        int chains = options.Chains, n = model.Sites, l = model.Size;
+        int n = model.Sites, l = model.Size;
+        var layout = new ChainLayout(n, n, n, 1 << 16, model.MaxDegreeOfParallelism);
+        return Run(options, sampler, model.Shift, layout, (x, scratch, rng) => ImprovedEstimators.Measure(x, l, scratch, rng),
+            progress, onMeasurement, cancellation, clock ?? Stopwatch.StartNew());
+    }
+
+    /// <summary>Per-chain sizes of a relaxed model: sites, values per configuration, measurement scratch, and the chains × sites above which chains are measured in parallel.</summary>
+    internal readonly record struct ChainLayout(int Sites, int Dimension, int Scratch, long ParallelSites, int MaxDegreeOfParallelism);
+
+    /// <summary>The improved-estimator measurement of one chain's configuration.</summary>
+    internal delegate RelaxedMeasurement MeasureConfiguration(ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng);
+
+    /// <summary>The run loop every relaxed model shares: thermalise, step, measure, analyse.</summary>
+    internal static RelaxedResult Run(RelaxedOptions options, IRelaxedChains sampler, double shift, ChainLayout layout,
+        MeasureConfiguration measure, IProgress<double>? progress, Action<int, ReadOnlySpan<double>>? onMeasurement,
+        CancellationToken cancellation, Stopwatch total)
+    {
+        int chains = options.Chains, n = layout.Sites, d = layout.Dimension;
         int rounds = (options.Samples + chains - 1) / chains;
         long measuredSteps = (long)rounds * options.MeasureEvery;
         long allSteps = options.Thermalize + measuredSteps;
@@ -123,15 +139,15 @@ public static class RelaxedRun
         long done = 0;
 
         // Thermalise in slices so that progress and cancellation stay responsive (HMC tunes through all of it).
-        if (sampler is NaiveHmcSampler hmc)
+        if (sampler.Hmc is { } hmc)
         {
-            hmc.Hmc.BeginWarmUp();
+            hmc.BeginWarmUp();
             for (int s = 0; s < options.Thermalize; s++)
             {
-                hmc.Step();
+                sampler.Step();
                 if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / allSteps); }
             }
-            hmc.Hmc.EndWarmUp();
+            hmc.EndWarmUp();
         }
         else
         {
@@ -152,8 +168,8 @@ public static class RelaxedRun
         int samples = options.Samples;
         var (e, e2, m2, am, m4) = (new double[samples], new double[samples], new double[samples], new double[samples], new double[samples]);
         var measureRngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(options.Seed ^ 0x6D65617375726531UL, (ulong)c)).ToArray();
-        var scratch = new double[(long)chains * n];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = model.MaxDegreeOfParallelism };
+        var scratch = new double[(long)chains * layout.Scratch];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = layout.MaxDegreeOfParallelism };
 
         var measured = Stopwatch.StartNew();
         for (int r = 0; r < rounds; r++)
@@ -163,26 +179,21 @@ public static class RelaxedRun
                 sampler.Step();
                 if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / allSteps); }
             }
-            var x = sampler.Configurations;
             int round = r;
             void MeasureChain(int c, ReadOnlySpan<double> xc)
             {
                 if (round >= counts[c]) return;
-                var m = ImprovedEstimators.Measure(xc, l, scratch.AsSpan(c * n, n), measureRngs[c]);
+                var m = measure(xc, scratch.AsSpan(c * layout.Scratch, layout.Scratch), measureRngs[c]);
                 int i = offsets[c] + round;
                 (e[i], e2[i], m2[i], am[i], m4[i]) = (m.Energy, m.Energy2, m.M2, m.AbsM, m.M4);
             }
-            if ((long)chains * n >= 1 << 16 && parallel.MaxDegreeOfParallelism > 1)
-            {
-                Parallel.For(0, chains, parallel, c => MeasureChain(c, sampler.Configurations.Slice(c * n, n)));
-            }
+            if ((long)chains * n >= layout.ParallelSites && parallel.MaxDegreeOfParallelism > 1)
+                Parallel.For(0, chains, parallel, c => MeasureChain(c, sampler.Configurations.Slice(c * d, d)));
             else
-            {
-                for (int c = 0; c < chains; c++) MeasureChain(c, x.Slice(c * n, n));
-            }
+                for (int c = 0; c < chains; c++) MeasureChain(c, sampler.Configurations.Slice(c * d, d));
             if (onMeasurement is not null)
                 for (int c = 0; c < chains; c++)
-                    if (r < counts[c]) onMeasurement(c, x.Slice(c * n, n));
+                    if (r < counts[c]) onMeasurement(c, sampler.Configurations.Slice(c * d, d));
         }
         measured.Stop();
 
@@ -190,8 +201,7 @@ public static class RelaxedRun
         // The chains start from independent random configurations; errors become the larger of Sokal's and the between-chain spread.
         var (assessed, convergence) = ConvergenceDiagnostics.Assess(obs, MomentChains.OfBackToBack(e, e2, m2, am, m4, counts), n, options.Temperature);
         progress?.Report(1.0);
-        double? stepSize = sampler is NaiveHmcSampler h ? h.Hmc.StepSize : null;
-        return new RelaxedResult(options, model.Shift, InSteps(assessed, options.MeasureEvery), e, m2, sampler.Acceptance, stepSize,
+        return new RelaxedResult(options, shift, InSteps(assessed, options.MeasureEvery), e, m2, sampler.Acceptance, sampler.Hmc?.StepSize,
             total.Elapsed, measured.Elapsed, measuredSteps) { Convergence = convergence };
     }
 

@@ -15,25 +15,10 @@ public enum RelaxedSamplerKind
 }
 
 /// <summary>A Markov chain (many in parallel) on relaxed configurations that leaves π_x ∝ e^{−E(x)} invariant.</summary>
-public interface IRelaxedSampler
+public interface IRelaxedSampler : IRelaxedChains
 {
     /// <summary>The model sampled.</summary>
     RelaxedIsing Model { get; }
-
-    /// <summary>Number of independent chains advanced together.</summary>
-    int Chains { get; }
-
-    /// <summary>Current configurations, chains × N.</summary>
-    ReadOnlySpan<double> Configurations { get; }
-
-    /// <summary>Discards <paramref name="steps"/> steps per chain; HMC tunes its step size here and only here.</summary>
-    void Thermalize(int steps);
-
-    /// <summary>One update of every chain: an HMC trajectory, or a Swendsen–Wang sweep followed by a fresh x | s.</summary>
-    void Step();
-
-    /// <summary>Acceptance record since thermalisation (HMC), null for rejection-free samplers.</summary>
-    HmcStatistics? Acceptance { get; }
 }
 
 /// <summary>Names used on the command line and in files.</summary>
