@@ -37,41 +37,20 @@ public static class AngleChainRun
         var total = Stopwatch.StartNew();
         var sampler = AngleSamplers.Create(model, options.Algorithm, options.Size, options.Temperature, options.Seed);
         int thermalize = Math.Max(options.Thermalize, sampler.TuningSweeps);
-        long totalSweeps = (long)thermalize + options.Sweeps;
-        long done = 0;
-        long reportEvery = Math.Max(1, totalSweeps / 200);
-        for (int s = 0; s < thermalize; s++)
-        {
-            sampler.Sweep();
-            if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / totalSweeps); }
-        }
         int n = options.Measurements;
         var energy = new double[n];
         var absM = new double[n];
         var helicity = new double[n];
         var vortices = new double[n];
-        long updates0 = sampler.SpinUpdates;
-        long sweepTicks = 0;
-        int k = 0;
-        for (int s = 1; s <= options.Sweeps; s++)
+        double speed = ChainSweeps.Run(sampler, options, thermalize, k =>
         {
-            long t0 = Stopwatch.GetTimestamp();
-            sampler.Sweep();
-            sweepTicks += Stopwatch.GetTimestamp() - t0;
-            if (s % options.MeasureEvery == 0 && k < n)
-            {
-                var m = sampler.Measure();
-                energy[k] = m.Energy;
-                absM[k] = m.AbsM;
-                helicity[k] = m.Helicity(options.Temperature);
-                vortices[k] = m.VortexDensity;
-                k++;
-                onMeasurement?.Invoke(sampler);
-            }
-            if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / totalSweeps); }
-        }
-        double sweepNs = sweepTicks * (1e9 / Stopwatch.Frequency);
-        double speed = (sampler.SpinUpdates - updates0) / Math.Max(1.0, sweepNs);
+            var m = sampler.Measure();
+            energy[k] = m.Energy;
+            absM[k] = m.AbsM;
+            helicity[k] = m.Helicity(options.Temperature);
+            vortices[k] = m.VortexDensity;
+            onMeasurement?.Invoke(sampler);
+        }, progress, cancellation);
         int sites = options.Size * options.Size;
         var obs = AngleObservables.Analyze(energy, absM, helicity, vortices, sites, options.Temperature);
         var (_, convergence) = ConvergenceDiagnostics.Assess(obs.Base, MomentChains.OfOneChain(energy, absM), sites, options.Temperature);

@@ -32,39 +32,17 @@ public static class MarkovChainRun
         ISpinSampler sampler = SpinSamplers.Create(options.Algorithm, options.Size, options.Temperature, options.Seed);
         // Wolff's calibration sweeps (stopping after N flipped spins) are biased; they must lie in the burn-in.
         int thermalize = options.Algorithm == SpinAlgorithm.Wolff ? Math.Max(options.Thermalize, Wolff.CalibrationSweeps) : options.Thermalize;
-        long totalSweeps = (long)thermalize + options.Sweeps;
-        long done = 0;
-        long reportEvery = Math.Max(1, totalSweeps / 200);
-        for (int s = 0; s < thermalize; s++)
-        {
-            sampler.Sweep();
-            if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / totalSweeps); }
-        }
         int n = options.Measurements;
         var energy = new double[n];
         var magnetization = new double[n];
-        long updates0 = sampler.SpinUpdates;
-        // The speed figure is the sampler's own: only time spent inside Sweep counts, not measuring or saving.
-        long sweepTicks = 0;
-        int k = 0;
-        for (int s = 1; s <= options.Sweeps; s++)
+        double speed = ChainSweeps.Run(sampler, options, thermalize, k =>
         {
-            long t0 = Stopwatch.GetTimestamp();
-            sampler.Sweep();
-            sweepTicks += Stopwatch.GetTimestamp() - t0;
-            if (s % options.MeasureEvery == 0 && k < n)
-            {
-                var spins = sampler.Spins;
-                var meas = SpinConfiguration.Measure(spins, options.Size);
-                energy[k] = meas.Energy;
-                magnetization[k] = meas.Magnetization;
-                k++;
-                onMeasurement?.Invoke(spins);
-            }
-            if (++done % reportEvery == 0) { cancellation.ThrowIfCancellationRequested(); progress?.Report((double)done / totalSweeps); }
-        }
-        double sweepNs = sweepTicks * (1e9 / Stopwatch.Frequency);
-        double speed = (sampler.SpinUpdates - updates0) / Math.Max(1.0, sweepNs);
+            var spins = sampler.Spins;
+            var meas = SpinConfiguration.Measure(spins, options.Size);
+            energy[k] = meas.Energy;
+            magnetization[k] = meas.Magnetization;
+            onMeasurement?.Invoke(spins);
+        }, progress, cancellation);
         int sites = options.Size * options.Size;
         var obs = IsingObservables.Analyze(energy, magnetization, sites, options.Temperature);
         // One chain: no between-chain error, so the observables stay as analysed; R̂ compares segments of the chain.
