@@ -79,27 +79,11 @@ public static class RelaxedCommand
             string? outPath = parse.GetValue(output);
             string? jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Output("--out", outPath).Output("--json", jsonPath).Check();
-            float[]? store = null;
-            if (outPath is not null)
-            {
-                long values = (long)options.Samples * model.Sites;
-                // One in-memory dataset, written at the end: keep it within 2 GiB as spinflow mcmc does.
-                if (values * sizeof(float) > int.MaxValue)
-                    throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
-                store = new float[values];
-            }
-
-            long saved = 0;
-            Action<int, ReadOnlySpan<double>>? save = store is null ? null : (_, x) =>
-            {
-                var dst = store.AsSpan((int)(saved * x.Length), x.Length);
-                for (int i = 0; i < x.Length; i++) dst[i] = (float)x[i];
-                saved++;
-            };
+            var store = OutStore.For(outPath, options.Samples, model.Sites);
             var result = cli.WithProgress($"relaxed {RelaxedSamplerNames.Name(kind)} L={options.Size} T={Format.Number(options.Temperature, "G5")}",
-                progress => RelaxedRun.Run(options, model, RelaxedRun.CreateSampler(options, model), progress, save));
+                progress => RelaxedRun.Run(options, model, RelaxedRun.CreateSampler(options, model), progress, store is null ? null : store.Add));
             if (store is not null)
-                RelaxedConfigurationFile.Write(outPath!, store, (int)saved,
+                RelaxedConfigurationFile.Write(outPath!, store.Values, store.Count,
                     new RelaxedConfigurationMetadata(options.Size, options.Temperature, model.Shift, RelaxedSamplerNames.Name(kind), options.Seed, options.Chains));
 
             double? lnZx = null;
@@ -124,25 +108,11 @@ public static class RelaxedCommand
         // Validates the shift as well, before any output is touched.
         var model = new RelaxedAngleModel(spinModel, options.Size, options.Temperature, options.Shift, options.Threads);
         new FilePlan(force).Output("--out", outPath).Output("--json", jsonPath).Check();
-        float[]? store = null;
-        if (outPath is not null)
-        {
-            long values = (long)options.Samples * model.Dimension;
-            if (values * sizeof(float) > int.MaxValue)
-                throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
-            store = new float[values];
-        }
-        long saved = 0;
-        Action<int, ReadOnlySpan<double>>? save = store is null ? null : (_, x) =>
-        {
-            var dst = store.AsSpan((int)(saved * x.Length), x.Length);
-            for (int i = 0; i < x.Length; i++) dst[i] = (float)x[i];
-            saved++;
-        };
+        var store = OutStore.For(outPath, options.Samples, model.Dimension);
         var result = cli.WithProgress($"relaxed {spinModel.Name} {RelaxedSamplerNames.Name(options.Sampler)} L={options.Size} T={Format.Number(options.Temperature, "G5")}",
-            progress => RelaxedAngleRun.Run(options, model, RelaxedAngleRun.CreateSampler(options, model), progress, save));
+            progress => RelaxedAngleRun.Run(options, model, RelaxedAngleRun.CreateSampler(options, model), progress, store is null ? null : store.Add));
         if (store is not null)
-            RelaxedConfigurationFile.Write(outPath!, store, (int)saved,
+            RelaxedConfigurationFile.Write(outPath!, store.Values, store.Count,
                 new RelaxedConfigurationMetadata(options.Size, options.Temperature, model.Shift, RelaxedSamplerNames.Name(options.Sampler),
                     options.Seed, options.Chains, spinModel.Name));
         double? lnZx = null;
@@ -184,5 +154,28 @@ public static class RelaxedCommand
         cli.Out.WriteLine($"speed: {Format.Number(r.SecondsPerStep * 1e3, "G4")} ms per step of all chains, " +
             $"{Format.Number(r.SecondsPerIndependentSample * 1e3, "G4")} ms per independent m² sample; wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
         ObservablesTable.WriteVerdict(cli, r.Convergence);
+    }
+
+    /// <summary>The configurations of --out, kept as float32 in one dataset written at the end (within 2 GiB, as mcmc's).</summary>
+    private sealed class OutStore(float[] values)
+    {
+        public float[] Values { get; } = values;
+        public int Count { get; private set; }
+
+        public static OutStore? For(string? outPath, int samples, int valuesPerConfiguration)
+        {
+            if (outPath is null) return null;
+            long values = (long)samples * valuesPerConfiguration;
+            if (values * sizeof(float) > int.MaxValue)
+                throw new UsageException($"--out would hold {values * sizeof(float) / (1 << 20)} MiB of float32 in one dataset (limit 2048 MiB); use fewer --samples");
+            return new OutStore(new float[values]);
+        }
+
+        public void Add(int chain, ReadOnlySpan<double> x)
+        {
+            var dst = Values.AsSpan(Count * x.Length, x.Length);
+            for (int i = 0; i < x.Length; i++) dst[i] = (float)x[i];
+            Count++;
+        }
     }
 }
