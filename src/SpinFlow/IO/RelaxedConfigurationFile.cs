@@ -40,7 +40,7 @@ public static class RelaxedConfigurationFile
             ["seed"] = meta.Seed,
             ["chains"] = meta.Chains,
         };
-        // Ising files keep the layout they had before other models existed.
+        // Ising files stay [n, L, L] without a model attribute, the layout every Ising reader and older build expects.
         if (model != IsingModel) attributes["model"] = model;
         LatticeDataset.Write(path, Dataset, x, count, meta.Size, attributes, model == IsingModel ? 1 : 2);
     }

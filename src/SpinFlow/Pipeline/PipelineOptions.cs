@@ -8,7 +8,7 @@ public enum PipelinePreset
 {
     /// <summary>8 → 16 → 32 at three temperatures, minutes on a laptop; error bars honest, just wider.</summary>
     Quick,
-    /// <summary>The paper's Fig. 5: 16 → 32 → 64 → 128 at seven temperatures in 2.0…2.6 (hours on 2 cores; docs/RESULTS.md).</summary>
+    /// <summary>The paper's Fig. 5: 16 → 32 → 64 → 128 at seven temperatures in 2.0…2.6 (hours on 2 cores).</summary>
     Paper,
 }
 
@@ -121,13 +121,13 @@ public sealed record PipelineOptions
     /// <summary>
     /// When true, latent HMC adapts a mass per latent level halfway through each warm-up (see
     /// <see cref="SuperResolution.LatentHmcOptions.MassPerLevel"/>): above T_c the coarse latents of a deep stack are
-    /// much stiffer than the finest noises and would otherwise set one small ε for all of them (docs/RESULTS.md §8).
+    /// much stiffer than the finest noises and would otherwise set one small ε for all of them.
     /// </summary>
     public bool MassPerLevel { get; init; }
     /// <summary>
     /// Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (see
     /// <see cref="SuperResolution.LatentHmcOptions.SpinSweeps"/>; 0: pure latent HMC). The flows put the right large-scale
-    /// order on the lattice but the wrong short-range structure (docs/RESULTS.md §8–9), which latent HMC repairs slowly
+    /// order on the lattice but the wrong short-range structure, which latent HMC repairs slowly
     /// and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
@@ -231,7 +231,7 @@ public sealed record PipelineOptions
                 BaseSize = baseSize ?? 16,
                 Levels = levels ?? 3,
                 Temperatures = temperatures ?? [2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6],
-                // Sized for a 2-core machine (run times in docs/RESULTS.md): training costs the same per level (constant
+                // Sized for a 2-core machine: training costs the same per level (constant
                 // sites per batch), and the latent-HMC trajectories shrink with the level, as each level's cost grows.
                 RescaleSweeps = 20000,
                 GridPoints = 13,

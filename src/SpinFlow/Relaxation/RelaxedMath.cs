@@ -101,7 +101,7 @@ public static class RelaxedMath
     }
 
     // The relaxed energy only needs e^z for z ≤ 0 and ln(1 + e) for e in [0, 1]; these narrow-range kernels
-    // skip the general range handling of Vector256.Exp/Log, which makes them faster (docs/BENCHMARKS.md).
+    // skip the general range handling of Vector256.Exp/Log, which makes them faster.
 
     /// <summary>e^z for z ≤ 0 (inputs below −708 give e^{−708} ≈ 3e−308, effectively 0), to ~1 ulp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

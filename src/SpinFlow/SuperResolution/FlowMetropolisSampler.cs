@@ -101,7 +101,7 @@ public sealed record FlowMetropolisDetails(double InputTemperature, FlowMetropol
 /// <para>
 /// Exact is not the same as efficient: with heavy-tailed weights (weight ESS ≲ 10⁻³) a chain of cluster moves only that
 /// reaches a rare high-weight state stays there far longer than a short run can show, so τ_int and the error bars of a
-/// short run are underestimated (docs/RESULTS.md has a measured example). Trust the error bars of cluster-only runs only when <see cref="FlowSamplerResult.WeightEss"/>
+/// short run are underestimated. Trust the error bars of cluster-only runs only when <see cref="FlowSamplerResult.WeightEss"/>
 /// times the proposals is large; local moves are the remedy.
 /// </para>
 /// </remarks>

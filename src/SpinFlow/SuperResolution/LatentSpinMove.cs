@@ -14,7 +14,7 @@ namespace SpinFlow.SuperResolution;
 /// through the bijection F it leaves the latent target π_x(F(z)) |det ∂F/∂z| invariant: it can be interleaved with latent
 /// HMC trajectories without changing what the chain samples. Latent HMC moves the flow's coarse, collective variables;
 /// wrong short-range structure on top of them is what local dynamics repairs fastest — the local relaxation time grows
-/// with the correlation length, not with L (docs/RESULTS.md §9).
+/// with the correlation length, not with L.
 /// </para>
 /// <para>
 /// The flow runs in float32, so F(F⁻¹(x')) equals x' only to round-off; <see cref="RoundTripError"/> measures it after
