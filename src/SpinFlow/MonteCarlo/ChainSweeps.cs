@@ -19,6 +19,21 @@ public interface ISweepSampler
 /// <summary>The sweep loop of one reference chain, shared by every spin model: burn-in, timed sweeps, a measurement every k-th.</summary>
 internal static class ChainSweeps
 {
+    /// <summary>Advances every chain by <paramref name="sweeps"/> sweeps, in parallel where a chain's sweeps are long enough to pay for the hand-off.</summary>
+    public static void SweepEach(IReadOnlyList<ISweepSampler> chains, int sweeps, int sites, ParallelOptions parallel)
+    {
+        // Cluster sweeps on small lattices are too short to be worth a thread hand-off.
+        if (chains.Count == 1 || sites < 1024 || parallel.MaxDegreeOfParallelism == 1)
+        {
+            foreach (var s in chains) for (int k = 0; k < sweeps; k++) s.Sweep();
+            return;
+        }
+        Parallel.For(0, chains.Count, parallel, c =>
+        {
+            for (int k = 0; k < sweeps; k++) chains[c].Sweep();
+        });
+    }
+
     /// <summary>
     /// Runs <paramref name="thermalize"/> discarded sweeps, then the measured ones, calling <paramref name="measure"/> with the
     /// measurement index after every <see cref="McmcOptions.MeasureEvery"/>-th; returns spin updates per ns over the

@@ -84,19 +84,7 @@ public sealed class ExactRelaxedAngleSampler : IRelaxedAngleSampler
         DrawX();
     }
 
-    private void SweepAll(int sweeps)
-    {
-        // Cluster sweeps on small lattices are too short to be worth a thread hand-off.
-        if (Chains == 1 || Model.Sites < 1024 || _parallel.MaxDegreeOfParallelism == 1)
-        {
-            foreach (var a in _angles) for (int k = 0; k < sweeps; k++) a.Sweep();
-            return;
-        }
-        Parallel.For(0, Chains, _parallel, c =>
-        {
-            for (int k = 0; k < sweeps; k++) _angles[c].Sweep();
-        });
-    }
+    private void SweepAll(int sweeps) => ChainSweeps.SweepEach(_angles, sweeps, Model.Sites, _parallel);
 
     private void DrawX()
     {

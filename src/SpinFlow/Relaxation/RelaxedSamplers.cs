@@ -107,19 +107,7 @@ public sealed class ExactRelaxedSampler : IRelaxedSampler
         DrawX();
     }
 
-    private void SweepAll(int sweeps)
-    {
-        // Cluster sweeps on small lattices are too short to be worth a thread hand-off.
-        if (Chains == 1 || Model.Sites < 1024 || _parallel.MaxDegreeOfParallelism == 1)
-        {
-            foreach (var s in _spins) for (int k = 0; k < sweeps; k++) s.Sweep();
-            return;
-        }
-        Parallel.For(0, Chains, _parallel, c =>
-        {
-            for (int k = 0; k < sweeps; k++) _spins[c].Sweep();
-        });
-    }
+    private void SweepAll(int sweeps) => ChainSweeps.SweepEach(_spins, sweeps, Model.Sites, _parallel);
 
     private void DrawX()
     {
