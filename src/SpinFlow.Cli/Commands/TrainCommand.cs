@@ -228,7 +228,7 @@ public static class TrainCommand
                     throw new InvalidDataException($"--out {outPath} is Flow_{saved.Size / 2} ({saved.Size / 2}×{saved.Size / 2} → {saved.Size}×{saved.Size}), but --input {inputPath} " +
                         $"holds {meta.Size}×{meta.Size} configurations: resume it with the data set it was trained on, or start a new run from its parameters with --init");
                 var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift);
-                var latent = new SuperResolutionLatent(new DataSetDistribution(data, count, meta.Size));
+                var latent = new SuperResolutionLatent(DataSetDistribution.OfFile("--input", inputPath!, data, count, meta.Size));
                 if (savedRun is not null)
                 {
                     if (savedRun.Data is not { } trained)

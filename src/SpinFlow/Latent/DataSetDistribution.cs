@@ -45,6 +45,16 @@ public sealed class DataSetDistribution : LatticeDistribution
         Model = model;
     }
 
+    /// <summary>
+    /// The data set read from <paramref name="path"/>, given as <paramref name="option"/>: a bad value (NaN, ±∞) is an
+    /// <see cref="InvalidDataException"/> naming the option and the file.
+    /// </summary>
+    public static DataSetDistribution OfFile(string option, string path, float[] data, int count, int size, RelaxedIsing? model = null)
+    {
+        try { return new DataSetDistribution(data, count, size, model); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{option} {path}: {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
     /// <summary>As the main constructor, with double-precision configurations (all of <paramref name="data"/>, copied as float32).</summary>
     public DataSetDistribution(ReadOnlySpan<double> data, int size, RelaxedIsing? model = null)
         : this(Numerics.Precision.ToSingle(data), WholeConfigurations(data.Length, size), size, model) { }

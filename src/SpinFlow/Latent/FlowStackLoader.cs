@@ -44,10 +44,6 @@ public static class FlowStackLoader
         LatentFile.RefuseAsConfigurations(meta, "--input", inputPath);
         if (meta.Size * meta.Size * (long)data.Count > data.X.Length) throw new InvalidDataException($"{inputPath}: data set is shorter than its declared shape");
         if (data.Count < 1) throw new InvalidDataException($"{inputPath}: the data set holds no configurations");
-        int sites = meta.Size * meta.Size;
-        int bad = Array.FindIndex(data.X, 0, data.Count * sites, v => !float.IsFinite(v));
-        if (bad >= 0)
-            throw new InvalidDataException($"--input {inputPath}: configuration {bad / sites} holds a non-finite value (NaN or ±∞) at site {bad % sites}");
         RelaxedIsing? model = null;
         if (inputModel)
         {
@@ -58,7 +54,7 @@ public static class FlowStackLoader
         var flows = new Flow[paths.Count];
         for (int i = 0; i < paths.Count; i++) flows[i] = SizedAsSaved(checkpoints[i], paths[i], meta.Size << (i + 1), i);
         ILatticeFlow flow = Top(flows);
-        var latent = new SuperResolutionLatent(new DataSetDistribution(data.X, data.Count, meta.Size, model), flows.Length);
+        var latent = new SuperResolutionLatent(DataSetDistribution.OfFile("--input", inputPath, data.X, data.Count, meta.Size, model), flows.Length);
         string chain = string.Join(" → ", flows.Select(f => $"Flow_{f.Size / 2}"));
         return new FlowStackSetup(flow, flows, latent, data,
             $"{chain}: {meta.Size}×{meta.Size} → {flow.Size}×{flow.Size}, {data.Count} inputs ξ at T_ξ = {Number(meta.Temperature)} ({inputPath})", TrainedAt(checkpoints[^1]));
