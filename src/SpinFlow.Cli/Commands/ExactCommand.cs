@@ -33,14 +33,14 @@ public static class ExactCommand
             if (l < 2) throw new UsageException($"lattice size L must be at least 2, got {l}");
             if (spinModel is not IsingModel)
             {
-                double[] ts = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+                double[] ts = TemperatureGrid.Parse(parse.GetValue(temperature)!, spinModel);
                 string? path = parse.GetValue(json);
                 new FilePlan(parse.GetValue(force)).Output("--json", path).Check();
                 RunClock(cli, spinModel, l, ts, path);
                 return 0;
             }
             bool enumerate = l <= IsingEnumeration.MaxSize;
-            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!, spinModel);
             string? jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
 

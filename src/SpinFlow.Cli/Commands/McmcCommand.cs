@@ -33,7 +33,7 @@ public static class McmcCommand
         command.SetAction(parse =>
         {
             SpinModel spinModel = SpinModel.Parse(parse.GetValue(model)!);
-            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!, spinModel);
             SpinAlgorithm alg = SpinSamplers.Parse(parse.GetValue(algorithm) ?? (spinModel is IsingModel ? "sw" : "wolff"));
             int n = parse.GetValue(sweeps);
             int therm = parse.GetValue(thermalize) ?? Math.Max(100, n / 10);

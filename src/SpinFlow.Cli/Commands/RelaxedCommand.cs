@@ -38,7 +38,8 @@ public static class RelaxedCommand
         };
         command.SetAction(parse =>
         {
-            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!);
+            var spinModel = SpinModel.Parse(parse.GetValue(modelOption)!);
+            double[] temperatures = TemperatureGrid.Parse(parse.GetValue(temperature)!, spinModel);
             if (temperatures.Length != 1) throw new UsageException("relaxed takes a single temperature");
             var kind = RelaxedSamplerNames.Parse(parse.GetValue(sampler)!);
             int? steps = parse.GetValue(hmcSteps);
@@ -70,7 +71,6 @@ public static class RelaxedCommand
                 Threads = parse.GetValue(threads),
             };
             options.Validate();
-            var spinModel = SpinModel.Parse(parse.GetValue(modelOption)!);
             if (spinModel is not IsingModel)
                 return RunAngleModel(cli, spinModel, options, parse.GetValue(output), parse.GetValue(json), parse.GetValue(force));
             // Validates the shift as well, before any output is touched.

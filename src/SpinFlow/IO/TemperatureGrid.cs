@@ -7,10 +7,12 @@ public static class TemperatureGrid
 {
     /// <summary>
     /// "2.269" → [2.269]; "2.0,2.3" → [2.0, 2.3]; "2.0:2.6:7" → 7 evenly spaced values from 2.0 to 2.6 inclusive;
-    /// "tc" → [T_c]. Every value must be positive and finite; anything else throws <see cref="FormatException"/>.
+    /// "tc" → [T_c] of <paramref name="model"/> (Ising when not given). Every value must be positive and finite;
+    /// anything else, and "tc" for a model without an exact T_c, throws <see cref="FormatException"/>.
     /// </summary>
-    public static double[] Parse(string text)
+    public static double[] Parse(string text, Lattice.SpinModel? model = null)
     {
+        model ??= Lattice.SpinModel.Ising;
         if (string.IsNullOrWhiteSpace(text)) throw new FormatException("--temperature: empty temperature");
         text = text.Trim();
         double[] values;
@@ -19,7 +21,7 @@ public static class TemperatureGrid
             var parts = text.Split(':');
             if (parts.Length != 3)
                 throw new FormatException($"--temperature: malformed temperature range '{text}': expected start:stop:count, e.g. 2.0:2.6:7");
-            double a = Value(parts[0], text), b = Value(parts[1], text);
+            double a = Value(parts[0], text, model), b = Value(parts[1], text, model);
             if (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1)
                 throw new FormatException($"--temperature: malformed temperature range '{text}': count must be a positive integer");
             if (count == 1 && a != b)
@@ -30,7 +32,7 @@ public static class TemperatureGrid
         }
         else
         {
-            values = text.Split(',').Select(p => Value(p, text)).ToArray();
+            values = text.Split(',').Select(p => Value(p, text, model)).ToArray();
         }
         foreach (double t in values)
             if (!(t > 0) || double.IsInfinity(t))
@@ -38,10 +40,13 @@ public static class TemperatureGrid
         return values;
     }
 
-    private static double Value(string part, string whole)
+    private static double Value(string part, string whole, Lattice.SpinModel model)
     {
         part = part.Trim();
-        if (part.Equals("tc", StringComparison.OrdinalIgnoreCase)) return Exact.Onsager.CriticalTemperature;
+        if (part.Equals("tc", StringComparison.OrdinalIgnoreCase))
+            return model.CriticalTemperature ?? throw new FormatException(
+                $"--temperature: 'tc' is the exact critical temperature, which {model.Name} does not have; give a value" +
+                (model is Lattice.XyModel ? " (T_BKT ≈ 0.893)" : model is Lattice.ClockModel ? " (clock:Q ≥ 5 has two BKT transitions)" : ""));
         if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
             throw new FormatException($"--temperature: malformed temperature '{part}' in '{whole}'");
         return v;

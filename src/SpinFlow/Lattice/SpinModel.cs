@@ -27,6 +27,13 @@ public abstract record SpinModel
     /// <summary>Canonical name, the one <see cref="Parse"/> reads back ("ising", "clock:6", "xy").</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// The exact critical temperature of the infinite lattice where one is known (Ising, clock:2 = Ising, clock:3 = the
+    /// three-state Potts model at J = 3/2, clock:4 = two Ising models at J/2); null for the XY model and clock:Q ≥ 5,
+    /// whose BKT transitions are known only numerically.
+    /// </summary>
+    public abstract double? CriticalTemperature { get; }
+
     /// <inheritdoc />
     public sealed override string ToString() => Name;
 
@@ -55,6 +62,9 @@ public sealed record IsingModel : SpinModel
 {
     /// <inheritdoc />
     public override string Name => "ising";
+
+    /// <inheritdoc />
+    public override double? CriticalTemperature => Exact.Onsager.CriticalTemperature;
 }
 
 /// <summary>The XY model, θ ∈ [0, 2π).</summary>
@@ -62,6 +72,9 @@ public sealed record XyModel : SpinModel
 {
     /// <inheritdoc />
     public override string Name => "xy";
+
+    /// <inheritdoc />
+    public override double? CriticalTemperature => null;
 }
 
 /// <summary>The q-state clock model, θ = 2πk/Q with k = 0 … Q − 1.</summary>
@@ -80,6 +93,16 @@ public sealed record ClockModel : SpinModel
 
     /// <inheritdoc />
     public override string Name => $"clock:{States}";
+
+    /// <inheritdoc />
+    public override double? CriticalTemperature => States switch
+    {
+        2 => Exact.Onsager.CriticalTemperature,
+        // −cos(θ_i − θ_j) = −(3/2)δ_ij + 1/2: Potts coupling 3/2, and the q = 3 Potts T_c is J/ln(1 + √3).
+        3 => 1.5 / Math.Log(1 + Math.Sqrt(3)),
+        4 => Exact.Onsager.CriticalTemperature / 2,
+        _ => null,
+    };
 
     /// <summary>cos(2πd/Q) for d = 0 … Q − 1, with the values that are exactly 0 or ±1 made exact.</summary>
     public double[] CosTable()

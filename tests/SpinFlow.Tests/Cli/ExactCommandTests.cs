@@ -45,6 +45,7 @@ public sealed class ExactCommandTests : IDisposable
     [InlineData("exact", "--model", "clock:1")]
     [InlineData("exact", "--model", "ising:2")]
     [InlineData("exact", "--model", "xy")]
+    [InlineData("exact", "--model", "xy", "--temperature", "0.9")]
     [InlineData("exact", "--model", "clock:3", "--size", "5")]
     public void BadInputGivesExitCode2(params string[] args)
     {

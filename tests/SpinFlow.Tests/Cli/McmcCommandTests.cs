@@ -23,7 +23,8 @@ public sealed class McmcCommandTests : IDisposable
     [InlineData("mcmc", "--model", "clock:257")]
     [InlineData("mcmc", "--model", "clock:x")]
     [InlineData("mcmc", "--model", "potts")]
-    [InlineData("mcmc", "--model", "xy", "--algorithm", "sw")]
+    [InlineData("mcmc", "--model", "xy", "--algorithm", "sw", "--temperature", "0.9")]
+    [InlineData("mcmc", "--model", "xy")]
     [InlineData("mcmc", "--no-such-option")]
     [InlineData("no-such-command")]
     public void BadInputGivesExitCode2AndOneLine(params string[] args)
@@ -160,7 +161,7 @@ public sealed class McmcCommandTests : IDisposable
     public void SaveConfigsIsRefusedForAngleModelsBeforeRunning()
     {
         string h5 = Path.Combine(_dir, "xy.h5");
-        var o = CliRunner.Run("mcmc", "--model", "xy", "--size", "8", "--sweeps", "100", "--save-configs", h5);
+        var o = CliRunner.Run("mcmc", "--model", "xy", "--size", "8", "--temperature", "0.9", "--sweeps", "100", "--save-configs", h5);
         Assert.Equal(2, o.ExitCode);
         Assert.Contains("--save-configs", o.Stderr);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
