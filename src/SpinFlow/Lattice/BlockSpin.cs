@@ -33,6 +33,9 @@ public abstract class BlockSpin
     /// <summary>The block spin (cos, sin) of a block whose four spins sum to (<paramref name="sumCos"/>, <paramref name="sumSin"/>); ties drawn from <paramref name="rng"/>.</summary>
     public abstract (double Cos, double Sin) OfSum(double sumCos, double sumSin, Xoshiro256 rng);
 
+    /// <summary>The block spin of the sum (<paramref name="sumCos"/>, <paramref name="sumSin"/>) averaged over the tie-breaking: a tie of k states gives the mean of their vectors (0 for S = 0).</summary>
+    public abstract (double Cos, double Sin) ExpectedOfSum(double sumCos, double sumSin);
+
     /// <summary>Blocks an L×L configuration (L even) of unit spins into the L/2×L/2 one of block spins.</summary>
     public void Block(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin, int size, Span<double> blockedCos, Span<double> blockedSin, Xoshiro256 rng)
     {
@@ -65,6 +68,9 @@ public sealed class IsingBlockSpin : BlockSpin
     public override (double Cos, double Sin) OfSum(double sumCos, double sumSin, Xoshiro256 rng) =>
         (sumCos > 0 ? 1 : sumCos < 0 ? -1 : rng.NextBool() ? 1 : -1, 0);
 
+    /// <inheritdoc />
+    public override (double Cos, double Sin) ExpectedOfSum(double sumCos, double sumSin) => (Math.Sign(sumCos), 0);
+
     /// <summary>Blocks ±1 spins: <see cref="MajorityRule.Block"/> itself.</summary>
     public static void Block(ReadOnlySpan<sbyte> spins, int size, Span<sbyte> blocked, Xoshiro256 rng) => MajorityRule.Block(spins, size, blocked, rng);
 }
@@ -81,6 +87,13 @@ public sealed class XyBlockSpin : BlockSpin
         if (r > 0) return (sumCos / r, sumSin / r);
         var (s, c) = Math.SinCos(2 * Math.PI * rng.NextDouble());
         return (c, s);
+    }
+
+    /// <inheritdoc />
+    public override (double Cos, double Sin) ExpectedOfSum(double sumCos, double sumSin)
+    {
+        double r = Math.Sqrt(sumCos * sumCos + sumSin * sumSin);
+        return r > 0 ? (sumCos / r, sumSin / r) : (0, 0);
     }
 }
 
@@ -113,19 +126,34 @@ public sealed class ClockBlockSpin : BlockSpin
         return (_cos[k], _sin[k]);
     }
 
+    /// <inheritdoc />
+    public override (double Cos, double Sin) ExpectedOfSum(double sumCos, double sumSin)
+    {
+        if (sumCos * sumCos + sumSin * sumSin <= TieTolerance * TieTolerance) return (0, 0);
+        var (k0, k1, tie) = Nearest(sumCos, sumSin);
+        return tie ? (0.5 * (_cos[k0] + _cos[k1]), 0.5 * (_sin[k0] + _sin[k1])) : (_cos[k0], _sin[k0]);
+    }
+
     /// <summary>The nearest clock state k ∈ {0 … Q − 1} to the direction of (<paramref name="sumCos"/>, <paramref name="sumSin"/>); ties drawn from <paramref name="rng"/>.</summary>
     public int State(double sumCos, double sumSin, Xoshiro256 rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (sumCos * sumCos + sumSin * sumSin <= TieTolerance * TieTolerance) return rng.NextInt(_q);
+        var (k0, k1, tie) = Nearest(sumCos, sumSin);
+        return tie ? (rng.NextBool() ? k0 : k1) : k0;
+    }
+
+    // The nearest state of a non-zero sum (k0), or the two tied states k0, k1.
+    private (int K0, int K1, bool Tie) Nearest(double sumCos, double sumSin)
+    {
         // The nearest state is one of the two whose directions bracket that of S: the one with the larger projection.
         double u = Math.Atan2(sumSin, sumCos) * _q / (2 * Math.PI);
         int k0 = (int)Math.Floor(u) % _q;
         if (k0 < 0) k0 += _q;
         int k1 = k0 + 1 == _q ? 0 : k0 + 1;
         double p0 = sumCos * _cos[k0] + sumSin * _sin[k0], p1 = sumCos * _cos[k1] + sumSin * _sin[k1];
-        if (Math.Abs(p0 - p1) <= TieTolerance) return rng.NextBool() ? k0 : k1;
-        return p0 > p1 ? k0 : k1;
+        if (Math.Abs(p0 - p1) <= TieTolerance) return (k0, k1, true);
+        return p0 > p1 ? (k0, k1, false) : (k1, k0, false);
     }
 
     /// <summary>Blocks clock states (L×L, L even) into the L/2×L/2 states of the block spins.</summary>
@@ -142,7 +170,7 @@ public sealed class ClockBlockSpin : BlockSpin
             {
                 int c = 2 * bj;
                 int a = states[top + c], b = states[top + c + 1], d = states[bottom + c], e = states[bottom + c + 1];
-                if ((a | b | d | e) >= _q) throw new ArgumentException($"clock state above Q − 1 = {_q - 1}", nameof(states));
+                if (Math.Max(Math.Max(a, b), Math.Max(d, e)) >= _q) throw new ArgumentException($"clock state above Q − 1 = {_q - 1}", nameof(states));
                 blocked[bi * half + bj] = (byte)State(_cos[a] + _cos[b] + _cos[d] + _cos[e], _sin[a] + _sin[b] + _sin[d] + _sin[e], rng);
             }
         }
