@@ -463,4 +463,16 @@ public sealed class ClockMetropolis : IAngleSampler
         ReadOnlySpan<byte> states = States;
         for (int i = 0; i < _sites; i++) angles[i] = 2 * Math.PI * states[i] / _q;
     }
+
+    /// <inheritdoc />
+    public void CopySpins(Span<double> cos, Span<double> sin)
+    {
+        ReadOnlySpan<byte> states = States;
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        for (int i = 0; i < _sites; i++)
+        {
+            cos[i] = _cos[states[i]];
+            sin[i] = _sin[states[i]];
+        }
+    }
 }

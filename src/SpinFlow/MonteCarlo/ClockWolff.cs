@@ -145,4 +145,16 @@ public sealed class ClockWolff : IAngleSampler
     {
         for (int i = 0; i < _sites; i++) angles[i] = 2 * Math.PI * _states[i] / _q;
     }
+
+    /// <inheritdoc />
+    public void CopySpins(Span<double> cos, Span<double> sin)
+    {
+        ReadOnlySpan<byte> states = _states;
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        for (int i = 0; i < _sites; i++)
+        {
+            cos[i] = _cos[states[i]];
+            sin[i] = _sin[states[i]];
+        }
+    }
 }

@@ -27,4 +27,11 @@ internal static class SamplerGuards
             if (spins[i] != 1 && spins[i] != -1)
                 throw new ArgumentException($"spin {i} is {spins[i]}; spins must be +1 or −1", nameof(spins));
     }
+
+    /// <summary>Checks that the two component buffers of a unit-spin configuration have N entries each.</summary>
+    public static void CheckSpinBuffers(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin, int sites)
+    {
+        if (cos.Length != sites || sin.Length != sites)
+            throw new ArgumentException($"spin buffers have {cos.Length} and {sin.Length} entries, expected N = {sites}");
+    }
 }

@@ -44,6 +44,7 @@ public sealed class XyMetropolis : IAngleSampler
     private int _sweeps;
     private long _tuneAccepted;
     private long _tuneAttempts;
+    private readonly bool _fixedWindow;
 
     private const int Lanes = 8;
     private const int RowOffset = Lanes;
@@ -59,7 +60,18 @@ public sealed class XyMetropolis : IAngleSampler
     private bool _stale;
 
     /// <summary>Sampler on the L×L lattice at temperature T, started from uniformly random angles drawn from <paramref name="seed"/>.</summary>
-    public XyMetropolis(int size, double temperature, ulong seed)
+    public XyMetropolis(int size, double temperature, ulong seed) : this(size, temperature, seed, null) { }
+
+    /// <summary>
+    /// Sampler with the fixed window <paramref name="window"/> (0 &lt; Δ ≤ π), never tuned: every sweep leaves exp(−H/T)
+    /// invariant from the first one on (what a move between other exact moves needs).
+    /// </summary>
+    public XyMetropolis(int size, double temperature, ulong seed, double window) : this(size, temperature, seed, (double?)window)
+    {
+        if (!(window > 0 && window <= Math.PI)) throw new ArgumentOutOfRangeException(nameof(window), window, "the Metropolis window must satisfy 0 < Δ ≤ π");
+    }
+
+    private XyMetropolis(int size, double temperature, ulong seed, double? window)
     {
         SamplerGuards.CheckSize(size);
         SamplerGuards.CheckTemperature(temperature);
@@ -74,7 +86,9 @@ public sealed class XyMetropolis : IAngleSampler
         for (int i = 0; i < _sites; i++) (_sin[i], _cos[i]) = Math.SinCos(2 * Math.PI * init.NextDouble());
         _rng = Xoshiro256.ForStream(seed, 0);
         _checkerboard = size % 2 == 0 && size >= 4;
-        Window = Math.PI;
+        Window = window ?? Math.PI;
+        if (window is not null) _sweeps = WindowTuningSweeps;
+        _fixedWindow = window is not null;
         if (_checkerboard)
         {
             _half = size / 2;
@@ -98,7 +112,7 @@ public sealed class XyMetropolis : IAngleSampler
     public double Temperature { get; }
 
     /// <inheritdoc />
-    public int TuningSweeps => WindowTuningSweeps;
+    public int TuningSweeps => _fixedWindow ? 0 : WindowTuningSweeps;
 
     /// <inheritdoc />
     public long SpinUpdates => _spinUpdates;
@@ -127,6 +141,16 @@ public sealed class XyMetropolis : IAngleSampler
             if (_stale) Gather();
             return _sin;
         }
+    }
+
+    /// <summary>Replaces the configuration by the unit spins (<paramref name="cos"/>, <paramref name="sin"/>) (L×L, row-major; rounded to float32 on the checkerboard path).</summary>
+    public void SetSpins(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin)
+    {
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        cos.CopyTo(_cos);
+        sin.CopyTo(_sin);
+        _stale = false;
+        if (_checkerboard) Scatter();
     }
 
     /// <inheritdoc />
@@ -320,5 +344,13 @@ public sealed class XyMetropolis : IAngleSampler
             double a = Math.Atan2(_sin[i], _cos[i]);
             angles[i] = a < 0 ? a + 2 * Math.PI : a;
         }
+    }
+
+    /// <inheritdoc />
+    public void CopySpins(Span<double> cos, Span<double> sin)
+    {
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        Cos.CopyTo(cos);
+        Sin.CopyTo(sin);
     }
 }

@@ -138,4 +138,12 @@ public sealed class XyWolff : IAngleSampler
             angles[i] = a < 0 ? a + 2 * Math.PI : a;
         }
     }
+
+    /// <inheritdoc />
+    public void CopySpins(Span<double> cos, Span<double> sin)
+    {
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        Cos.CopyTo(cos);
+        Sin.CopyTo(sin);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using SpinFlow.Hmc;
 using SpinFlow.Lattice;
 using SpinFlow.Randomness;
@@ -17,7 +19,7 @@ namespace SpinFlow.Relaxation;
 /// Given x the spins are independent and ∇ ln w(x_i) = E[s_i | x], so the gradient is K'⁻¹x − E[s | x].
 /// Instances are thread-safe.
 /// </remarks>
-public sealed class RelaxedAngleModel : IDifferentiableTarget
+public sealed class RelaxedAngleModel : IRelaxedModel
 {
     private readonly RelaxedIsing _coupling;
     private readonly double[] _cos = [], _sin = [];
@@ -111,57 +113,82 @@ public sealed class RelaxedAngleModel : IDifferentiableTarget
 
     /// <summary>
     /// E(x) and ∇E = K'⁻¹x − E[s | x] for a batch (batch × 2N in, batch energies out, batch × 2N gradients out).
-    /// An empty <paramref name="gradient"/> computes energies only.
+    /// An empty <paramref name="gradient"/> computes energies only. Scratch comes from the shared array pool, so the
+    /// serial path allocates nothing once warm.
     /// </summary>
-    public void EnergyAndGradient(ReadOnlySpan<double> x, Span<double> energy, Span<double> gradient)
+    public unsafe void EnergyAndGradient(ReadOnlySpan<double> x, Span<double> energy, Span<double> gradient)
     {
         int count = BatchCount(x.Length);
         if (energy.Length != count) throw new ArgumentException($"energy has {energy.Length} entries, expected batch size {count}", nameof(energy));
         bool withGradient = !gradient.IsEmpty;
         if (withGradient && gradient.Length != x.Length) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {x.Length}", nameof(gradient));
-        int n = Sites;
-        var planes = new double[x.Length];
-        Deinterleave(x, planes, n);
-        _coupling.ApplyInverseCoupling(planes, planes);
-        var xs = x.ToArray();
-        var energies = new double[count];
-        var grads = withGradient ? new double[x.Length] : null;
-        void One(int b)
+        int n = Sites, length = x.Length;
+        double[] rented = ArrayPool<double>.Shared.Rent(length);
+        try
         {
-            var xb = xs.AsSpan(b * 2 * n, 2 * n);
-            var y1 = planes.AsSpan(b * 2 * n, n);
-            var y2 = planes.AsSpan(b * 2 * n + n, n);
-            double quadratic = 0, lnW = 0;
-            for (int i = 0; i < n; i++)
+            var planes = rented.AsSpan(0, length);
+            Deinterleave(x, planes, n);
+            _coupling.ApplyInverseCoupling(planes, planes);
+            fixed (double* px = x, py = rented, pe = energy, pg = gradient)
             {
-                double a1 = xb[2 * i], a2 = xb[2 * i + 1];
-                quadratic += a1 * y1[i] + a2 * y2[i];
-                lnW += LnWeight(a1, a2, out double m1, out double m2);
-                if (grads is not null)
-                {
-                    grads[b * 2 * n + 2 * i] = y1[i] - m1;
-                    grads[b * 2 * n + 2 * i + 1] = y2[i] - m2;
-                }
+                nint ax = (nint)px, ay = (nint)py, ae = (nint)pe, ag = withGradient ? (nint)pg : 0;
+                if (count > 1 && (long)count * n >= ParallelThreshold && MaxDegreeOfParallelism > 1)
+                    Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, b => EnergyOf(b, n, ax, ay, ae, ag));
+                else
+                    for (int b = 0; b < count; b++) EnergyOf(b, n, ax, ay, ae, ag);
             }
-            energies[b] = 0.5 * quadratic - lnW;
         }
-        if (count > 1 && (long)count * n >= ParallelThreshold && MaxDegreeOfParallelism > 1)
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, One);
-        else
-            for (int b = 0; b < count; b++) One(b);
-        energies.CopyTo(energy);
-        grads?.CopyTo(gradient);
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
-    /// <summary>Single-precision overload for flows: configurations and gradients in float32, energies in double.</summary>
+    // Configuration b: x at ax, K'⁻¹x as two planes at ay; energy to ae[b], gradient (when ag ≠ 0) to ag.
+    private unsafe void EnergyOf(int b, int n, nint ax, nint ay, nint ae, nint ag)
+    {
+        double* xb = (double*)ax + (long)b * 2 * n;
+        double* y1 = (double*)ay + (long)b * 2 * n;
+        double* y2 = y1 + n;
+        double* gb = ag == 0 ? null : (double*)ag + (long)b * 2 * n;
+        double quadratic = 0, lnW = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double a1 = xb[2 * i], a2 = xb[2 * i + 1];
+            quadratic += a1 * y1[i] + a2 * y2[i];
+            lnW += LnWeight(a1, a2, out double m1, out double m2);
+            if (gb != null)
+            {
+                gb[2 * i] = y1[i] - m1;
+                gb[2 * i + 1] = y2[i] - m2;
+            }
+        }
+        ((double*)ae)[b] = 0.5 * quadratic - lnW;
+    }
+
+    /// <summary>Single-precision overload for flows: configurations and gradients in float32, energies in double (pooled scratch, no allocation once warm).</summary>
     public void EnergyAndGradient(ReadOnlySpan<float> x, Span<double> energy, Span<float> gradient)
     {
-        var xd = new double[x.Length];
-        for (int i = 0; i < x.Length; i++) xd[i] = x[i];
-        var g = gradient.IsEmpty ? Span<double>.Empty : new double[x.Length];
-        EnergyAndGradient(xd, energy, g);
-        for (int i = 0; i < g.Length; i++) gradient[i] = (float)g[i];
+        int length = x.Length;
+        bool withGradient = !gradient.IsEmpty;
+        if (withGradient && gradient.Length != length) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {length}", nameof(gradient));
+        double[] xd = ArrayPool<double>.Shared.Rent(length);
+        double[] g = withGradient ? ArrayPool<double>.Shared.Rent(length) : [];
+        try
+        {
+            TensorPrimitives.ConvertTruncating<float, double>(x, xd.AsSpan(0, length));
+            EnergyAndGradient(xd.AsSpan(0, length), energy, withGradient ? g.AsSpan(0, length) : Span<double>.Empty);
+            if (withGradient) TensorPrimitives.ConvertTruncating<double, float>(g.AsSpan(0, length), gradient);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(xd);
+            if (withGradient) ArrayPool<double>.Shared.Return(g);
+        }
     }
+
+    /// <inheritdoc />
+    public IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed) => new RelaxedAngleSpinMove(this, chains, sweeps, seed);
 
     /// <summary>
     /// Exact draw of x | s: per component x_a ~ N(K's_a, K'), for each configuration of the batch of unit spins
@@ -238,6 +265,17 @@ public sealed class RelaxedAngleModel : IDifferentiableTarget
             mean[i] = m1;
             mean[i + 1] = m2;
         }
+    }
+
+    /// <summary>Exact draw of the clock states k_i ∈ {0 … Q − 1} given x, P(k) ∝ exp(x_i·e_k), for a batch (batch × 2N in, batch × N out); the draws of <see cref="SampleAngles"/>.</summary>
+    public void SampleClockStates(ReadOnlySpan<double> x, Span<byte> states, Xoshiro256 rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (_cos.Length == 0) throw new InvalidOperationException("the XY model has no clock states: use SampleAngles");
+        int count = BatchCount(x.Length);
+        if (states.Length != count * Sites) throw new ArgumentException($"states has {states.Length} entries, expected {count * Sites}", nameof(states));
+        Span<double> p = stackalloc double[_cos.Length];
+        for (int i = 0; i < states.Length; i++) states[i] = (byte)SampleClockState(x[2 * i], x[2 * i + 1], p, rng);
     }
 
     private int SampleClockState(double x1, double x2, Span<double> p, Xoshiro256 rng)

@@ -1,4 +1,5 @@
 using SpinFlow.Hmc;
+using SpinFlow.Lattice;
 using SpinFlow.Numerics;
 using SpinFlow.Randomness;
 
@@ -19,7 +20,7 @@ namespace SpinFlow.Relaxation;
 /// </para>
 /// <para>L must be a power of two (the FFT is radix-2); other sizes are rejected in the constructor.</para>
 /// </remarks>
-public sealed class RelaxedIsing : IDifferentiableTarget
+public sealed class RelaxedIsing : IRelaxedModel
 {
     private readonly FourierTransform2D _fft;
     // Spectra of K'⁻¹, K'^{1/2}, in the FFT's permuted order.
@@ -204,6 +205,12 @@ public sealed class RelaxedIsing : IDifferentiableTarget
     /// <inheritdoc cref="EnergyAndGradient(ReadOnlySpan{double}, Span{double}, Span{double})" />
     void IDifferentiableTarget.EnergyAndGradient(ReadOnlySpan<double> x, Span<double> energy, Span<double> gradient) =>
         EnergyAndGradient(x, energy, gradient);
+
+    /// <inheritdoc />
+    public SpinModel Model => SpinModel.Ising;
+
+    /// <inheritdoc />
+    public IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed) => new RelaxedIsingSpinMove(this, chains, sweeps, seed);
 
     /// <summary>y = K'⁻¹x for each configuration of the batch (in place allowed).</summary>
     public void ApplyInverseCoupling(ReadOnlySpan<double> x, Span<double> y) => ApplySpectral(x, y, _inverseEigenvalues);

@@ -5,8 +5,9 @@ using SpinFlow.Relaxation;
 namespace SpinFlow.SuperResolution;
 
 /// <summary>
-/// Potential of latent HMC (DESIGN.md §8, paper §III C): U(z) = E_x(F(z)) − ln|det ∂F/∂z|, the relaxed-Ising
-/// energy of the generated lattice pulled back through the flow F, with ∇U by the flow's reverse pass.
+/// Potential of latent HMC (DESIGN.md §8, paper §III C): U(z) = E_x(F(z)) − ln|det ∂F/∂z|, the relaxed-model energy
+/// (<see cref="IRelaxedModel"/>: Ising, clock or XY) of the generated lattice pulled back through the flow F, with ∇U by
+/// the flow's reverse pass.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,22 +32,26 @@ public sealed class LatentTarget : IDifferentiableTarget
     /// <summary>The flow F (generation direction z → x).</summary>
     public ILatticeFlow Flow { get; }
 
-    /// <summary>The relaxed Ising model on the output lattice (size and temperature T_x).</summary>
-    public RelaxedIsing Model { get; }
+    /// <summary>The relaxed model on the output lattice (size and temperature T_x).</summary>
+    public IRelaxedModel Model { get; }
 
     /// <inheritdoc/>
     public int Dimension { get; }
 
-    /// <summary>Targets π_x of <paramref name="model"/> through <paramref name="flow"/>; both must act on the same lattice size.</summary>
-    public LatentTarget(ILatticeFlow flow, RelaxedIsing model)
+    /// <summary>Targets π_x of <paramref name="model"/> through <paramref name="flow"/>; the flow must produce the model's configurations (same L, same values per site).</summary>
+    public LatentTarget(ILatticeFlow flow, IRelaxedModel model)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(model);
         if (flow.Size != model.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the model on {model.Size}×{model.Size}", nameof(model));
+        // TODO(channels): flow.Size² × flow.Channels once ILatticeFlow has Channels; today every flow has one value per site.
+        int flowValues = flow.Size * flow.Size;
+        if (flowValues != model.Dimension)
+            throw new ArgumentException($"the flow produces {flowValues} values per configuration but the {model.Model.Name} model needs {model.Dimension}", nameof(model));
         Flow = flow;
         Model = model;
-        Dimension = model.Sites;
+        Dimension = model.Dimension;
     }
 
     /// <inheritdoc/>
