@@ -27,6 +27,9 @@ public abstract record SpinModel
     /// <summary>Canonical name, the one <see cref="Parse"/> reads back ("ising", "clock:6", "xy").</summary>
     public abstract string Name { get; }
 
+    /// <summary>Real components per site of the relaxed field x, and so the flows' channels: 1 for Ising, 2 for clock:Q and xy.</summary>
+    public abstract int Components { get; }
+
     /// <inheritdoc />
     public sealed override string ToString() => Name;
 
@@ -55,6 +58,9 @@ public sealed record IsingModel : SpinModel
 {
     /// <inheritdoc />
     public override string Name => "ising";
+
+    /// <inheritdoc />
+    public override int Components => 1;
 }
 
 /// <summary>The XY model, θ ∈ [0, 2π).</summary>
@@ -62,6 +68,9 @@ public sealed record XyModel : SpinModel
 {
     /// <inheritdoc />
     public override string Name => "xy";
+
+    /// <inheritdoc />
+    public override int Components => 2;
 }
 
 /// <summary>The q-state clock model, θ = 2πk/Q with k = 0 … Q − 1.</summary>
@@ -80,6 +89,9 @@ public sealed record ClockModel : SpinModel
 
     /// <inheritdoc />
     public override string Name => $"clock:{States}";
+
+    /// <inheritdoc />
+    public override int Components => 2;
 
     /// <summary>cos(2πd/Q) for d = 0 … Q − 1, with the values that are exactly 0 or ±1 made exact.</summary>
     public double[] CosTable()
