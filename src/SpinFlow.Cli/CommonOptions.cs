@@ -13,6 +13,10 @@ public static class CommonOptions
     public static Option<string> Temperature(string description = "Temperature: a value, a list 2.1,2.3, a range start:stop:count (2.0:2.6:7), or 'tc'") =>
         new("--temperature", "-T") { Description = description, DefaultValueFactory = _ => "tc" };
 
+    /// <summary>--model as text ("ising", "clock:Q", "xy"), parsed by <see cref="Lattice.SpinModel.Parse"/>.</summary>
+    public static Option<string> Model(string description = $"Spin model: {Lattice.SpinModel.ValidNames}") =>
+        new("--model") { Description = description, DefaultValueFactory = _ => "ising" };
+
     /// <summary>--seed.</summary>
     public static Option<ulong> Seed(string description = "Seed of the random stream (same seed → same result)") =>
         new("--seed") { Description = description, DefaultValueFactory = _ => 1UL };

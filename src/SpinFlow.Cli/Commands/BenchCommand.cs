@@ -26,7 +26,11 @@ public static class BenchCommand
         var threads = CommonOptions.Threads("Worker threads", "-t");
         var mode = new Option<string>("--mode") { Description = "train (generate + energy + backward + Adam) | generate (sampling only)", DefaultValueFactory = _ => "train" };
         var seed = CommonOptions.Seed("Seed of parameters and latents");
-        var energy = new Option<string>("--energy") { Description = "Training target: relaxed (relaxed Ising at T_c) | quadratic (cheap Gaussian stand-in)", DefaultValueFactory = _ => "relaxed" };
+        var energy = new Option<string>("--energy")
+        {
+            Description = $"Training target: relaxed (the relaxed --model: Ising at T_c, clock:Q and xy at T = {FlowBenchmark.AngleModelTemperature}) | quadratic (cheap Gaussian stand-in, one per channel)",
+            DefaultValueFactory = _ => "relaxed",
+        };
         var json = CommonOptions.Json();
         var force = CommonOptions.Force();
         var command = new Command("flow", "Time full training steps (generate, loss = mean(−log-det + E_x), backward, Adam) or generation of a flow on random latents");
@@ -35,6 +39,7 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var (architecture, size) = arch.Build(parse);
+            var spinModel = arch.SpinModelOf(parse);
             var m = parse.GetValue(mode)!.Trim().ToLowerInvariant() switch
             {
                 "train" => FlowBenchmarkMode.Train,
@@ -46,13 +51,13 @@ public static class BenchCommand
                 threadCount == 0 ? Environment.ProcessorCount : threadCount, m, parse.GetValue(seed));
             ILatticeEnergy target = parse.GetValue(energy)!.Trim().ToLowerInvariant() switch
             {
-                "relaxed" => FlowBenchmark.DefaultEnergy(size),
-                "quadratic" => new QuadraticLatticeEnergy(size, 1.0, 0.2),
+                "relaxed" => FlowBenchmark.DefaultEnergy(spinModel, size),
+                "quadratic" => new QuadraticLatticeEnergy(size, 1.0, 0.2, architecture.Channels),
                 var other => throw new UsageException($"unknown energy '{other}' (expected relaxed or quadratic)"),
             };
             string? jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Output("--json", jsonPath).Check();
-            var r = cli.WithProgress($"bench {architecture.Name} L={size}", p => FlowBenchmark.Run(options, target, p));
+            var r = cli.WithProgress($"bench {architecture.Name} L={size}{(architecture.Channels != 1 ? $" C={architecture.Channels}" : "")}", p => FlowBenchmark.Run(options, target, p));
             Print(cli, r);
             if (jsonPath is not null) ResultJson.Save(jsonPath, ToJson(r));
             return 0;
@@ -66,6 +71,7 @@ public static class BenchCommand
         ["size"] = r.Options.Size,
         ["options"] = r.Options.Architecture.ToJson(),
         ["parameters"] = r.Parameters,
+        ["channels"] = r.Options.Architecture.Channels,
         ["mode"] = r.Options.Mode == FlowBenchmarkMode.Train ? "train" : "generate",
         ["batch"] = r.Options.Batch,
         ["steps"] = r.Options.Steps,
@@ -93,7 +99,7 @@ public static class BenchCommand
         var o = r.Options;
         bool train = o.Mode == FlowBenchmarkMode.Train;
         var table = new Table().Title(Markup.Escape(
-            $"{o.Architecture.Name} L = {o.Size}, batch {o.Batch}, {o.Threads} thread(s), {o.Steps} steps ({(train ? "training" : "generation")}), {r.Parameters} parameters"));
+            $"{o.Architecture.Name} L = {o.Size}{(o.Architecture.Channels != 1 ? $", C = {o.Architecture.Channels}" : "")}, batch {o.Batch}, {o.Threads} thread(s), {o.Steps} steps ({(train ? "training" : "generation")}), {r.Parameters} parameters"));
         table.AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("ms per step (median)", Format.Number(r.MedianMs, "F2"));
         table.AddRow("ms per step (min / mean)", $"{Format.Number(r.MinMs, "F2")} / {Format.Number(r.MeanMs, "F2")}");

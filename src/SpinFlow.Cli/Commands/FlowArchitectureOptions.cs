@@ -1,9 +1,10 @@
 using System.CommandLine;
 using SpinFlow.Flows;
+using SpinFlow.Lattice;
 
 namespace SpinFlow.Cli.Commands;
 
-/// <summary>The architecture options shared by the flow commands (--architecture, --size and the shape overrides).</summary>
+/// <summary>The architecture options shared by the flow commands (--architecture, --size, --model and the shape overrides).</summary>
 internal sealed class FlowArchitectureOptions
 {
     public Option<string> Architecture { get; } = new("--architecture", "-a")
@@ -24,18 +25,23 @@ internal sealed class FlowArchitectureOptions
     public Option<int?> Depth { get; } = new("--depth") { Description = "nnrg: MERA levels (default all, log₂L)" };
     public Option<int?> FineLayers { get; } = new("--fine-layers") { Description = "superres: layers on the whole lattice (default 8)" };
     public Option<int?> CoarseLayers { get; } = new("--coarse-layers") { Description = "superres: layers on the ξ sublattice (default 8)" };
+    public Option<string> Model { get; } = CommonOptions.Model($"Spin model, which sets the channels per site (ising 1; clock:Q and xy 2): {SpinModel.ValidNames}");
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Architecture, Size, Couplings, Hidden, MlpLayers, Equivariant, Repeat, Depth, FineLayers, CoarseLayers })
+        foreach (Option o in new Option[] { Architecture, Size, Model, Couplings, Hidden, MlpLayers, Equivariant, Repeat, Depth, FineLayers, CoarseLayers })
             command.Options.Add(o);
     }
 
-    /// <summary>Builds the validated architecture and checks the size; bad combinations are usage errors.</summary>
+    /// <summary>The spin model of --model.</summary>
+    public SpinModel SpinModelOf(ParseResult parse) => SpinModel.Parse(parse.GetValue(Model)!);
+
+    /// <summary>Builds the validated architecture (channels from --model) and checks the size; bad combinations are usage errors.</summary>
     public (FlowArchitecture Architecture, int Size) Build(ParseResult parse)
     {
         string kind = parse.GetValue(Architecture)!.Trim().ToLowerInvariant();
         int size = parse.GetValue(Size);
+        int channels = SpinModelOf(parse).Components;
         FlowArchitecture arch;
         switch (kind)
         {
@@ -43,13 +49,13 @@ internal sealed class FlowArchitectureOptions
                 Reject(parse, FineLayers, kind);
                 Reject(parse, CoarseLayers, kind);
                 arch = NnrgFlowOptions.Shaped(parse.GetValue(Couplings), parse.GetValue(Hidden), parse.GetValue(MlpLayers), parse.GetValue(Equivariant),
-                    parse.GetValue(Repeat), parse.GetValue(Depth));
+                    parse.GetValue(Repeat), parse.GetValue(Depth), channels);
                 break;
             case SuperResolutionFlowOptions.KindName:
                 Reject(parse, Repeat, kind);
                 Reject(parse, Depth, kind);
                 arch = SuperResolutionFlowOptions.Shaped(parse.GetValue(Couplings), parse.GetValue(Hidden), parse.GetValue(MlpLayers), parse.GetValue(Equivariant),
-                    parse.GetValue(FineLayers), parse.GetValue(CoarseLayers));
+                    parse.GetValue(FineLayers), parse.GetValue(CoarseLayers), channels);
                 break;
             default:
                 throw new UsageException($"unknown architecture '{kind}' (expected nnrg or superres)");

@@ -42,9 +42,11 @@ public static class FlowInfoCommand
             ["architecture"] = a.Name,
             ["size"] = flow.Size,
             ["parameters"] = flow.ParameterCount,
+            ["active_parameters"] = ActiveParameters(flow),
             ["bijectors"] = a.BijectorCount(flow.Size),
             ["parameters_per_bijector"] = a.Bijector.ParameterCount,
             ["parameters_per_coupling"] = a.Bijector.ParametersPerCoupling,
+            ["channels"] = a.Channels,
             ["options"] = a.ToJson(),
             ["mlp_flops_per_sample"] = flow.MlpFlopsPerSample(),
             ["layers"] = new JsonArray(flow.Layers.Select(l => (JsonNode)new JsonObject
@@ -60,6 +62,9 @@ public static class FlowInfoCommand
         return o;
     }
 
+    /// <summary>Parameters that affect the flow (the packed layout the kernels use): the total less the dead, masked ones.</summary>
+    private static int ActiveParameters(Flow flow) => flow.Architecture.BijectorCount(flow.Size) * RealNvpBijector.ActiveParameterCount(flow.Architecture.Bijector);
+
     private static void Print(CliContext cli, Flow flow)
     {
         var a = flow.Architecture;
@@ -73,7 +78,8 @@ public static class FlowInfoCommand
             table.AddRow((++i).ToString(), l.Role, l.Dilation.ToString(), l.Offset.ToString(), l.PlaquetteCount.ToString(), l.Bijector.ToString(), a.Bijector.ParameterCount.ToString());
         cli.Console.Write(table);
         cli.Out.WriteLine($"bijector: RealNVP, {a.Bijector} ({a.Bijector.ParametersPerCoupling} parameters per coupling, {a.Bijector.ParameterCount} per bijector)");
-        cli.Out.WriteLine($"parameters: {flow.ParameterCount} ({a.BijectorCount(flow.Size)} bijectors)");
+        cli.Out.WriteLine($"parameters: {flow.ParameterCount} ({a.BijectorCount(flow.Size)} bijectors; {ActiveParameters(flow)} reach the flow, the rest are the masked columns and rows of the PyTorch layout)");
+        cli.Out.WriteLine($"channels: {a.Channels} per site (plaquette {a.Bijector.PlaquetteEntries}-vectors split {2 * a.Channels} | {2 * a.Channels}, nets {2 * a.Channels} → {a.Bijector.Hidden} → {2 * a.Channels})");
         cli.Out.WriteLine($"MLP work: {Format.Number(flow.MlpFlopsPerSample() / 1e6, "F2")} MFLOP per generated sample");
     }
 }

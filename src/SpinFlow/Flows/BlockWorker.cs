@@ -7,8 +7,8 @@ namespace SpinFlow.Flows;
 
 /// <summary>
 /// One thread's scratch and kernels: a block of <see cref="P"/> plaquettes is gathered into structure-of-arrays rows
-/// (one row of P values per plaquette element, per hidden unit, …) and pushed through all couplings of a bijector
-/// with SIMD across plaquettes.
+/// (one row of P values per plaquette entry — site k, channel c at row k·C + c —, per hidden unit, …) and pushed
+/// through all couplings of a bijector with SIMD across plaquettes.
 /// </summary>
 /// <remarks>
 /// Reverse mode recomputes instead of storing: the backward pass of a layer starts from the layer's stored output,
@@ -33,26 +33,31 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     private readonly T*[] _act = new T*[4];
     private readonly T*[] _out = new T*[4];
 
-    /// <summary>Lattice offsets (sample·N + site) of the 4 elements of each plaquette in the block, element-major.</summary>
+    /// <summary>Lattice offsets ((sample·N + site)·C, channel 0) of the 4 sites of each plaquette in the block, site-major.</summary>
     public readonly int[] Offsets = new int[4 * P];
     /// <summary>Sample index of each plaquette in the block.</summary>
     public readonly int[] Samples = new int[P];
 
-    public BlockWorker(int maxHidden, int maxLayers, int maxPackedBijector)
+    public BlockWorker(int maxHidden, int maxLayers, int maxPackedBijector, int channels)
     {
+        _channels = channels;
         int act = maxLayers * maxHidden * P;
-        int total = 4 * P + 4 * P + P + P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * P + 2 * maxHidden * P + 4 * act + 4 * 2 * P + maxPackedBijector;
+        int half = 2 * channels * P;   // the conditioner's (or the transformed entries') rows
+        int total = 2 * 2 * half + P + P + 5 * half + 2 * maxHidden * P + 4 * act + 4 * half + maxPackedBijector;
         _scratch = GC.AllocateArray<T>(total, pinned: true);
         _base = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scratch));
         T* p = _base;
         T* Take(int n) { T* r = p; p += n; return r; }
-        _y = Take(4 * P); _g = Take(4 * P); _ld = Take(P); _gld = Take(P);
-        _neg = Take(2 * P); _gs = Take(2 * P); _gt = Take(2 * P); _gtmp = Take(2 * P); _pair = Take(2 * P);
+        _y = Take(2 * half); _g = Take(2 * half); _ld = Take(P); _gld = Take(P);
+        _neg = Take(half); _gs = Take(half); _gt = Take(half); _gtmp = Take(half); _pair = Take(half);
         _gh0 = Take(maxHidden * P); _gh1 = Take(maxHidden * P);
         for (int i = 0; i < 4; i++) _act[i] = Take(act);
-        for (int i = 0; i < 4; i++) _out[i] = Take(2 * P);
+        for (int i = 0; i < 4; i++) _out[i] = Take(half);
         _acc = Take(maxPackedBijector);
     }
+
+    // Channels C per site: every bijector this worker runs has the engine's C.
+    private readonly int _channels;
 
     // ───────────────────────────── gather / scatter ─────────────────────────────
 
@@ -63,13 +68,14 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         int sample = (int)(start / plaquettes);
         int q = (int)(start - (long)sample * plaquettes);
         int baseOffset = sample * sitesPerSample;
+        int ch = _channels;
         for (int p = 0; p < count; p++)
         {
             Samples[p] = sample;
-            Offsets[p] = baseOffset + sites[4 * q];
-            Offsets[P + p] = baseOffset + sites[4 * q + 1];
-            Offsets[2 * P + p] = baseOffset + sites[4 * q + 2];
-            Offsets[3 * P + p] = baseOffset + sites[4 * q + 3];
+            Offsets[p] = (baseOffset + sites[4 * q]) * ch;
+            Offsets[P + p] = (baseOffset + sites[4 * q + 1]) * ch;
+            Offsets[2 * P + p] = (baseOffset + sites[4 * q + 2]) * ch;
+            Offsets[3 * P + p] = (baseOffset + sites[4 * q + 3]) * ch;
             if (++q == plaquettes)
             {
                 q = 0;
@@ -83,12 +89,17 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     public void Gather(T* lattice, int count, bool gradient)
     {
         T* dst = gradient ? _g : _y;
+        int ch = _channels;
         for (int k = 0; k < 4; k++)
         {
-            T* row = dst + k * P;
             int kp = k * P;
-            for (int p = 0; p < count; p++) row[p] = lattice[Offsets[kp + p]];
-            for (int p = count; p < P; p++) row[p] = T.Zero;
+            for (int c = 0; c < ch; c++)
+            {
+                T* row = dst + (k * ch + c) * P;
+                T* src = lattice + c;
+                for (int p = 0; p < count; p++) row[p] = src[Offsets[kp + p]];
+                for (int p = count; p < P; p++) row[p] = T.Zero;
+            }
         }
     }
 
@@ -96,11 +107,16 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     public void Scatter(T* lattice, int count, bool gradient)
     {
         T* src = gradient ? _g : _y;
+        int ch = _channels;
         for (int k = 0; k < 4; k++)
         {
-            T* row = src + k * P;
             int kp = k * P;
-            for (int p = 0; p < count; p++) lattice[Offsets[kp + p]] = row[p];
+            for (int c = 0; c < ch; c++)
+            {
+                T* row = src + (k * ch + c) * P;
+                T* dst = lattice + c;
+                for (int p = 0; p < count; p++) dst[Offsets[kp + p]] = row[p];
+            }
         }
     }
 
@@ -145,11 +161,12 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
         EvaluateNets(o, w, c0, c1);
         int pns = RealNvpBijector.PackedNetSize(o);
+        int ch = _channels;
         T* sOut = _out[0], tOut = _out[1];
-        for (int oi = 0; oi < 2; oi++)
+        for (int oi = 0; oi < 2 * ch; oi++)
         {
             var a = Vector256.Create(w[2 * pns + oi]);
-            T* y = _y + (oi == 0 ? t0 : t1) * P;
+            T* y = _y + TargetRow(oi, t0, t1) * P;
             T* sr = sOut + oi * P, tr = tOut + oi * P;
             for (int c = 0; c < P; c += V)
             {
@@ -171,21 +188,28 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         }
     }
 
+    /// <summary>Row of the block holding output <paramref name="oi"/> of a coupling's nets: site t0 channels first, then t1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TargetRow(int oi, int t0, int t1) => oi < _channels ? t0 * _channels + oi : t1 * _channels + oi - _channels;
+
     /// <summary>
-    /// S and T nets on the conditioner rows; results in _out[0] (S pre-tanh) and _out[1] (T), activations kept in
-    /// _act[0..1] (and the negated copies in _act[2..3] for the equivariant option) for a following backward step.
+    /// S and T nets on the conditioner rows (sites c0 and c1, C rows each); results in _out[0] (S pre-tanh) and _out[1]
+    /// (T), 2C rows each, activations kept in _act[0..1] (and the negated copies in _act[2..3] for the equivariant
+    /// option) for a following backward step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateNets(RealNvpOptions o, T* w, int c0, int c1)
     {
         int pns = RealNvpBijector.PackedNetSize(o);
-        T* in0 = _y + c0 * P, in1 = _y + c1 * P;
+        int ch = _channels;
+        T* in0 = _y + c0 * ch * P, in1 = _y + c1 * ch * P;
         NetForward(o, w, in0, in1, _act[0], _out[0]);
         NetForward(o, w + pns, in0, in1, _act[1], _out[1]);
         if (o.Equivariant)
         {
-            T* n0 = _neg, n1 = _neg + P;
-            for (int c = 0; c < P; c += V)
+            // All channels of the conditioner flip together: the symmetry is the global sign flip z → −z.
+            T* n0 = _neg, n1 = _neg + ch * P;
+            for (int c = 0; c < ch * P; c += V)
             {
                 Vector256.Store(-Vector256.Load(in0 + c), n0 + c);
                 Vector256.Store(-Vector256.Load(in1 + c), n1 + c);
@@ -194,7 +218,7 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             NetForward(o, w + pns, n0, n1, _act[3], _out[3]);
             // Even S: ½[S(y) + S(−y)]; odd T: ½[T(y) − T(−y)].
             var half = Vector256.Create(T.CreateTruncating(0.5));
-            for (int c = 0; c < 2 * P; c += V)
+            for (int c = 0; c < 2 * ch * P; c += V)
             {
                 Vector256.Store(half * (Vector256.Load(_out[0] + c) + Vector256.Load(_out[2] + c)), _out[0] + c);
                 Vector256.Store(half * (Vector256.Load(_out[1] + c) - Vector256.Load(_out[3] + c)), _out[1] + c);
@@ -219,12 +243,14 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             T* acc = parameterGradients ? _acc + j * pcs : null;
             var (c0, c1, t0, t1) = RealNvpBijector.Mask(j);
             EvaluateNets(o, w, c0, c1);
-            for (int oi = 0; oi < 2; oi++)
+            int ch = _channels;
+            for (int oi = 0; oi < 2 * ch; oi++)
             {
                 T aScalar = w[2 * pns + oi];
                 var a = Vector256.Create(aScalar);
-                T* y = _y + (oi == 0 ? t0 : t1) * P;
-                T* g = _g + (oi == 0 ? t0 : t1) * P;
+                int row = TargetRow(oi, t0, t1);
+                T* y = _y + row * P;
+                T* g = _g + row * P;
                 T* sr = _out[0] + oi * P, tr = _out[1] + oi * P;
                 T* gsr = _gs + oi * P, gtr = _gt + oi * P;
                 var aGrad = Vector256<T>.Zero;
@@ -243,14 +269,14 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
                 }
                 if (acc != null) acc[2 * pns + oi] += VectorMath<T>.Sum(aGrad);
             }
-            T* in0 = _y + c0 * P, in1 = _y + c1 * P;
-            T* g0 = _g + c0 * P, g1 = _g + c1 * P;
+            T* in0 = _y + c0 * ch * P, in1 = _y + c1 * ch * P;
+            T* g0 = _g + c0 * ch * P, g1 = _g + c1 * ch * P;
             T one = T.One;
-            // The first layer's weight gradient wants its two inputs as adjacent rows.
+            // The first layer's weight gradient wants its 2C inputs as adjacent rows.
             if (acc != null)
             {
-                new ReadOnlySpan<T>(in0, P).CopyTo(new Span<T>(_pair, P));
-                new ReadOnlySpan<T>(in1, P).CopyTo(new Span<T>(_pair + P, P));
+                new ReadOnlySpan<T>(in0, ch * P).CopyTo(new Span<T>(_pair, ch * P));
+                new ReadOnlySpan<T>(in1, ch * P).CopyTo(new Span<T>(_pair + ch * P, ch * P));
             }
             // The equivariant nets are averages of two evaluations, so each sees half the output gradient.
             T scale = o.Equivariant ? T.CreateTruncating(0.5) : one;
@@ -271,24 +297,26 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     // accumulators in registers so that each broadcast weight and each loaded input vector feeds several FMAs;
     // ELU runs as a separate streaming pass, which keeps the exp constants in registers instead of spilling the tile.
 
-    /// <summary>4 → h → (h → h)×(n−1) → 4 net on the two active inputs and the two active outputs.</summary>
+    /// <summary>4C → h → (h → h)×(n−1) → 4C net on the 2C active inputs (C rows at in0, C at in1) and the 2C active outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NetForward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* output)
+    private void NetForward(RealNvpOptions o, T* w, T* in0, T* in1, T* act, T* output)
     {
-        int h = o.Hidden, n = o.MlpLayers;
-        FirstLayer(w, w + 2 * h, h, in0, in1, act);
+        int h = o.Hidden, n = o.MlpLayers, ch = _channels;
+        if (ch == 1) FirstLayer(w, w + 2 * h, h, in0, in1, act);
+        else if (ch == 2) FirstLayer2(w, w + 4 * h, h, in0, in1, act);
+        else FirstLayerAny(w, w + 2 * ch * h, h, ch, in0, in1, act);
         T* prev = act;
-        T* wl = w + 3 * h;
+        T* wl = w + RealNvpBijector.PackedFirstLayerSize(o);
         for (int l = 1; l < n; l++)
         {
             MatMul(wl, h, 1, wl + h * h, h, h, prev, prev + h * P, Epilogue.Elu);
             prev += h * P;
             wl += h * h + h;
         }
-        MatMul(wl, h, 1, wl + 2 * h, h, 2, prev, output);
+        MatMul(wl, h, 1, wl + 2 * ch * h, h, 2 * ch, prev, output);
     }
 
-    /// <summary>First layer: act[i] = ELU(W[i,0]·in0 + W[i,1]·in1 + b[i]).</summary>
+    /// <summary>First layer at C = 1: act[i] = ELU(W[i,0]·in0 + W[i,1]·in1 + b[i]).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void FirstLayer(T* w, T* bias, int h, T* in0, T* in1, T* act)
     {
@@ -300,6 +328,51 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             T* dst = act + i * P;
             for (int c = 0; c < P; c += V)
                 Vector256.Store(VectorMath<T>.Elu(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), VectorMath<T>.Fma(w1, Vector256.Load(in1 + c), b))), dst + c);
+        }
+    }
+
+    /// <summary>First layer at C = 2: act[i] = ELU(Σ_m W[i,m]·in_m + b[i]) over the 4 rows in0, in0 + P, in1, in1 + P.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FirstLayer2(T* w, T* bias, int h, T* in0, T* in1, T* act)
+    {
+        for (int i = 0; i < h; i++)
+        {
+            var w0 = Vector256.Create(w[4 * i]);
+            var w1 = Vector256.Create(w[4 * i + 1]);
+            var w2 = Vector256.Create(w[4 * i + 2]);
+            var w3 = Vector256.Create(w[4 * i + 3]);
+            var b = Vector256.Create(bias[i]);
+            T* dst = act + i * P;
+            for (int c = 0; c < P; c += V)
+            {
+                var u = VectorMath<T>.Fma(w3, Vector256.Load(in1 + P + c), b);
+                u = VectorMath<T>.Fma(w2, Vector256.Load(in1 + c), u);
+                u = VectorMath<T>.Fma(w1, Vector256.Load(in0 + P + c), u);
+                Vector256.Store(VectorMath<T>.Elu(VectorMath<T>.Fma(w0, Vector256.Load(in0 + c), u)), dst + c);
+            }
+        }
+    }
+
+    /// <summary>First layer for any C: the sum over the 2C inputs is formed last to first, like the C = 1 and 2 kernels.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FirstLayerAny(T* w, T* bias, int h, int ch, T* in0, T* in1, T* act)
+    {
+        int m2 = 2 * ch;
+        for (int i = 0; i < h; i++)
+        {
+            var b = Vector256.Create(bias[i]);
+            T* wi = w + m2 * i;
+            T* dst = act + i * P;
+            for (int c = 0; c < P; c += V)
+            {
+                var u = b;
+                for (int m = m2 - 1; m >= 0; m--)
+                {
+                    T* src = m < ch ? in0 + m * P : in1 + (m - ch) * P;
+                    u = VectorMath<T>.Fma(Vector256.Create(wi[m]), Vector256.Load(src + c), u);
+                }
+                Vector256.Store(VectorMath<T>.Elu(u), dst + c);
+            }
         }
     }
 
@@ -371,15 +444,17 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>
-    /// Back-propagates the output gradient <paramref name="gout"/>·<paramref name="outSign"/> (2 rows) through one net
-    /// evaluated on the two adjacent input rows <paramref name="input"/> with activations <paramref name="act"/>; adds
-    /// inSign·∂/∂input to g0, g1 and, when <paramref name="acc"/> is set, the parameter gradients (packed net layout).
+    /// Back-propagates the output gradient <paramref name="gout"/>·<paramref name="outSign"/> (2C rows) through one net
+    /// evaluated on the 2C adjacent input rows <paramref name="input"/> with activations <paramref name="act"/>; adds
+    /// inSign·∂/∂input to g0, g1 (C rows each) and, when <paramref name="acc"/> is set, the parameter gradients (packed
+    /// net layout).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NetBackward(RealNvpOptions o, T* w, T* input, T* act, T* gout, T outSign, T inSign, T* g0, T* g1, T* acc)
     {
-        int h = o.Hidden, n = o.MlpLayers;
-        int outOffset = 3 * h + (n - 1) * (h * h + h);
+        int h = o.Hidden, n = o.MlpLayers, ch = _channels, m2 = 2 * ch;
+        int first = RealNvpBijector.PackedFirstLayerSize(o);
+        int outOffset = first + (n - 1) * (h * h + h);
         T* wout = w + outOffset;
         T* last = act + (n - 1) * h * P;
         T* go = gout;
@@ -387,18 +462,18 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
         {
             go = _gtmp;
             var sign = Vector256.Create(outSign);
-            for (int c = 0; c < 2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
+            for (int c = 0; c < m2 * P; c += V) Vector256.Store(sign * Vector256.Load(gout + c), go + c);
         }
 
-        if (acc != null) OuterAccumulate(acc + outOffset, acc + outOffset + 2 * h, go, last, h, 2);
+        if (acc != null) OuterAccumulate(acc + outOffset, acc + outOffset + m2 * h, go, last, h, m2);
 
         // Gradient at the last hidden layer's output (Wᵀ·go), then through its ELU.
         T* gh = _gh0, gOther = _gh1;
-        MatMul(wout, 1, h, null, 2, h, go, gh, Epilogue.EluDerivative, last);
+        MatMul(wout, 1, h, null, m2, h, go, gh, Epilogue.EluDerivative, last);
 
         for (int l = n - 1; l >= 1; l--)
         {
-            int off = 3 * h + (l - 1) * (h * h + h);
+            int off = first + (l - 1) * (h * h + h);
             T* wl = w + off;
             T* hin = act + (l - 1) * h * P;
             if (acc != null) OuterAccumulate(acc + off, acc + off + h * h, gh, hin, h, h);
@@ -406,15 +481,15 @@ internal sealed unsafe class BlockWorker<T> where T : unmanaged, IFloatingPointI
             T* swap = gh; gh = gOther; gOther = swap;
         }
 
-        // First layer: weights h×2 on the input rows; input gradient W₁ᵀ·gh into two scratch rows, then added with its sign.
-        if (acc != null) OuterAccumulate(acc, acc + 2 * h, gh, input, 2, h);
+        // First layer: weights h×2C on the input rows; input gradient W₁ᵀ·gh into 2C scratch rows, then added with its sign.
+        if (acc != null) OuterAccumulate(acc, acc + m2 * h, gh, input, m2, h);
         T* gin = _gtmp;
-        MatMul(w, 1, 2, null, h, 2, gh, gin);
+        MatMul(w, 1, m2, null, h, m2, gh, gin);
         var sg = Vector256.Create(inSign);
-        for (int c = 0; c < P; c += V)
+        for (int c = 0; c < ch * P; c += V)
         {
             Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + c), Vector256.Load(g0 + c)), g0 + c);
-            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + P + c), Vector256.Load(g1 + c)), g1 + c);
+            Vector256.Store(VectorMath<T>.Fma(sg, Vector256.Load(gin + ch * P + c), Vector256.Load(g1 + c)), g1 + c);
         }
     }
 

@@ -4,14 +4,18 @@ using SpinFlow.Randomness;
 namespace SpinFlow.Flows;
 
 /// <summary>
-/// An invertible map between batches of L×L periodic lattices with exact log-determinants and an exact reverse-mode
-/// pass. Lattices are stored sample-major, row-major within a sample: value (b, row, col) at b·L² + row·L + col.
+/// An invertible map between batches of L×L periodic lattices of C channels per site with exact log-determinants and an
+/// exact reverse-mode pass. Lattices are stored sample-major, row-major within a sample, channel-minor: value
+/// (b, row, col, c) at ((b·L + row)·L + col)·C + c (b·L² + row·L + col for C = 1).
 /// Implementations are not thread-safe: one call at a time per instance.
 /// </summary>
 public interface ILatticeFlow
 {
     /// <summary>Lattice side L of both the latent z and the output x.</summary>
     int Size { get; }
+
+    /// <summary>Channels C per site (values per sample L²·C): 1 for Ising, 2 for the relaxed clock and XY fields.</summary>
+    int Channels => 1;
 
     /// <summary>Worker threads used per call (1 = the calling thread only).</summary>
     int Threads { get; set; }
@@ -48,10 +52,10 @@ public sealed class FlowTape
     /// <summary>Bytes held by the tape.</summary>
     public long Bytes => 4L * (Outputs.Sum(o => (long)o.Length) + Work.Length);
 
-    internal FlowTape(object owner, int layers, int batch, int sitesPerSample)
+    internal FlowTape(object owner, int layers, int batch, int valuesPerSample)
     {
-        long n = (long)batch * sitesPerSample;
-        if (n > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch × L² exceeds the largest array");
+        long n = (long)batch * valuesPerSample;
+        if (n > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch × L²·C exceeds the largest array");
         Owner = owner;
         Batch = batch;
         Outputs = new float[layers][];
@@ -74,6 +78,9 @@ public sealed class Flow : ILatticeFlow
 
     /// <inheritdoc/>
     public int Size { get; }
+
+    /// <inheritdoc/>
+    public int Channels => Architecture.Channels;
 
     /// <summary>The plaquette layers in generation order (z → x).</summary>
     public IReadOnlyList<PlaquetteLayer> Layers { get; }
@@ -154,7 +161,7 @@ public sealed class Flow : ILatticeFlow
     public FlowTape CreateTape(int batch)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
-        return new FlowTape(this, _engine.Layers.Count, batch, Size * Size);
+        return new FlowTape(this, _engine.Layers.Count, batch, _engine.ValuesPerSample);
     }
 
     /// <inheritdoc/>
@@ -205,13 +212,19 @@ public sealed class Flow : ILatticeFlow
 
     internal FlowEngine<float> Engine => _engine;
 
-    /// <summary>Lays out the layers of several flows (each on the stride-s sublattice of an L×L lattice) as one engine.</summary>
+    /// <summary>
+    /// Lays out the layers of several flows (each on the stride-s sublattice of an L×L lattice) as one engine; all flows
+    /// must act on the same number of channels.
+    /// </summary>
     internal static FlowEngine<T> BuildEngine<T>(IEnumerable<(Flow Flow, int Stride, T[] Parameters, int Slot)> stages, int size, int slots, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var layers = new List<EngineLayer<T>>();
+        int channels = 0;
         foreach (var (flow, stride, parameters, slot) in stages)
         {
+            if (channels != 0 && flow.Channels != channels) throw new ArgumentException("all flows of an engine must act on the same number of channels");
+            channels = flow.Channels;
             var o = flow.Architecture.Bijector;
             int[] map = RealNvpBijector.PackedToFlat(o);
             foreach (var layer in flow.Layers)
@@ -230,7 +243,7 @@ public sealed class Flow : ILatticeFlow
                 });
             }
         }
-        return new FlowEngine<T>(size, layers, slots, threads);
+        return new FlowEngine<T>(size, Math.Max(1, channels), layers, slots, threads);
     }
 
     internal static double MlpFlops<T>(IEnumerable<EngineLayer<T>> layers) where T : unmanaged, IFloatingPointIeee754<T>
@@ -240,7 +253,7 @@ public sealed class Flow : ILatticeFlow
         {
             var o = l.Options;
             int h = o.Hidden;
-            double macsPerNet = 2 * h + (o.MlpLayers - 1) * (double)h * h + 2 * h;
+            double macsPerNet = 2 * o.Channels * h + (o.MlpLayers - 1) * (double)h * h + 2 * o.Channels * h;
             double copies = o.Equivariant ? 2 : 1;
             total += l.PlaquetteCount * o.Couplings * 2 * copies * macsPerNet * 2;
         }

@@ -11,10 +11,28 @@ namespace SpinFlow.Flows;
 public abstract record FlowArchitecture
 {
     /// <summary>Shape of every bijector in the flow.</summary>
-    public RealNvpOptions Bijector { get; }
+    public RealNvpOptions Bijector { get; private init; }
+
+    /// <summary>Field components C per site the flow acts on (the bijector's channels): 1 for Ising, 2 for clock and XY.</summary>
+    public int Channels => Bijector.Channels;
 
     /// <summary>Stores the bijector shape.</summary>
     protected FlowArchitecture(RealNvpOptions bijector) => Bijector = bijector ?? throw new ArgumentNullException(nameof(bijector));
+
+    /// <summary>The same architecture for fields of <paramref name="channels"/> components per site.</summary>
+    public FlowArchitecture WithChannels(int channels) => this with { Bijector = Bijector.WithChannels(channels) };
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> unless the flow acts on <paramref name="channels"/> components per site;
+    /// <paramref name="what"/> names what needs them (e.g. "--model xy").
+    /// </summary>
+    public void RequireChannels(int channels, string what)
+    {
+        if (channels != Channels)
+            throw new InvalidDataException($"the flow acts on {ChannelWords(Channels)} per site, but {what} needs {ChannelWords(channels)}");
+    }
+
+    private static string ChannelWords(int c) => c == 1 ? "1 channel (a one-component field: Ising)" : $"{c} channels";
 
     /// <summary>Short name used on the command line and in checkpoints ("nnrg", "superres").</summary>
     public abstract string Name { get; }
@@ -93,8 +111,8 @@ public sealed record NnrgFlowOptions : FlowArchitecture
 
     /// <summary>The <see cref="Default"/> architecture with the given settings changed (null keeps the default).</summary>
     public static NnrgFlowOptions Shaped(int? couplings = null, int? hidden = null, int? mlpLayers = null, bool equivariant = false,
-        int? repeat = null, int? depth = null) =>
-        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant), repeat ?? Default.Repeat, depth ?? Default.Depth);
+        int? repeat = null, int? depth = null, int? channels = null) =>
+        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant, channels), repeat ?? Default.Repeat, depth ?? Default.Depth);
 
     /// <inheritdoc/>
     public override string Name => KindName;
@@ -179,8 +197,8 @@ public sealed record SuperResolutionFlowOptions : FlowArchitecture
 
     /// <summary>The <see cref="Default"/> architecture with the given settings changed (null keeps the default).</summary>
     public static SuperResolutionFlowOptions Shaped(int? couplings = null, int? hidden = null, int? mlpLayers = null, bool equivariant = false,
-        int? fineLayers = null, int? coarseLayers = null) =>
-        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant), fineLayers ?? Default.FineLayers, coarseLayers ?? Default.CoarseLayers);
+        int? fineLayers = null, int? coarseLayers = null, int? channels = null) =>
+        new(Default.Bijector.Shaped(couplings, hidden, mlpLayers, equivariant, channels), fineLayers ?? Default.FineLayers, coarseLayers ?? Default.CoarseLayers);
 
     /// <inheritdoc/>
     public override string Name => KindName;

@@ -31,8 +31,9 @@ internal sealed class EngineLayer<T> where T : unmanaged, IFloatingPointIeee754<
 }
 
 /// <summary>
-/// Runs a list of plaquette layers (generation order) on batches of L×L lattices: generation, inference, generation
-/// with a tape of layer outputs, and the reverse-mode pass. Parallel over blocks of plaquettes; not thread-safe itself.
+/// Runs a list of plaquette layers (generation order) on batches of L×L lattices of C channels per site (channel-minor):
+/// generation, inference, generation with a tape of layer outputs, and the reverse-mode pass. Parallel over blocks of
+/// plaquettes; not thread-safe itself.
 /// </summary>
 /// <remarks>
 /// Results are bit-for-bit reproducible and do not depend on <see cref="Threads"/>: a layer's blocks are grouped into
@@ -57,7 +58,10 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     private readonly double[] _gradientSum;
 
     public int Size { get; }
+    public int Channels { get; }
     public int SitesPerSample => Size * Size;
+    /// <summary>Values per sample, L²·C.</summary>
+    public int ValuesPerSample => Size * Size * Channels;
     public IReadOnlyList<EngineLayer<T>> Layers { get; }
     public int GradientSlots { get; }
 
@@ -70,16 +74,20 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     /// </summary>
     internal int MostBusyWorkers { get; set; }
 
-    public FlowEngine(int size, IReadOnlyList<EngineLayer<T>> layers, int gradientSlots, int threads)
+    public FlowEngine(int size, int channels, IReadOnlyList<EngineLayer<T>> layers, int gradientSlots, int threads)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("flows run in float or double");
         Size = size;
+        Channels = channels;
         Layers = layers;
         GradientSlots = gradientSlots;
         Threads = Math.Max(1, threads);
         _workers = new BlockWorker<T>?[Math.Max(1, Environment.ProcessorCount) * 2];
         foreach (var l in layers)
+        {
             if (l.Geometry.Size != size) throw new ArgumentException("all layers must act on the engine's lattice size");
+            if (l.Options.Channels != channels) throw new ArgumentException($"all layers must act on {channels} channel(s) per site");
+        }
         _maxHidden = layers.Count == 0 ? 1 : layers.Max(l => l.Options.Hidden);
         _maxLayers = layers.Count == 0 ? 1 : layers.Max(l => l.Options.MlpLayers);
         _maxPacked = layers.Count == 0 ? 1 : layers.Max(l => l.Packed.Length);
@@ -89,14 +97,16 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     private BlockWorker<T> Worker(int w)
     {
         if (w >= _workers.Length) throw new InvalidOperationException("too many worker threads");
-        return _workers[w] ??= new BlockWorker<T>(_maxHidden, _maxLayers, _maxPacked);
+        return _workers[w] ??= new BlockWorker<T>(_maxHidden, _maxLayers, _maxPacked, Channels);
     }
 
     public int BatchOf(int length, string name)
     {
-        int n = SitesPerSample;
+        int n = ValuesPerSample;
         if (length == 0 || length % n != 0)
-            throw new ArgumentException($"{name} has {length} values, not a positive multiple of L² = {n}", name);
+            throw new ArgumentException(Channels == 1
+                ? $"{name} has {length} values, not a positive multiple of L² = {n}"
+                : $"{name} has {length} values, not a positive multiple of L²·C = {n}", name);
         return length / n;
     }
 
@@ -137,7 +147,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         fixed (double* pld = logDet)
             for (int k = 0; k < Layers.Count; k++)
             {
-                if (tape[k].Length != batch * SitesPerSample) throw new ArgumentException("tape batch size differs from the input's", nameof(tape));
+                if (tape[k].Length != batch * ValuesPerSample) throw new ArgumentException("tape batch size differs from the input's", nameof(tape));
                 input.CopyTo(tape[k]);
                 fixed (T* pk = tape[k]) RunLayer(Layers[k], pk, batch, Pass.Generate, pld, null, null);
                 input = tape[k];
@@ -174,7 +184,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
 
     private void CheckLengths(int batch, int outLength, int logDetLength)
     {
-        if (outLength != batch * SitesPerSample) throw new ArgumentException($"output needs {batch * SitesPerSample} values, has {outLength}");
+        if (outLength != batch * ValuesPerSample) throw new ArgumentException($"output needs {batch * ValuesPerSample} values, has {outLength}");
         if (logDetLength < batch) throw new ArgumentException($"logDet needs {batch} entries, has {logDetLength}");
     }
 

@@ -22,6 +22,9 @@ public sealed class FlowStack : ILatticeFlow
     public int Size { get; }
 
     /// <inheritdoc/>
+    public int Channels { get; }
+
+    /// <inheritdoc/>
     public int Threads
     {
         get => _engine.Threads;
@@ -34,9 +37,12 @@ public sealed class FlowStack : ILatticeFlow
         ArgumentNullException.ThrowIfNull(flows);
         if (flows.Count == 0) throw new ArgumentException("a stack needs at least one flow", nameof(flows));
         Size = flows[^1].Size;
+        Channels = flows[^1].Channels;
         var strides = new int[flows.Count];
         for (int i = 0; i < flows.Count; i++)
         {
+            if (flows[i].Channels != Channels)
+                throw new ArgumentException($"flow {i} acts on {flows[i].Channels} channel(s) per site, the last flow on {Channels}", nameof(flows));
             if (Size % flows[i].Size != 0)
                 throw new ArgumentException($"flow {i} acts on {flows[i].Size}×{flows[i].Size}, which does not divide the stack's {Size}×{Size}", nameof(flows));
             strides[i] = Size / flows[i].Size;
@@ -61,7 +67,7 @@ public sealed class FlowStack : ILatticeFlow
     public FlowTape CreateTape(int batch)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
-        return new FlowTape(this, _engine.Layers.Count, batch, Size * Size);
+        return new FlowTape(this, _engine.Layers.Count, batch, _engine.ValuesPerSample);
     }
 
     /// <inheritdoc/>

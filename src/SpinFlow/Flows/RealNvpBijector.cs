@@ -3,16 +3,17 @@ using SpinFlow.Randomness;
 namespace SpinFlow.Flows;
 
 /// <summary>
-/// Parameter layout and masks of the RealNVP bijector on a plaquette's 4-vector (DESIGN.md §5).
+/// Parameter layout and masks of the RealNVP bijector on a plaquette's 4C-vector (DESIGN.md §5; C channels per site).
 /// </summary>
 /// <remarks>
-/// <para>Coupling j keeps the two "conditioner" entries selected by its mask and transforms the other two:
+/// <para>The plaquette vector holds entry (site k, channel c) at k·C + c, the order of the lattice itself. Coupling j keeps
+/// the two "conditioner" sites selected by its mask (2C entries) and transforms the other two:
 /// s = a ⊙ tanh S_j(y'), t = T_j(y'), y_t ← y_t·e^s + t, log-det += Σ s. Masks cycle through the three 2|2 partitions
-/// of the plaquette (rows, columns, diagonals), consecutive couplings complementary.</para>
+/// of the plaquette's sites (rows, columns, diagonals), consecutive couplings complementary.</para>
 /// <para>Flat layout of one coupling (PyTorch order, weights [out, in] row-major): S net
-/// [W₁ (h×4), b₁ (h), (W_k (h×h), b_k (h))×(n_mlp−1), W_out (4×h), b_out (4)], T net (same), a (4).
-/// Because the masked inputs are zero and the masked outputs are discarded, the kernels only use the two active input
-/// columns of W₁, the two active output rows of W_out and two entries of a; the remaining parameters exist (the
+/// [W₁ (h×4C), b₁ (h), (W_k (h×h), b_k (h))×(n_mlp−1), W_out (4C×h), b_out (4C)], T net (same), a (4C).
+/// Because the masked inputs are zero and the masked outputs are discarded, the kernels only use the 2C active input
+/// columns of W₁, the 2C active output rows of W_out and 2C entries of a; the remaining parameters exist (at C = 1 the
 /// parameter count matches a PyTorch implementation) but always have zero gradient.</para>
 /// </remarks>
 public static class RealNvpBijector
@@ -28,12 +29,18 @@ public static class RealNvpBijector
         return (j & 1) == 0 ? (a, b, c, d) : (c, d, a, b);
     }
 
+    /// <summary>Packed size of a net's first layer, W₁ (h × 2C active columns) and b₁.</summary>
+    internal static int PackedFirstLayerSize(RealNvpOptions o) => 2 * o.Channels * o.Hidden + o.Hidden;
+
     /// <summary>Size of one net in the kernels' packed layout (active columns and rows only).</summary>
     internal static int PackedNetSize(RealNvpOptions o) =>
-        2 * o.Hidden + o.Hidden + (o.MlpLayers - 1) * (o.Hidden * o.Hidden + o.Hidden) + 2 * o.Hidden + 2;
+        PackedFirstLayerSize(o) + (o.MlpLayers - 1) * (o.Hidden * o.Hidden + o.Hidden) + 2 * o.Channels * o.Hidden + 2 * o.Channels;
 
-    /// <summary>Size of one coupling in the packed layout: S, T and the two active entries of a.</summary>
-    internal static int PackedCouplingSize(RealNvpOptions o) => 2 * PackedNetSize(o) + 2;
+    /// <summary>Size of one coupling in the packed layout: S, T and the 2C active entries of a.</summary>
+    internal static int PackedCouplingSize(RealNvpOptions o) => 2 * PackedNetSize(o) + 2 * o.Channels;
+
+    /// <summary>Parameters of one bijector that affect the flow (all but the masked, always-zero-gradient ones).</summary>
+    public static int ActiveParameterCount(RealNvpOptions o) => o.Couplings * PackedCouplingSize(o);
 
     /// <summary>
     /// For every packed index of a whole bijector, the index in the flat (PyTorch-order) layout. Packing gathers through
@@ -41,7 +48,7 @@ public static class RealNvpBijector
     /// </summary>
     internal static int[] PackedToFlat(RealNvpOptions o)
     {
-        int h = o.Hidden, n = o.MlpLayers;
+        int h = o.Hidden, n = o.MlpLayers, ch = o.Channels, e = o.PlaquetteEntries;
         int flatNet = o.ParametersPerNet;
         var map = new int[o.Couplings * PackedCouplingSize(o)];
         int q = 0;
@@ -52,9 +59,13 @@ public static class RealNvpBijector
             for (int net = 0; net < 2; net++)
             {
                 int f = flatCoupling + net * flatNet;
-                // W₁: active columns c0, c1 of each row.
-                for (int i = 0; i < h; i++) { map[q++] = f + 4 * i + c0; map[q++] = f + 4 * i + c1; }
-                f += 4 * h;
+                // W₁: active columns (c0, all channels) then (c1, all channels) of each row.
+                for (int i = 0; i < h; i++)
+                {
+                    for (int c = 0; c < ch; c++) map[q++] = f + e * i + c0 * ch + c;
+                    for (int c = 0; c < ch; c++) map[q++] = f + e * i + c1 * ch + c;
+                }
+                f += e * h;
                 for (int i = 0; i < h; i++) map[q++] = f + i;
                 f += h;
                 for (int l = 1; l < n; l++)
@@ -62,16 +73,17 @@ public static class RealNvpBijector
                     for (int i = 0; i < h * h + h; i++) map[q++] = f + i;
                     f += h * h + h;
                 }
-                // W_out: active rows t0, t1.
-                for (int jj = 0; jj < h; jj++) map[q++] = f + t0 * h + jj;
-                for (int jj = 0; jj < h; jj++) map[q++] = f + t1 * h + jj;
-                f += 4 * h;
-                map[q++] = f + t0;
-                map[q++] = f + t1;
+                // W_out: active rows (t0, all channels) then (t1, all channels).
+                foreach (int t in (ReadOnlySpan<int>)[t0, t1])
+                    for (int c = 0; c < ch; c++)
+                        for (int jj = 0; jj < h; jj++) map[q++] = f + (t * ch + c) * h + jj;
+                f += e * h;
+                for (int c = 0; c < ch; c++) map[q++] = f + t0 * ch + c;
+                for (int c = 0; c < ch; c++) map[q++] = f + t1 * ch + c;
             }
             int a = flatCoupling + 2 * flatNet;
-            map[q++] = a + t0;
-            map[q++] = a + t1;
+            for (int c = 0; c < ch; c++) map[q++] = a + t0 * ch + c;
+            for (int c = 0; c < ch; c++) map[q++] = a + t1 * ch + c;
         }
         if (q != map.Length) throw new InvalidOperationException("packed layout mismatch");
         return map;
@@ -79,7 +91,7 @@ public static class RealNvpBijector
 
     /// <summary>
     /// PyTorch-like initialisation of one bijector's flat parameters: every Linear(in, out) weight and bias uniform in
-    /// ±1/√in (fan-in of the full 4-input layer), a = 0, so every coupling starts volume-preserving (log-det 0).
+    /// ±1/√in (fan-in of the full 4C-input layer), a = 0, so every coupling starts volume-preserving (log-det 0).
     /// With <paramref name="identity"/> the output layers of the T nets are zeroed as well and the bijector starts as the
     /// exact identity.
     /// </summary>
@@ -99,11 +111,11 @@ public static class RealNvpBijector
         {
             for (int net = 0; net < 2; net++)
             {
-                Linear(parameters, 4, h, false);
+                Linear(parameters, o.PlaquetteEntries, h, false);
                 for (int l = 1; l < o.MlpLayers; l++) Linear(parameters, h, h, false);
-                Linear(parameters, h, 4, identity && net == 1);
+                Linear(parameters, h, o.PlaquetteEntries, identity && net == 1);
             }
-            for (int k = 0; k < 4; k++) parameters[p++] = 0f;
+            for (int k = 0; k < o.PlaquetteEntries; k++) parameters[p++] = 0f;
         }
     }
 }

@@ -18,62 +18,65 @@ public static class SuperResolutionFlow
     public static bool IsInputSite(int row, int col) => (row & 1) == 0 && (col & 1) == 0;
 
     /// <summary>
-    /// Writes the latent z (batch × 2L × 2L) from ξ (batch × L × L) and the noises g (batch × 3L², in block order: for each
-    /// block (i, j) row-major, the sites (2i, 2j+1), (2i+1, 2j), (2i+1, 2j+1)).
+    /// Writes the latent z (batch × 2L × 2L × C) from ξ (batch × L × L × C) and the noises g (batch × 3L² × C, in block
+    /// order: for each block (i, j) row-major, the sites (2i, 2j+1), (2i+1, 2j), (2i+1, 2j+1), all C channels of a site
+    /// together). Every array is channel-minor, like the lattices themselves.
     /// </summary>
-    public static void ComposeLatent(ReadOnlySpan<float> xi, ReadOnlySpan<float> noise, Span<float> z, int inputSize)
+    public static void ComposeLatent(ReadOnlySpan<float> xi, ReadOnlySpan<float> noise, Span<float> z, int inputSize, int channels = 1)
     {
-        int batch = CheckLayout(xi.Length, noise.Length, z.Length, inputSize);
-        int l = inputSize, big = 2 * l;
+        int batch = CheckLayout(xi.Length, noise.Length, z.Length, inputSize, channels);
+        int l = inputSize, big = 2 * l, ch = channels;
         for (int b = 0; b < batch; b++)
         {
-            var xs = xi.Slice(b * l * l, l * l);
-            var gs = noise.Slice(b * 3 * l * l, 3 * l * l);
-            var zs = z.Slice(b * big * big, big * big);
+            var xs = xi.Slice(b * l * l * ch, l * l * ch);
+            var gs = noise.Slice(b * 3 * l * l * ch, 3 * l * l * ch);
+            var zs = z.Slice(b * big * big * ch, big * big * ch);
             for (int i = 0; i < l; i++)
                 for (int j = 0; j < l; j++)
                 {
                     int blk = i * l + j;
                     int r = 2 * i, c = 2 * j;
-                    zs[r * big + c] = xs[blk];
-                    zs[r * big + c + 1] = gs[3 * blk];
-                    zs[(r + 1) * big + c] = gs[3 * blk + 1];
-                    zs[(r + 1) * big + c + 1] = gs[3 * blk + 2];
+                    for (int k = 0; k < ch; k++) zs[(r * big + c) * ch + k] = xs[blk * ch + k];
+                    for (int k = 0; k < ch; k++) zs[(r * big + c + 1) * ch + k] = gs[3 * blk * ch + k];
+                    for (int k = 0; k < ch; k++) zs[((r + 1) * big + c) * ch + k] = gs[(3 * blk + 1) * ch + k];
+                    for (int k = 0; k < ch; k++) zs[((r + 1) * big + c + 1) * ch + k] = gs[(3 * blk + 2) * ch + k];
                 }
         }
     }
 
     /// <summary>Inverse of <see cref="ComposeLatent"/>: splits z into ξ and g.</summary>
-    public static void SplitLatent(ReadOnlySpan<float> z, Span<float> xi, Span<float> noise, int inputSize)
+    public static void SplitLatent(ReadOnlySpan<float> z, Span<float> xi, Span<float> noise, int inputSize, int channels = 1)
     {
-        int batch = CheckLayout(xi.Length, noise.Length, z.Length, inputSize);
-        int l = inputSize, big = 2 * l;
+        int batch = CheckLayout(xi.Length, noise.Length, z.Length, inputSize, channels);
+        int l = inputSize, big = 2 * l, ch = channels;
         for (int b = 0; b < batch; b++)
         {
-            var xs = xi.Slice(b * l * l, l * l);
-            var gs = noise.Slice(b * 3 * l * l, 3 * l * l);
-            var zs = z.Slice(b * big * big, big * big);
+            var xs = xi.Slice(b * l * l * ch, l * l * ch);
+            var gs = noise.Slice(b * 3 * l * l * ch, 3 * l * l * ch);
+            var zs = z.Slice(b * big * big * ch, big * big * ch);
             for (int i = 0; i < l; i++)
                 for (int j = 0; j < l; j++)
                 {
                     int blk = i * l + j;
                     int r = 2 * i, c = 2 * j;
-                    xs[blk] = zs[r * big + c];
-                    gs[3 * blk] = zs[r * big + c + 1];
-                    gs[3 * blk + 1] = zs[(r + 1) * big + c];
-                    gs[3 * blk + 2] = zs[(r + 1) * big + c + 1];
+                    for (int k = 0; k < ch; k++) xs[blk * ch + k] = zs[(r * big + c) * ch + k];
+                    for (int k = 0; k < ch; k++) gs[3 * blk * ch + k] = zs[(r * big + c + 1) * ch + k];
+                    for (int k = 0; k < ch; k++) gs[(3 * blk + 1) * ch + k] = zs[((r + 1) * big + c) * ch + k];
+                    for (int k = 0; k < ch; k++) gs[(3 * blk + 2) * ch + k] = zs[((r + 1) * big + c + 1) * ch + k];
                 }
         }
     }
 
-    private static int CheckLayout(int xiLength, int noiseLength, int zLength, int inputSize)
+    private static int CheckLayout(int xiLength, int noiseLength, int zLength, int inputSize, int channels)
     {
         if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "input size must be positive");
-        int n = inputSize * inputSize;
-        if (xiLength == 0 || xiLength % n != 0) throw new ArgumentException($"ξ length {xiLength} is not a positive multiple of L² = {n}");
+        if (channels < 1 || channels > RealNvpOptions.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), channels, $"channels must be between 1 and {RealNvpOptions.MaxChannels}");
+        int n = inputSize * inputSize * channels;
+        string per = channels == 1 ? "L²" : "L²·C";
+        if (xiLength == 0 || xiLength % n != 0) throw new ArgumentException($"ξ length {xiLength} is not a positive multiple of {per} = {n}");
         int batch = xiLength / n;
-        if (noiseLength != 3 * n * batch) throw new ArgumentException($"noise needs 3L² = {3 * n} values per sample, {3 * n * batch} in all; got {noiseLength}");
-        if (zLength != 4 * n * batch) throw new ArgumentException($"z needs (2L)² = {4 * n} values per sample, {4 * n * batch} in all; got {zLength}");
+        if (noiseLength != 3 * n * batch) throw new ArgumentException($"noise needs 3{per} = {3 * n} values per sample, {3 * n * batch} in all; got {noiseLength}");
+        if (zLength != 4 * n * batch) throw new ArgumentException($"z needs (2L)²{(channels == 1 ? "" : "·C")} = {4 * n} values per sample, {4 * n * batch} in all; got {zLength}");
         return batch;
     }
 }

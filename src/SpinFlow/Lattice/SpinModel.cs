@@ -34,6 +34,9 @@ public abstract record SpinModel
     /// </summary>
     public abstract double? CriticalTemperature { get; }
 
+    /// <summary>Real components per site of the relaxed field x, and so the flows' channels: 1 for Ising, 2 for clock:Q and xy.</summary>
+    public abstract int Components { get; }
+
     /// <inheritdoc />
     public sealed override string ToString() => Name;
 
@@ -65,6 +68,9 @@ public sealed record IsingModel : SpinModel
 
     /// <inheritdoc />
     public override double? CriticalTemperature => Exact.Onsager.CriticalTemperature;
+
+    /// <inheritdoc />
+    public override int Components => 1;
 }
 
 /// <summary>The XY model, θ ∈ [0, 2π).</summary>
@@ -75,6 +81,9 @@ public sealed record XyModel : SpinModel
 
     /// <inheritdoc />
     public override double? CriticalTemperature => null;
+
+    /// <inheritdoc />
+    public override int Components => 2;
 }
 
 /// <summary>The q-state clock model, θ = 2πk/Q with k = 0 … Q − 1.</summary>
@@ -103,6 +112,9 @@ public sealed record ClockModel : SpinModel
         4 => Exact.Onsager.CriticalTemperature / 2,
         _ => null,
     };
+
+    /// <inheritdoc />
+    public override int Components => 2;
 
     /// <summary>cos(2πd/Q) for d = 0 … Q − 1, with the values that are exactly 0 or ±1 made exact.</summary>
     public double[] CosTable()

@@ -45,8 +45,7 @@ public sealed class LatentTarget : IDifferentiableTarget
         ArgumentNullException.ThrowIfNull(model);
         if (flow.Size != model.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the model on {model.Size}×{model.Size}", nameof(model));
-        // TODO(channels): flow.Size² × flow.Channels once ILatticeFlow has Channels; today every flow has one value per site.
-        int flowValues = flow.Size * flow.Size;
+        int flowValues = flow.Size * flow.Size * flow.Channels;
         if (flowValues != model.Dimension)
             throw new ArgumentException($"the flow produces {flowValues} values per configuration but the {model.Model.Name} model needs {model.Dimension}", nameof(model));
         Flow = flow;

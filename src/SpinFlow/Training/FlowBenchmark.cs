@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using SpinFlow.Flows;
+using SpinFlow.Lattice;
 using SpinFlow.Randomness;
+using SpinFlow.Relaxation;
 
 namespace SpinFlow.Training;
 
@@ -40,7 +42,7 @@ public sealed record FlowBenchmarkOptions
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.ValidateSize(size);
         if (batch < 1 || batch > 1 << 20) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be between 1 and 2²⁰");
-        if ((long)batch * size * size > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch × L² is too large");
+        if ((long)batch * size * size * architecture.Channels > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch × L²·C is too large");
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1");
         if (warmup < 0) throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "warm-up steps must be non-negative");
         if (threads < 1 || threads > 256) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be between 1 and 256");
@@ -92,7 +94,8 @@ public static class FlowBenchmark
         flow.Threads = options.Threads;
         energy ??= DefaultEnergy(options.Size);
         if (energy.Size != options.Size) throw new ArgumentException($"energy is for L = {energy.Size}, the flow for L = {options.Size}", nameof(energy));
-        int n = options.Size * options.Size;
+        if (energy.Channels != flow.Channels) throw new ArgumentException($"energy is for {energy.Channels} channel(s) per site, the flow for {flow.Channels}", nameof(energy));
+        int n = options.Size * options.Size * flow.Channels;
         // A few distinct latent batches, drawn up front so that sampling them is not timed.
         var rng = new Xoshiro256(options.Seed ^ 0x5EED);
         var latents = new float[Math.Min(4, options.Steps + options.Warmup)][];
@@ -172,11 +175,29 @@ public static class FlowBenchmark
         ? new RelaxedIsingEnergy(size, Exact.Onsager.CriticalTemperature)
         : new QuadraticLatticeEnergy(size, 1.0, 0.2);
 
+    /// <summary>Temperature of the angle models' benchmark energy, near the XY model's T_BKT ≈ 0.893 (the cost hardly depends on T).</summary>
+    public const double AngleModelTemperature = 0.89;
+
+    /// <summary>
+    /// The relaxed energy of <paramref name="model"/> on the L×L lattice (power-of-two L; otherwise the quadratic stand-in
+    /// with the model's channels): Ising at T_c as <see cref="DefaultEnergy(int)"/>, clock:Q and xy at
+    /// <see cref="AngleModelTemperature"/>.
+    /// </summary>
+    public static ILatticeEnergy DefaultEnergy(SpinModel model, int size)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model is IsingModel) return DefaultEnergy(size);
+        return (size & (size - 1)) == 0
+            ? new RelaxedAngleEnergy(new RelaxedAngleModel(model, size, AngleModelTemperature))
+            : new QuadraticLatticeEnergy(size, 1.0, 0.2, model.Components);
+    }
+
     /// <summary>Human-readable name of an energy for reports.</summary>
     public static string EnergyName(ILatticeEnergy e) => e switch
     {
-        QuadraticLatticeEnergy q => $"quadratic stand-in (m = {q.Mass}, J = {q.Coupling})",
+        QuadraticLatticeEnergy q => $"quadratic stand-in (m = {q.Mass}, J = {q.Coupling}{(q.Channels != 1 ? $", {q.Channels} channels" : "")})",
         RelaxedIsingEnergy r => $"relaxed Ising (T = {r.Model.Temperature:G6}, FFT)",
+        RelaxedAngleEnergy a => $"relaxed {a.Model.Model.Name} (T = {a.Model.Temperature:G6}, FFT)",
         _ => e.GetType().Name,
     };
 

@@ -47,7 +47,7 @@ public sealed class ReverseKlTrainer
     /// <summary>Steps done (updates applied), counting those of the run this one continues.</summary>
     public long StepsDone { get; private set; }
 
-    /// <summary>Output lattices of the last step (batch × L²).</summary>
+    /// <summary>Output lattices of the last step (batch × L²·C).</summary>
     public ReadOnlySpan<float> LastSamples => _x;
 
     /// <summary>Per-sample log-dets of the last step.</summary>
@@ -69,6 +69,7 @@ public sealed class ReverseKlTrainer
         Energy = energy ?? throw new ArgumentNullException(nameof(energy));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         if (energy.Size != flow.Size) throw new ArgumentException($"energy is for {energy.Size}×{energy.Size} lattices, the flow for {flow.Size}×{flow.Size}");
+        if (energy.Channels != flow.Channels) throw new ArgumentException($"energy is for {energy.Channels} channel(s) per site, the flow for {flow.Channels}");
         if (optimizer.ParameterCount != flow.ParameterCount)
             throw new ArgumentException($"optimiser holds {optimizer.ParameterCount} parameters, the flow {flow.ParameterCount}", nameof(optimizer));
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
@@ -76,7 +77,7 @@ public sealed class ReverseKlTrainer
         Batch = batch;
         Penalty = penalty;
         StepsDone = stepsDone;
-        int n = flow.Size * flow.Size;
+        int n = flow.Size * flow.Size * flow.Channels;
         _x = new float[batch * n];
         _gradX = new float[batch * n];
         _gradParameters = new float[flow.ParameterCount];
@@ -88,13 +89,13 @@ public sealed class ReverseKlTrainer
     }
 
     /// <summary>
-    /// One step on the latents <paramref name="z"/> (batch × L²). <paramref name="latentLogDensity"/>, when given
+    /// One step on the latents <paramref name="z"/> (batch × L²·C). <paramref name="latentLogDensity"/>, when given
     /// (ln p_z per sample), is only added to the reported loss: it does not depend on θ. Throws
     /// <see cref="InvalidOperationException"/> before the update on a non-finite loss or gradient.
     /// </summary>
     public TrainingStepResult Step(ReadOnlySpan<float> z, ReadOnlySpan<double> latentLogDensity = default)
     {
-        if (z.Length != _x.Length) throw new ArgumentException($"z needs {_x.Length} values (batch {Batch} × L²), got {z.Length}", nameof(z));
+        if (z.Length != _x.Length) throw new ArgumentException($"z needs {_x.Length} values (batch {Batch} × L²·C), got {z.Length}", nameof(z));
         if (latentLogDensity.Length != 0 && latentLogDensity.Length != Batch) throw new ArgumentException($"latentLogDensity needs {Batch} entries", nameof(latentLogDensity));
         long t0 = Stopwatch.GetTimestamp();
         Flow.Generate(z, _x, _logDet, _tape);
