@@ -5,15 +5,13 @@ namespace SpinFlow.Relaxation;
 
 /// <summary>
 /// A relaxed spin model as the latent side sees it (<see cref="RelaxedIsing"/>: one value per site; <see cref="RelaxedAngleModel"/>:
-/// two, interleaved per site): E(x) with its gradient in the flows' float32, and the local spin move in x-space.
+/// two, interleaved per site): E(x) with its gradient in double and, as the flows' training target, in float32
+/// (<see cref="Training.ILatticeEnergy"/>: an empty gradient computes energies only), and the local spin move in x-space.
 /// </summary>
-public interface IRelaxedModel : IDifferentiableTarget
+public interface IRelaxedModel : IDifferentiableTarget, Training.ILatticeEnergy
 {
     /// <summary>The spin model relaxed.</summary>
     SpinModel Model { get; }
-
-    /// <summary>Linear size L.</summary>
-    int Size { get; }
 
     /// <summary>Number of sites N = L² (<see cref="IDifferentiableTarget.Dimension"/> is N or 2N values per configuration).</summary>
     int Sites { get; }
@@ -23,9 +21,6 @@ public interface IRelaxedModel : IDifferentiableTarget
 
     /// <summary>The shift c in K' = A/T + c·I.</summary>
     double Shift { get; }
-
-    /// <summary>E(x) and ∇E for a batch in float32 (batch × Dimension), energies in double; an empty <paramref name="gradient"/> computes energies only.</summary>
-    void EnergyAndGradient(ReadOnlySpan<float> x, Span<double> energy, Span<float> gradient);
 
     /// <summary>
     /// The move s ~ p(s | x), <paramref name="sweeps"/> Metropolis sweeps of s at T, x ~ p(x | s) for <paramref name="chains"/>

@@ -37,6 +37,9 @@ public sealed class RelaxedAngleModel : IRelaxedModel
     /// <summary>Values per configuration, 2N.</summary>
     public int Dimension => 2 * Sites;
 
+    /// <summary>Components per site of x (2), the channels of the flows that generate it.</summary>
+    public int Channels => 2;
+
     /// <summary>Temperature T.</summary>
     public double Temperature => _coupling.Temperature;
 

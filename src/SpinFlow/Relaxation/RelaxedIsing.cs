@@ -39,6 +39,9 @@ public sealed class RelaxedIsing : IRelaxedModel
     /// <inheritdoc />
     public int Dimension => Sites;
 
+    /// <summary>Components per site of x (1), the channels of the flows that generate it.</summary>
+    public int Channels => 1;
+
     /// <summary>Temperature T.</summary>
     public double Temperature { get; }
 

@@ -109,7 +109,7 @@ public sealed class FlowTrainer
     /// <summary>The settings.</summary>
     public FlowTrainerOptions Options { get; }
     /// <summary>The target energy E_x on the output lattice at T_x.</summary>
-    public RelaxedIsingEnergy Energy { get; }
+    public RelaxedIsing Energy { get; }
     /// <summary>Input lattice side L of a super-resolution flow; 0 when the latent has no input configuration (NNRG baseline).</summary>
     public int InputSize { get; }
     /// <summary>Distribution of the latent z on the flow's lattice.</summary>
@@ -178,7 +178,7 @@ public sealed class FlowTrainer
         History = history ?? new TrainingHistory();
         History.Sites = flow.Size * flow.Size;
         var model = new RelaxedIsing(flow.Size, options.Temperature);
-        Energy = new RelaxedIsingEnergy(model);
+        Energy = model;
         Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);
         // Without an input the term stays attached at γ = 0: it still measures ⟨m⟩_ds for the records.
         _magnetization = new MagnetizationMatching(flow.Size);

@@ -172,7 +172,7 @@ public static class FlowBenchmark
 
     /// <summary>The relaxed Ising energy at T_c (FFT-based; power-of-two L), else the quadratic stand-in.</summary>
     public static ILatticeEnergy DefaultEnergy(int size) => (size & (size - 1)) == 0
-        ? new RelaxedIsingEnergy(size, Exact.Onsager.CriticalTemperature)
+        ? new RelaxedIsing(size, Exact.Onsager.CriticalTemperature)
         : new QuadraticLatticeEnergy(size, 1.0, 0.2);
 
     /// <summary>Temperature of the angle models' benchmark energy, near the XY model's T_BKT ≈ 0.893 (the cost hardly depends on T).</summary>
@@ -188,7 +188,7 @@ public static class FlowBenchmark
         ArgumentNullException.ThrowIfNull(model);
         if (model is IsingModel) return DefaultEnergy(size);
         return (size & (size - 1)) == 0
-            ? new RelaxedAngleEnergy(new RelaxedAngleModel(model, size, AngleModelTemperature))
+            ? new RelaxedAngleModel(model, size, AngleModelTemperature)
             : new QuadraticLatticeEnergy(size, 1.0, 0.2, model.Components);
     }
 
@@ -196,8 +196,7 @@ public static class FlowBenchmark
     public static string EnergyName(ILatticeEnergy e) => e switch
     {
         QuadraticLatticeEnergy q => $"quadratic stand-in (m = {q.Mass}, J = {q.Coupling}{(q.Channels != 1 ? $", {q.Channels} channels" : "")})",
-        RelaxedIsingEnergy r => $"relaxed Ising (T = {r.Model.Temperature:G6}, FFT)",
-        RelaxedAngleEnergy a => $"relaxed {a.Model.Model.Name} (T = {a.Model.Temperature:G6}, FFT)",
+        IRelaxedModel r => $"relaxed {(r.Model is IsingModel ? "Ising" : r.Model.Name)} (T = {r.Temperature:G6}, FFT)",
         _ => e.GetType().Name,
     };
 

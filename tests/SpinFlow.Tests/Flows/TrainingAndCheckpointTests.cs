@@ -335,17 +335,17 @@ public class TrainingAndCheckpointTests
 public class RelaxedTargetTests
 {
     [Fact]
-    public void RelaxedIsingEnergyAdapterMatchesTheModelAndTrains()
+    public void RelaxedIsingFloatEnergyMatchesTheDoubleOneAndTrains()
     {
         int size = 8, batch = 16;
-        var target = new RelaxedIsingEnergy(size, 2.5);
+        var target = new SpinFlow.Relaxation.RelaxedIsing(size, 2.5);
         var x = FlowTestUtil.Gaussian(batch * size * size, 3);
         var e = new double[batch];
         var g = new float[x.Length];
         target.EnergyAndGradient(x, e, g);
         var ed = new double[batch];
         var gd = new double[x.Length];
-        target.Model.EnergyAndGradient(x.Select(v => (double)v).ToArray(), ed, gd);
+        target.EnergyAndGradient(x.Select(v => (double)v).ToArray(), ed, gd);
         for (int b = 0; b < batch; b++) Assert.Equal(ed[b], e[b], 1e-4 * (1 + Math.Abs(ed[b])));
         for (int i = 0; i < x.Length; i++) Assert.Equal(gd[i], g[i], 1e-4);
 

@@ -140,7 +140,7 @@ public class ExactSamplingTests(ITestOutputHelper output)
     {
         var flow = UntrainedFlow(seed);
         const int batch = 64;
-        var trainer = new ReverseKlTrainer(flow, new RelaxedIsingEnergy(OutputSize, temperature), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
+        var trainer = new ReverseKlTrainer(flow, new SpinFlow.Relaxation.RelaxedIsing(OutputSize, temperature), new Adam(flow.ParameterCount, new AdamOptions(3e-3)), batch);
         for (int s = 0; s < steps; s++)
             trainer.Step(LatentHmcSampler.StartingPoints(inputs, InputSize, batch, seed * 100_000 + (ulong)s).Select(v => (float)v).ToArray());
         return flow;

@@ -151,7 +151,7 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
         var flow = RandomFlow(SmallSuperRes(), 2 * inputSize, seed, scale: 0.3, aScale: 0.2);
         var inputs = ExactSamplingTests.InputData(inputSize, temperature, 512, seed);
         const int batch = 64;
-        var trainer = new SpinFlow.Training.ReverseKlTrainer(flow, new SpinFlow.Training.RelaxedIsingEnergy(2 * inputSize, temperature),
+        var trainer = new SpinFlow.Training.ReverseKlTrainer(flow, new SpinFlow.Relaxation.RelaxedIsing(2 * inputSize, temperature),
             new SpinFlow.Training.Adam(flow.ParameterCount, new SpinFlow.Training.AdamOptions(3e-3)), batch);
         var prior = LatentTestUtil.OverData(inputSize, 1, inputs);
         for (int s = 0; s < steps; s++)
