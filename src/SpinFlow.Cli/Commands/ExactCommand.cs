@@ -15,11 +15,7 @@ public static class ExactCommand
     {
         var size = CommonOptions.Size(16, "Linear lattice size L ≥ 2 (L ≤ 5 adds enumerated magnetisation moments)");
         var temperature = CommonOptions.Temperature();
-        var model = new Option<string>("--model")
-        {
-            Description = "Spin model: ising, clock:Q (clock:2 = Ising; clock:4 = two Ising models at 2T, any L; other Q by enumeration for Q^N ≤ 10⁸), xy has none",
-            DefaultValueFactory = _ => "ising",
-        };
+        var model = CommonOptions.Model("Spin model: ising, clock:Q (clock:2 = Ising; clock:4 = two Ising models at 2T, any L; other Q by enumeration for Q^N ≤ 10⁸), xy has none");
         var json = CommonOptions.Json();
         var force = CommonOptions.Force();
         var command = new Command("exact", "Exact results for the periodic L×L lattice: ln Z/N, ⟨e⟩, c (and ⟨m²⟩, ⟨|m|⟩, χ, U₄ for L ≤ 5)")

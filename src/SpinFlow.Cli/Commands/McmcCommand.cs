@@ -16,7 +16,7 @@ public static class McmcCommand
     {
         var size = CommonOptions.Size(32);
         var temperature = CommonOptions.Temperature();
-        var model = new Option<string>("--model") { Description = $"Spin model: {SpinModel.ValidNames}", DefaultValueFactory = _ => "ising" };
+        var model = CommonOptions.Model();
         var algorithm = new Option<string?>("--algorithm", "-a") { Description = "metropolis | sw | wolff (default: sw for ising, wolff for clock:Q and xy)" };
         var sweeps = new Option<int>("--sweeps", "-n") { Description = "Measured sweeps (a Wolff sweep flips ≥ N spins)", DefaultValueFactory = _ => 20000 };
         var thermalize = new Option<int?>("--thermalize") { Description = "Sweeps discarded first (default: 10% of --sweeps, at least 100)" };

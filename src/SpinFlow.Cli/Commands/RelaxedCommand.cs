@@ -14,7 +14,7 @@ public static class RelaxedCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var modelOption = new Option<string>("--model") { Description = $"Spin model: {SpinModel.ValidNames}", DefaultValueFactory = _ => "ising" };
+        var modelOption = CommonOptions.Model();
         var size = CommonOptions.Size(16, "Linear lattice size L, a power of two (the FFT is radix-2)");
         var temperature = CommonOptions.Temperature("Temperature: one value, or 'tc'");
         var sampler = new Option<string>("--sampler") { Description = "exact (Swendsen–Wang on s for Ising, Wolff for clock/xy, then x | s) | naive-hmc (HMC on E(x))", DefaultValueFactory = _ => "exact" };
