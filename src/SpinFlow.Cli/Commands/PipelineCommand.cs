@@ -12,7 +12,7 @@ public static class PipelineCommand
     public static Command Create(CliContext cli)
     {
         var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes) or paper (16 → … → 128 at 7 temperatures, ≈ 1.6 h on 2 cores)", DefaultValueFactory = _ => "quick" };
-        var baseSize = new Option<int?>("--base-size") { Description = "Input lattice size, a power of two ≥ 4 (preset: 8 quick, 16 paper)" };
+        var baseSize = new Option<int?>("--base-size") { Description = "Input lattice size, a power of two ≥ 2 (preset: 8 quick, 16 paper)" };
         var levels = new Option<int?>("--levels") { Description = "Super-resolution levels; the final size is base·2^levels (preset: 2 quick, 3 paper)" };
         var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' (preset: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default runs/PRESET); it must be new or empty unless --resume" };

@@ -25,12 +25,12 @@ public sealed record PipelineOptions
     /// <summary>Name of the preset these settings came from (recorded in the report).</summary>
     public required string Preset { get; init; }
 
-    /// <summary>Linear size of the simulated input lattice (a power of two, ≥ 4).</summary>
+    /// <summary>Linear size of the simulated input lattice (a power of two, ≥ 2).</summary>
     public required int BaseSize
     {
         get => _baseSize;
-        init => _baseSize = value >= 4 && SquareLattice.IsPowerOfTwo(value) && value <= 1024
-            ? value : throw new ArgumentOutOfRangeException(nameof(BaseSize), value, "base size must be a power of two between 4 and 1024");
+        init => _baseSize = value >= 2 && SquareLattice.IsPowerOfTwo(value) && value <= 1024
+            ? value : throw new ArgumentOutOfRangeException(nameof(BaseSize), value, "base size must be a power of two between 2 and 1024");
     }
 
     /// <summary>Super-resolution levels: the final lattice is BaseSize·2^Levels.</summary>
