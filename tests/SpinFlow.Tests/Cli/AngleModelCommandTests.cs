@@ -113,5 +113,9 @@ public sealed class AngleModelCommandTests : IDisposable
         AssertOk(outcome);
         var meta = TrainingMetadata.Read(Checkpoint.Load(flow).Metadata);
         Assert.Equal((5L, "xy"), (meta.Step, meta.Model));
+        // The continuation is the uninterrupted run, bit for bit.
+        string straight = PathOf("straight.ckpt");
+        AssertOk(CliRunner.Run([.. new[] { "train", "--model", "xy", "-i", data, "-T", "1.0", "--steps", "5", "--batch", "4", "--gamma-steps", "2", "--out", straight }, .. SmallFlow]));
+        Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(flow));
     }
 }
