@@ -17,6 +17,10 @@ public static class CommonOptions
     public static Option<string> Model(string description = $"Spin model: {Lattice.SpinModel.ValidNames}") =>
         new("--model") { Description = description, DefaultValueFactory = _ => "ising" };
 
+    /// <summary>The --model the user gave, parsed; null when it was left at its default (a checkpoint's record then decides).</summary>
+    public static Lattice.SpinModel? ModelOrNull(ParseResult parse, Option<string> option) =>
+        parse.GetResult(option) is { Implicit: false } ? Lattice.SpinModel.Parse(parse.GetValue(option)!) : null;
+
     /// <summary>--seed.</summary>
     public static Option<ulong> Seed(string description = "Seed of the random stream (same seed → same result)") =>
         new("--seed") { Description = description, DefaultValueFactory = _ => 1UL };

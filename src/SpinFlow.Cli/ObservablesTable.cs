@@ -36,6 +36,20 @@ public static class ObservablesTable
         return table;
     }
 
+    /// <summary>Adds the rows of Υ and the vortex density of a clock or XY result to a table from <see cref="Create"/> (no exact values).</summary>
+    public static void AddAngleRows(Table table, AngleObservables angle, ConvergenceReport? convergence)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(angle);
+        foreach (var (name, e) in new[] { ("Υ", angle.Helicity), ("vortex density", angle.VortexDensity) })
+        {
+            var cells = new List<string> { Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2") };
+            if (convergence is not null) cells.AddRange(["", ""]);
+            cells.AddRange(["", ""]);
+            table.AddRow(cells.ToArray());
+        }
+    }
+
     /// <summary>
     /// The verdict as the terminal shows it: "converged: … (R̂ over …)" or "not converged: reasons; do not use these error bars".
     /// </summary>

@@ -141,13 +141,7 @@ public static class McmcCommand
         var table = ObservablesTable.Create(
             $"{r.Model.Name} {SpinSamplers.Name(o.Algorithm)}: L = {o.Size}, T = {Format.Number(o.Temperature, "G8")}, {r.Energy.Length} measurements, seed {o.Seed}",
             r.Observables.Base, exact, "sweeps", r.Convergence);
-        foreach (var (name, e) in new[] { ("Υ", r.Observables.Helicity), ("vortex density", r.Observables.VortexDensity) })
-        {
-            var cells = new List<string> { Markup.Escape(name), Format.WithError(e), Format.Number(e.Tau, "F2") };
-            if (r.Convergence is not null) cells.AddRange(["", ""]);
-            cells.AddRange(["", ""]);
-            table.AddRow(cells.ToArray());
-        }
+        ObservablesTable.AddAngleRows(table, r.Observables, r.Convergence);
         cli.Console.Write(table);
         cli.Out.WriteLine($"speed: {Format.Number(r.SpinUpdatesPerNs, "F3")} spin updates/ns, wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s");
         ObservablesTable.WriteVerdict(cli, r.Convergence);

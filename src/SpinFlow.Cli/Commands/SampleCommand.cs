@@ -4,14 +4,16 @@ using SpinFlow.Exact;
 using SpinFlow.Hmc;
 using SpinFlow.IO;
 using SpinFlow.Latent;
+using SpinFlow.Lattice;
+using SpinFlow.Relaxation;
 using SpinFlow.Statistics;
 using SpinFlow.SuperResolution;
 
 namespace SpinFlow.Cli.Commands;
 
 /// <summary>
-/// <c>spinflow sample</c>: exact sampling of the relaxed Ising model through trained flows, by latent HMC or by flow
-/// Metropolis with a Swendsen–Wang-driven base chain, with the observables table of the output lattice.
+/// <c>spinflow sample</c>: exact sampling of a relaxed spin model through trained flows, by latent HMC (any model) or by
+/// flow Metropolis with a Swendsen–Wang-driven base chain (Ising), with the observables table of the output lattice.
 /// </summary>
 public static class SampleCommand
 {
@@ -55,6 +57,7 @@ public static class SampleCommand
             Description = $"flow-mh: probability of the pCN move of ξ at fixed spins; the rest goes to the pCN move of the noises (default {DefaultInputMove}, 0 when --cluster-move-probability is 1)",
         };
         var pcnRho = new Option<double?>("--pcn-rho") { Description = $"flow-mh: pCN correlation ρ ∈ [0, 1) of the local moves; larger means smaller moves (default {DefaultRho})" };
+        var model = CommonOptions.Model("Spin model (default: the one the checkpoints were trained on; given, it must agree): " + SpinModel.ValidNames);
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads("Flow threads; results do not depend on it");
         var trace = new Option<string?>("--trace") { Description = "Write the chain mean of E[m² | x] after every trajectory or step, warm-up included, as JSON" };
@@ -62,9 +65,9 @@ public static class SampleCommand
         var json = CommonOptions.Json();
         var force = CommonOptions.Force();
 
-        var command = new Command("sample", "Exact samples of the relaxed Ising model through flows: latent HMC or flow Metropolis, with the observables of the output lattice")
+        var command = new Command("sample", "Exact samples of a relaxed spin model through flows: latent HMC or flow Metropolis (Ising), with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, seed, threads, trace, output, json, force,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -105,13 +108,16 @@ public static class SampleCommand
             string? tracePath = parse.GetValue(trace), outPath = parse.GetValue(output), jsonPath = parse.GetValue(json);
             new FilePlan(parse.GetValue(force)).Inputs("--flow", paths).Input("--input", parse.GetValue(input))
                 .Output("--trace", tracePath).Output("--out", outPath).Output("--json", jsonPath).Check();
-            var setup = FlowStackLoader.Load(paths, parse.GetValue(input));
+            var setup = FlowStackLoader.Load(paths, parse.GetValue(input), model: CommonOptions.ModelOrNull(parse, model));
+            // Flow Metropolis drives ξ with an Ising Swendsen–Wang base chain; clock and XY have no such chain here.
+            if (kind == FlowMh && setup.Model is not IsingModel)
+                throw new UsageException($"--method flow-mh samples Ising flows only (its base chain is Swendsen–Wang on Ising inputs); for --model {setup.Model.Name} use --method latent-hmc");
             if (kind == FlowMh && setup.Data is null) throw new UsageException("flow-mh needs superres flows and --input (its base chain runs on the data set's lattice)");
             setup.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-            MemoryBudget.Check("--chains × --samples", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w));
+            MemoryBudget.Check("--chains × --samples", MemoryBudget.ChainBytes(setup.Flow.Size, c, n + w) * setup.Flow.Channels);
 
             int size = setup.Flow.Size;
-            string description = $"sample {kind} {size}×{size} T={Format.Number(tx, "G5")}";
+            string description = $"sample {kind} {(setup.Model is IsingModel ? "" : setup.Model.Name + " ")}{size}×{size} T={Format.Number(tx, "G5")}";
             FlowSamplerResult r;
             if (kind == LatentHmc)
             {
@@ -122,8 +128,8 @@ public static class SampleCommand
                     TuneStepSize = eps is null,
                     MaxDegreeOfParallelism = threadCount,
                 };
-                var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, tx, new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel),
-                    spinSweeps: parse.GetValue(spinSweeps)));
+                var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(setup.Model, size, tx),
+                    new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps)));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else
@@ -139,8 +145,8 @@ public static class SampleCommand
             Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, setup);
             if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
             if (outPath is not null)
-                RelaxedConfigurationFile.Write(outPath, r.FinalConfigurations, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c));
-            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, paths));
+                RelaxedConfigurationFile.Write(outPath, r.FinalConfigurations, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c, setup.Model.Name));
+            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(setup.Model, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, paths));
             return 0;
         });
         return command;
@@ -150,9 +156,11 @@ public static class SampleCommand
     {
         string unit = r.LatentHmc is not null ? "trajectories" : "steps";
         cli.Out.WriteLine($"flows: {setup.Description}");
+        var model = setup.Model;
         var table = ObservablesTable.Create(
-            $"sample {r.Method}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
-            r.Observables, ExactReference.For(size, tx), unit, r.Convergence);
+            $"sample {r.Method}{(model is IsingModel ? "" : $" {model.Name}")}: L = {size}, T = {Format.Number(tx, "G8")}, {n} {unit} × {c} chains after {w} warm-up, seed {seed}",
+            r.Observables, model is IsingModel ? ExactReference.For(size, tx) : ClockExact.Reference(model, size, tx), unit, r.Convergence);
+        if (r.Angle is { } angle) ObservablesTable.AddAngleRows(table, angle, r.Convergence);
         cli.Console.Write(table);
         if (r.LatentHmc is { } hmc)
         {
@@ -208,12 +216,18 @@ public static class SampleCommand
         };
     }
 
-    private static JsonObject ResultNode(int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, string[] paths)
+    private static JsonObject ResultNode(SpinModel model, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, string[] paths)
     {
         var hmc = r.LatentHmc;
         var mh = r.FlowMetropolis;
         var spin = r.AcceptanceOf(LatentHmcSampler.SpinMove);
-        return ResultJson.AddConvergence(new()
+        var observables = ResultJson.Observables(r.Observables, r.Convergence);
+        if (r.Angle is { } angle)
+        {
+            observables["helicity"] = ResultJson.Estimate(angle.Helicity);
+            observables["vortex_density"] = ResultJson.Estimate(angle.VortexDensity);
+        }
+        var node = ResultJson.AddConvergence(new()
         {
             ["size"] = size,
             ["temperature"] = tx,
@@ -223,7 +237,7 @@ public static class SampleCommand
             ["warmup"] = w,
             ["seed"] = seed,
             ["measurements"] = (long)n * c,
-            ["observables"] = ResultJson.Observables(r.Observables, r.Convergence),
+            ["observables"] = observables,
             ["acceptance"] = ResultJson.Number(r.Acceptance),
             ["step_size"] = hmc is null ? null : ResultJson.Number(hmc.StepSize),
             ["level_scale"] = hmc?.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
@@ -245,5 +259,8 @@ public static class SampleCommand
             ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
             ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
         }, r.Convergence);
+        // As in 'mcmc --json': clock and XY results name their model; Ising results keep their shape.
+        if (model is not IsingModel) node.Insert(0, "model", model.Name);
+        return node;
     }
 }

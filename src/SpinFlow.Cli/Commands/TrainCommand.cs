@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Latent;
+using SpinFlow.Lattice;
 using SpinFlow.Relaxation;
 using SpinFlow.SuperResolution;
 using SpinFlow.Training;
@@ -41,12 +42,14 @@ public static class TrainCommand
         var threads = CommonOptions.Threads("Threads of the flow; results are bit-for-bit the same for any thread count, so a run and its resumed continuation agree exactly");
         var output = new Option<string>("--out", "-o") { Description = "Checkpoint file to write (architecture, parameters, Adam state, step, loss history)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out when that file exists (same architecture, size and data set)" };
+        var modelOption = CommonOptions.Model("Spin model of the data set and the target, recorded in the checkpoint (default ising; a resumed or --init run takes the checkpoint's): " +
+            SpinModel.ValidNames);
         var force = CommonOptions.Force();
 
         var command = new Command("train", "Train the super-resolution flow Flow_L (L×L → 2L×2L) by reverse KL on a data set of relaxed configurations (paper eq. 12), or the NNRG baseline")
         {
             input, nnrg, size, history, temperature, steps, batch, lr, gamma, gammaSteps, equivariant, plain, couplings, hidden, mlpLayers, fineLayers, coarseLayers,
-            init, checkpointEvery, logEvery, seed, threads, output, resume, force,
+            init, checkpointEvery, logEvery, seed, threads, output, resume, modelOption, force,
         };
         command.SetAction(parse =>
         {
@@ -104,6 +107,8 @@ public static class TrainCommand
             new FilePlan(overwrite).Input("--input", inputPath).Input("--init", initPath)
                 .Output("--out", outPath, mayExist: true).Output("--history", historyPath, mayExist: ownHistory).Check();
             if (unreadable is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreadable);
+            var spinModel = TrainedModel(CommonOptions.ModelOrNull(parse, modelOption), saved is null ? null : (outPath, savedRun!),
+                initPath is null ? null : (initPath, TrainingMetadata.Read(Checkpoint.Load(initPath).Metadata)));
             if (resuming && historyPath is not null && !ownHistory && File.Exists(historyPath))
                 cli.Error.WriteLine($"note: --history {historyPath} is not the history of {outPath}: replaced (--force)");
             string kind = baseline ? NnrgFlowOptions.KindName : SuperResolutionFlowOptions.KindName;
@@ -113,7 +118,7 @@ public static class TrainCommand
             var options = new FlowTrainerOptions(temperatures[0],
                 Setting(parse, batch, savedRun?.Batch, cli), baseline ? 0 : Setting(parse, gamma, savedRun?.Gamma, cli),
                 baseline ? 0 : Setting(parse, gammaSteps, savedRun?.GammaSteps, cli),
-                Setting(parse, seed, savedRun?.Seed, cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)));
+                Setting(parse, seed, savedRun?.Seed, cli), parse.GetValue(checkpointEvery), new AdamOptions(parse.GetValue(lr)), spinModel);
             if (saved?.Optimizer is { } savedAdam && parse.GetResult(lr) is { Implicit: false } && parse.GetValue(lr) != savedAdam.Options.LearningRate)
                 throw new UsageException($"--lr {Format.Number(parse.GetValue(lr))}: a resumed run keeps its saved learning rate {Format.Number(savedAdam.Options.LearningRate)} " +
                     "(its Adam state belongs to it); drop --lr, or start a new run from these parameters with --init");
@@ -155,7 +160,7 @@ public static class TrainCommand
                         (baseline ? "" : $"γ-term {Format.Number(r.Penalty / sites, "F5")}  ") +
                         (double.IsNaN(r.MagnetizationIn) ? "" : $"m_in {Format.Number(r.MagnetizationIn, "F3")} |m|_in {Format.Number(r.AbsMagnetizationIn, "F3")}  ") +
                         $"m_ds {Format.Number(r.MagnetizationBlocked, "F3")} |m|_ds {Format.Number(r.AbsMagnetizationBlocked, "F3")}  " +
-                        $"bound {Format.Number(r.Bound / sites, "F5")}" + (double.IsNaN(r.KlEstimate) ? "" : $"  KL {Format.Number(r.KlEstimate / sites, "F5")}") +
+                        (double.IsNaN(r.Bound) ? "" : $"bound {Format.Number(r.Bound / sites, "F5")}") + (double.IsNaN(r.KlEstimate) ? "" : $"  KL {Format.Number(r.KlEstimate / sites, "F5")}") +
                         $"  {Format.Number(rate, "G3")} steps/s");
                 });
             }
@@ -200,12 +205,14 @@ public static class TrainCommand
                 if (saved is not null && saved.Size != l)
                     throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
                 var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), NnrgFlowOptions.Shaped(
-                    parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd))),
-                    new GaussianLatent(l), options);
-                cli.Out.WriteLine($"train NNRG {l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
+                    parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd, channels: spinModel.Components))),
+                    new GaussianLatent(l, spinModel.Components), options);
+                cli.Out.WriteLine($"train NNRG {ModelTag()}{l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
                     $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
-                cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound); " +
-                    $"KL = loss − bound − H(p_z)/N with H(p_z)/N = ½ ln 2πe = {Format.Number(t.LatentEntropy!.Value / (l * l), "F6")} exactly");
+                cli.Out.WriteLine(double.IsNaN(t.Bound)
+                    ? $"per site: loss = mean(−ln|det| + E_x) ± batch spread; no bound and no KL estimate (ln Z_x of {spinModel.Name} is not known exactly)"
+                    : $"per site: loss = mean(−ln|det| + E_x) ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound); " +
+                      $"KL = loss − bound − H(p_z)/N with H(p_z)/N = {(spinModel.Components == 1 ? "½ ln 2πe" : "ln 2πe")} = {Format.Number(t.LatentEntropy!.Value / (l * l), "F6")} exactly");
                 return t;
             }
 
@@ -221,14 +228,14 @@ public static class TrainCommand
 
             FlowTrainer SuperResolutionTrainer()
             {
-                var (data, count, meta) = RelaxedConfigurationFile.Read(inputPath!);
+                var (data, count, meta) = RelaxedConfigurationFile.Read(inputPath!, spinModel.Name);
                 LatentFile.RefuseAsConfigurations(meta, "--input", inputPath!);
-                if (meta.Size * meta.Size * (long)count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
+                if (meta.Size * meta.Size * (long)spinModel.Components * count > data.Length) throw new InvalidDataException("data set is shorter than its declared shape");
                 if (saved is not null && saved.Size != 2 * meta.Size)
                     throw new InvalidDataException($"--out {outPath} is Flow_{saved.Size / 2} ({saved.Size / 2}×{saved.Size / 2} → {saved.Size}×{saved.Size}), but --input {inputPath} " +
                         $"holds {meta.Size}×{meta.Size} configurations: resume it with the data set it was trained on, or start a new run from its parameters with --init");
-                var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift);
-                var latent = new SuperResolutionLatent(DataSetDistribution.OfFile("--input", inputPath!, data, count, meta.Size));
+                var identity = TrainingDataIdentity.Of(data, count, meta.Size, meta.Temperature, meta.Shift, spinModel.Components);
+                var latent = new SuperResolutionLatent(DataSetDistribution.OfFile("--input", inputPath!, data, count, meta.Size, channels: spinModel.Components));
                 if (savedRun is not null)
                 {
                     if (savedRun.Data is not { } trained)
@@ -239,7 +246,7 @@ public static class TrainCommand
                 }
                 var t = FlowTrainer.Start(ChooseStart(SuperResolutionFlowOptions.KindName, () => SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed),
                     SuperResolutionFlowOptions.Shaped(parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd,
-                        parse.GetValue(fineLayers), parse.GetValue(coarseLayers)))),
+                        parse.GetValue(fineLayers), parse.GetValue(coarseLayers), spinModel.Components))),
                     latent, options);
                 t.InputTemperature = meta.Temperature;
                 t.Data = identity;
@@ -247,20 +254,26 @@ public static class TrainCommand
                 // a data set generated by a flow samples that flow's q instead, whose entropy the file does not carry.
                 double entropyError = double.NaN;
                 bool relaxed = meta.Sampler != GenerateCommand.SamplerName;
-                if (count >= 2 && relaxed)
+                var inputModel = RelaxedModels.Create(spinModel, meta.Size, meta.Temperature, meta.Shift);
+                if (count >= 2 && relaxed && FlowTrainer.HasLatentEntropy(inputModel))
                 {
-                    (double h, entropyError) = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift));
+                    (double h, entropyError) = FlowTrainer.LatentEntropyOf(data, count, inputModel);
                     t.LatentEntropy = h;
                 }
                 int n = t.Flow.Size * t.Flow.Size;
-                cli.Out.WriteLine($"train Flow_{meta.Size}: {count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")}" + (relaxed ? "" : " (generated by a flow)") +
+                cli.Out.WriteLine($"train Flow_{meta.Size}: {ModelTag()}{count} configurations ξ at T_ξ = {Format.Number(meta.Temperature, "G6")}" + (relaxed ? "" : " (generated by a flow)") +
                     $" → {t.Flow.Size}×{t.Flow.Size} at T_x = {Format.Number(options.Temperature, "G6")}; {t.Flow.ParameterCount} parameters, batch {options.Batch}, seed {options.Seed}" +
                     (resuming ? $"; resuming at step {t.Step}" : ""));
-                cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound)" +
+                if (double.IsNaN(t.Bound))
+                    cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; no bound and no KL estimate (ln Z_x of {spinModel.Name} is not known exactly)");
+                else cli.Out.WriteLine($"per site: loss = mean(−ln|det| + E_x) + γ-term ± batch spread; bound = −ln Z_x/N = {Format.Number(t.BoundPerSite, "F6")} (loss ≥ bound)" +
                     (t.LatentEntropy is double hz ? $"; KL = loss − γ-term − bound − H(p_z)/N with H(p_z)/N = {Format.Number(hz / n, "F6")} ± {Format.Number(entropyError / n, "F6")} from the data set" :
-                     relaxed ? "" : "; no KL estimate (the entropy of generated data is not in the file)"));
+                     !relaxed ? "; no KL estimate (the entropy of generated data is not in the file)" :
+                     count >= 2 ? $"; no KL estimate (ln Z_ξ of {spinModel.Name} is not known exactly)" : ""));
                 return t;
             }
+
+            string ModelTag() => spinModel is IsingModel ? "" : $"{spinModel.Name}, ";
         });
         return command;
     }
@@ -285,6 +298,23 @@ public static class TrainCommand
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The model of the run: a resumed run's or an --init checkpoint's record (none: Ising), which a given --model must
+    /// match; otherwise --model, default Ising.
+    /// </summary>
+    private static SpinModel TrainedModel(SpinModel? given, (string Path, TrainingMetadata Run)? resumed, (string Path, TrainingMetadata Run)? init)
+    {
+        foreach (var (option, source) in new[] { ("--out", resumed), ("--init", init) })
+        {
+            if (source is not { } s) continue;
+            var recorded = s.Run.SpinModel ?? SpinModel.Ising;
+            if (given is not null && given != recorded)
+                throw new UsageException($"--model {given.Name} disagrees with {option} {s.Path}, which was trained on the {recorded.Name} model");
+            return recorded;
+        }
+        return given ?? SpinModel.Ising;
     }
 
     /// <summary>The option's value; on resume, the saved value unless the option was given (a differing one is noted).</summary>

@@ -39,6 +39,18 @@ public sealed record TrainingMetadata
     public TrainingHistory? History { get; init; }
     /// <summary>Identity of the training data set.</summary>
     public TrainingDataIdentity? Data { get; init; }
+    /// <summary>The spin model trained on ("clock:4", "xy"); null for Ising, which writes no key, so that Ising checkpoints keep their bytes.</summary>
+    public string? Model { get; init; }
+    /// <summary><see cref="Model"/> parsed; null when absent (Ising). An unknown name is an <see cref="InvalidDataException"/>.</summary>
+    public Lattice.SpinModel? SpinModel
+    {
+        get
+        {
+            if (Model is null) return null;
+            try { return Lattice.SpinModel.Parse(Model); }
+            catch (Exception e) when (e is ArgumentException or FormatException) { throw new InvalidDataException($"checkpoint records an unknown model '{Model}'"); }
+        }
+    }
 
     // The keys of the file format (metadata.temperatures, metadata.sizes, metadata.extra), unchanged since version 1.
     private const string OutputKey = "output", InputKey = "input", TemperatureKey = "x", InputTemperatureKey = "xi";
@@ -61,6 +73,7 @@ public sealed record TrainingMetadata
         if (BoundPerSite is double bound) extra["bound_per_site"] = bound;
         if (History is not null) extra["history"] = History.ToJson();
         if (Data is not null) extra["data"] = Data.ToJson();
+        if (Model is not null) extra["model"] = Model;
         return new CheckpointMetadata { Step = Step, LossHistory = LossHistory.ToArray(), Temperatures = temperatures, Sizes = sizes,
             Extra = extra.Count > 0 ? extra : null };
     }
@@ -89,6 +102,7 @@ public sealed record TrainingMetadata
             BoundPerSite = Number<double>(extra, "bound_per_site"),
             History = extra?["history"] is JsonNode h ? TrainingHistory.FromJson(h) : null,
             Data = extra?["data"] is JsonNode d ? TrainingDataIdentity.FromJson(d) : null,
+            Model = Scalar<string>(extra, "model"),
         };
     }
 

@@ -4,7 +4,9 @@ namespace SpinFlow.Latent;
 /// Makes the starting latents of several chains dispersed: when every chain's input magnetisation has the same sign,
 /// every other chain is negated. p_z is even (π_ξ and the noises are symmetric under z → −z), so a negated draw is as
 /// good a start; with both signs present, chains that cannot leave their sector (or a flow that treats ±ξ differently)
-/// disagree, which split-R̂ then sees.
+/// disagree, which split-R̂ then sees. Ising latents only (one value per site): for clock and XY, z → −z is the rotation
+/// by π, one of a continuum (XY) or of Q (clock) symmetries, and the sign of one component says nothing about which
+/// sector a chain is in, so the samplers leave those draws as they are.
 /// </summary>
 internal static class DispersedStarts
 {
@@ -14,6 +16,7 @@ internal static class DispersedStarts
     /// </summary>
     public static bool Ensure(Span<double> z, int chains, LatticeDistribution latent)
     {
+        if (latent.Channels != 1) return false;
         int n = latent.Sites;
         var input = new bool[n];
         bool any = false;

@@ -1,5 +1,6 @@
 using SpinFlow.Flows;
 using SpinFlow.IO;
+using SpinFlow.Lattice;
 
 namespace SpinFlow.Latent;
 
@@ -13,5 +14,6 @@ namespace SpinFlow.Latent;
 /// <param name="Data">The data set of ξ as read (values, count, metadata); null for a stack that starts with an NNRG flow.</param>
 /// <param name="Description">One line: the members, the sizes and where ξ comes from.</param>
 /// <param name="Temperature">T_x the top flow was trained at, when its checkpoint records it.</param>
+/// <param name="Model">The spin model the flows were trained on (the checkpoints' record; its components are the flows' channels).</param>
 public sealed record FlowStackSetup(ILatticeFlow Flow, IReadOnlyList<Flow> Members, LatticeDistribution Latent,
-    (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description, double? Temperature);
+    (float[] X, int Count, RelaxedConfigurationMetadata Metadata)? Data, string Description, double? Temperature, SpinModel Model);

@@ -8,10 +8,10 @@ namespace SpinFlow.Latent;
 /// </summary>
 public sealed class GaussianLatent : LatticeDistribution
 {
-    /// <summary>N(0, I) on the <paramref name="size"/>×<paramref name="size"/> lattice; H = (S²/2) ln(2πe), exact.</summary>
-    public GaussianLatent(int size) : base(size)
+    /// <summary>N(0, I) on the <paramref name="size"/>×<paramref name="size"/> lattice with <paramref name="channels"/> values per site; H = (C·S²/2) ln(2πe), exact.</summary>
+    public GaussianLatent(int size, int channels = 1) : base(size, channels)
     {
-        Entropy = NoiseEntropy(Sites);
+        Entropy = NoiseEntropy(Values);
     }
 
     /// <summary>Entropy (n/2) ln(2πe) of <paramref name="count"/> independent N(0, 1) values.</summary>
@@ -34,6 +34,6 @@ public sealed class GaussianLatent : LatticeDistribution
     {
         int batch = CheckDensityBuffers(z.Length, logDensity.Length);
         for (int b = 0; b < batch; b++)
-            logDensity[b] = -0.5 * System.Numerics.Tensors.TensorPrimitives.SumOfSquares(z.Slice(b * Sites, Sites));
+            logDensity[b] = -0.5 * System.Numerics.Tensors.TensorPrimitives.SumOfSquares(z.Slice(b * Values, Values));
     }
 }

@@ -21,7 +21,7 @@ public sealed class GeneratedDistribution : LatticeDistribution
     public LatticeDistribution Latent { get; }
 
     /// <summary>x = <paramref name="flow"/>(z) with z drawn from <paramref name="latent"/> (same lattice size).</summary>
-    public GeneratedDistribution(ILatticeFlow flow, LatticeDistribution latent) : base(CheckedSize(flow, latent))
+    public GeneratedDistribution(ILatticeFlow flow, LatticeDistribution latent) : base(CheckedSize(flow, latent), flow.Channels)
     {
         Flow = flow;
         Latent = latent;
@@ -33,6 +33,8 @@ public sealed class GeneratedDistribution : LatticeDistribution
         ArgumentNullException.ThrowIfNull(latent);
         if (flow.Size != latent.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices, its latent draws {latent.Size}×{latent.Size}", nameof(latent));
+        if (flow.Channels != latent.Channels)
+            throw new ArgumentException($"the flow has {flow.Channels} values per site, its latent {latent.Channels}", nameof(latent));
         return flow.Size;
     }
 
@@ -62,7 +64,7 @@ public sealed class GeneratedDistribution : LatticeDistribution
     {
         if (Latent.Entropy is not double h) throw new InvalidOperationException("the latent's entropy is unknown");
         if (batches < 1 || batch < 1 || (long)batches * batch < 2) throw new ArgumentOutOfRangeException(nameof(batches), "need at least two samples");
-        var x = new float[batch * Sites];
+        var x = new float[batch * Values];
         double sum = 0, sumSq = 0;
         for (int k = 0; k < batches; k++)
             foreach (double d in DrawWithLogDet(Xoshiro256.ForStream(seed, (ulong)k), x))

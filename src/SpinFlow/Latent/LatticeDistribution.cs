@@ -20,45 +20,53 @@ public abstract class LatticeDistribution
     /// <summary>Sites per configuration, S².</summary>
     public int Sites => Size * Size;
 
-    /// <summary>Sets the lattice side; S must be at least 1.</summary>
-    protected LatticeDistribution(int size)
+    /// <summary>Values per site C: 1 for the Ising model, 2 for clock and XY (value (b, row, col, c) at ((b·S + row)·S + col)·C + c).</summary>
+    public int Channels { get; }
+
+    /// <summary>Values per configuration, C·S².</summary>
+    public int Values => Sites * Channels;
+
+    /// <summary>Sets the lattice side and the values per site; S and C must be at least 1.</summary>
+    protected LatticeDistribution(int size, int channels = 1)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "lattice size must be positive");
+        if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "values per site must be positive");
         Size = size;
+        Channels = channels;
     }
 
-    /// <summary>Fills <paramref name="batch"/> (batch × S²) with independent draws from <paramref name="rng"/>.</summary>
+    /// <summary>Fills <paramref name="batch"/> (batch × C·S²) with independent draws from <paramref name="rng"/>.</summary>
     public abstract void Draw(Xoshiro256 rng, Span<float> batch);
 
     /// <summary>
-    /// Draws <paramref name="chains"/> independent configurations (chains × S², double) from the stream
+    /// Draws <paramref name="chains"/> independent configurations (chains × C·S², double) from the stream
     /// <c>new Xoshiro256(seed)</c>; same seed → same draws.
     /// </summary>
     public double[] Draw(int chains, ulong seed)
     {
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
-        var z = new float[chains * Sites];
+        var z = new float[chains * Values];
         Draw(new Xoshiro256(seed), z);
         return Numerics.Precision.ToDouble(z);
     }
 
     /// <summary>
-    /// <paramref name="count"/> configurations back to back (count × S² floats), drawn in batches of <paramref name="batch"/>:
+    /// <paramref name="count"/> configurations back to back (count × C·S² floats), drawn in batches of <paramref name="batch"/>:
     /// batch k uses the stream (<paramref name="seed"/>, k) only, so the result depends on the seed and batch size alone.
     /// </summary>
     public float[] DrawDataSet(int count, ulong seed, int batch = 64)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be positive");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive");
-        if ((long)count * Sites > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(count), count, "too many configurations for one array");
-        var result = new float[count * Sites];
-        var buffer = new float[Math.Min(batch, count) * Sites];
+        if ((long)count * Values > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(count), count, "too many configurations for one array");
+        var result = new float[count * Values];
+        var buffer = new float[Math.Min(batch, count) * Values];
         for (int k = 0, done = 0; done < count; k++)
         {
             int b = Math.Min(batch, count - done);
             // The last, shorter batch still draws a full batch so that every batch uses its stream the same way.
             Draw(Xoshiro256.ForStream(seed, (ulong)k), buffer);
-            buffer.AsSpan(0, b * Sites).CopyTo(result.AsSpan(done * Sites, b * Sites));
+            buffer.AsSpan(0, b * Values).CopyTo(result.AsSpan(done * Values, b * Values));
             done += b;
         }
         return result;
@@ -71,7 +79,7 @@ public abstract class LatticeDistribution
     public virtual bool HasDensity => false;
 
     /// <summary>
-    /// ln p(z) per sample up to one constant common to all z (batch × S² values in, one per sample out), for importance
+    /// ln p(z) per sample up to one constant common to all z (batch × C·S² values in, one per sample out), for importance
     /// weights ln w = −E_x(F(z)) + ln|det ∂F/∂z| − ln p_z(z). Throws when <see cref="HasDensity"/> is false.
     /// </summary>
     public virtual void LogDensity(ReadOnlySpan<double> z, Span<double> logDensity) =>
@@ -102,9 +110,9 @@ public abstract class LatticeDistribution
     /// <summary>Batch size of a buffer, with a one-line error when its length is not a positive whole number of configurations.</summary>
     protected int BatchOf(int length)
     {
-        if (length == 0 || length % Sites != 0)
-            throw new ArgumentException($"length {length} is not a positive multiple of S² = {Sites}");
-        return length / Sites;
+        if (length == 0 || length % Values != 0)
+            throw new ArgumentException(Channels == 1 ? $"length {length} is not a positive multiple of S² = {Sites}" : $"length {length} is not a positive multiple of C·S² = {Values}");
+        return length / Values;
     }
 
     /// <summary>Checks that <paramref name="logDensity"/> has one entry per sample of <paramref name="z"/>; returns the batch.</summary>

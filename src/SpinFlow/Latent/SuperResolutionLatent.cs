@@ -38,18 +38,18 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     /// <summary>Sublattice stride of ξ in the latent, S / L0.</summary>
     public int Stride => 1 << _levels;
 
-    /// <summary>Noise values per sample, S² − L0².</summary>
-    public int NoiseSites => Sites - Input.Sites;
+    /// <summary>Noise values per sample, C·(S² − L0²).</summary>
+    public int NoiseSites => Values - Input.Values;
 
     /// <summary>
     /// The latent of <paramref name="levels"/> stacked super-resolution flows with ξ drawn from <paramref name="input"/>;
     /// an <paramref name="input"/> that is itself a super-resolution latent contributes its ξ and its levels. The entropy
     /// is H(input) plus that of the new noises, when H(input) is known.
     /// </summary>
-    public SuperResolutionLatent(LatticeDistribution input, int levels = 1) : base(CheckedSize(input, levels))
+    public SuperResolutionLatent(LatticeDistribution input, int levels = 1) : base(CheckedSize(input, levels), input.Channels)
     {
         double? entropy = input.Entropy;
-        for (int k = 0, l = input.Size; k < levels; k++, l *= 2) entropy += GaussianLatent.NoiseEntropy(3 * l * l);
+        for (int k = 0, l = input.Size; k < levels; k++, l *= 2) entropy += GaussianLatent.NoiseEntropy(3 * l * l * input.Channels);
         Entropy = entropy;
         if (input is SuperResolutionLatent inner)
         {
@@ -71,7 +71,7 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     {
         ArgumentNullException.ThrowIfNull(flow);
         if (flow.Size % 2 != 0) throw new ArgumentException($"a super-resolution flow generates an even lattice, not {flow.Size}×{flow.Size}", nameof(flow));
-        return new SuperResolutionLatent(new DataSetDistribution(inputs, flow.Size / 2));
+        return new SuperResolutionLatent(new DataSetDistribution(inputs, flow.Size / 2, channels: flow.Channels));
     }
 
     private static int CheckedSize(LatticeDistribution input, int levels)
@@ -105,8 +105,8 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     public void DrawParts(Xoshiro256 rng, Span<float> xi, Span<float> noise)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        int batch = xi.Length / Input.Sites;
-        if (xi.Length == 0 || xi.Length != batch * Input.Sites) throw new ArgumentException($"ξ length {xi.Length} is not a positive multiple of L0² = {Input.Sites}", nameof(xi));
+        int batch = xi.Length / Input.Values;
+        if (xi.Length == 0 || xi.Length != batch * Input.Values) throw new ArgumentException($"ξ length {xi.Length} is not a positive multiple of C·L0² = {Input.Values}", nameof(xi));
         if (noise.Length != batch * NoiseSites) throw new ArgumentException($"noise needs {NoiseSites} values per sample, {batch * NoiseSites} in all; got {noise.Length}", nameof(noise));
         Input.Draw(rng, xi);
         rng.FillGaussian(noise);
@@ -118,9 +118,9 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     {
         ArgumentNullException.ThrowIfNull(rng);
         int samples = BatchOf(batch.Length);
-        if (_xi.Length != samples * Input.Sites)
+        if (_xi.Length != samples * Input.Values)
         {
-            _xi = new float[samples * Input.Sites];
+            _xi = new float[samples * Input.Values];
             _noise = new float[samples * NoiseSites];
         }
         DrawParts(rng, _xi, _noise);
@@ -133,18 +133,18 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     /// </summary>
     public void Compose(ReadOnlySpan<float> xi, ReadOnlySpan<float> noise, Span<float> z)
     {
-        int l2 = Input.Sites;
-        if (xi.Length == 0 || xi.Length % l2 != 0) throw new ArgumentException($"ξ length {xi.Length} is not a positive multiple of L0² = {l2}", nameof(xi));
+        int l2 = Input.Values, ch = Channels;
+        if (xi.Length == 0 || xi.Length % l2 != 0) throw new ArgumentException($"ξ length {xi.Length} is not a positive multiple of C·L0² = {l2}", nameof(xi));
         int batch = xi.Length / l2;
         if (noise.Length != batch * NoiseSites) throw new ArgumentException($"noise needs {NoiseSites} values per sample, {batch * NoiseSites} in all; got {noise.Length}", nameof(noise));
-        if (z.Length != batch * Sites) throw new ArgumentException($"z needs {Sites} values per sample, {batch * Sites} in all; got {z.Length}", nameof(z));
+        if (z.Length != batch * Values) throw new ArgumentException($"z needs {Values} values per sample, {batch * Values} in all; got {z.Length}", nameof(z));
         if (_levels == 1)
         {
-            SuperResolutionFlow.ComposeLatent(xi, noise, z, InputSize);
+            SuperResolutionFlow.ComposeLatent(xi, noise, z, InputSize, ch);
             return;
         }
-        var a = new float[Sites];
-        var b = new float[Sites];
+        var a = new float[Values];
+        var b = new float[Values];
         for (int s = 0; s < batch; s++)
         {
             xi.Slice(s * l2, l2).CopyTo(a);
@@ -152,12 +152,12 @@ public sealed class SuperResolutionLatent : LatticeDistribution
             int l = InputSize;
             for (int k = 0; k < _levels; k++, l *= 2)
             {
-                // Level k's noises start after those of the coarser levels: (ℓ² − L0²) values.
-                int n = l * l;
-                SuperResolutionFlow.ComposeLatent(a.AsSpan(0, n), g.Slice(n - l2, 3 * n), b.AsSpan(0, 4 * n), l);
+                // Level k's noises start after those of the coarser levels: C·(ℓ² − L0²) values.
+                int n = l * l * ch;
+                SuperResolutionFlow.ComposeLatent(a.AsSpan(0, n), g.Slice(n - l2, 3 * n), b.AsSpan(0, 4 * n), l, ch);
                 (a, b) = (b, a);
             }
-            a.AsSpan().CopyTo(z.Slice(s * Sites, Sites));
+            a.AsSpan().CopyTo(z.Slice(s * Values, Values));
         }
     }
 
@@ -170,20 +170,21 @@ public sealed class SuperResolutionLatent : LatticeDistribution
     {
         if (!Input.HasDensity) throw new InvalidOperationException("ln p_z needs the density of the input ξ (for a data set: its model π_ξ, temperature and shift)");
         int batch = CheckDensityBuffers(z.Length, logDensity.Length);
-        int l = InputSize, l2 = l * l, stride = Stride;
+        int l = InputSize, ch = Channels, l2 = l * l * ch, stride = Stride;
         var xi = new double[batch * l2];
         var g2 = new double[batch];
         for (int b = 0; b < batch; b++)
         {
-            var zs = z.Slice(b * Sites, Sites);
+            var zs = z.Slice(b * Values, Values);
             double xi2 = 0;
             for (int i = 0; i < l; i++)
                 for (int j = 0; j < l; j++)
-                {
-                    double v = zs[i * stride * Size + j * stride];
-                    xi[b * l2 + i * l + j] = v;
-                    xi2 += v * v;
-                }
+                    for (int c = 0; c < ch; c++)
+                    {
+                        double v = zs[(i * stride * Size + j * stride) * ch + c];
+                        xi[b * l2 + (i * l + j) * ch + c] = v;
+                        xi2 += v * v;
+                    }
             g2[b] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(zs) - xi2;
         }
         Input.LogDensity(xi, logDensity);

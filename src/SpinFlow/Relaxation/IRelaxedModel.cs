@@ -22,6 +22,9 @@ public interface IRelaxedModel : IDifferentiableTarget, Training.ILatticeEnergy
     /// <summary>The shift c in K' = A/T + c·I.</summary>
     double Shift { get; }
 
+    /// <summary>E(x) of one configuration (<see cref="IDifferentiableTarget.Dimension"/> values).</summary>
+    double Energy(ReadOnlySpan<double> x);
+
     /// <summary>
     /// The move s ~ p(s | x), <paramref name="sweeps"/> Metropolis sweeps of s at T, x ~ p(x | s) for <paramref name="chains"/>
     /// chains, each with its own streams derived from <paramref name="seed"/>; it leaves π_x invariant.

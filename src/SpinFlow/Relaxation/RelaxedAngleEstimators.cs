@@ -14,7 +14,19 @@ public static class RelaxedAngleEstimators
     /// E[e | x] = −(1/N) Σ_⟨ij⟩ μ_i·μ_j and E[m² | x] = (|Σ μ_i|² − Σ |μ_i|² + N)/N² (|s_i| = 1), with e², |m| and m⁴ of
     /// one drawn spin configuration. <paramref name="scratch"/> needs 3N entries.
     /// </summary>
-    public static RelaxedMeasurement Measure(RelaxedAngleModel model, ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng)
+    public static RelaxedMeasurement Measure(RelaxedAngleModel model, ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng) =>
+        Measure(model, x, scratch, rng, out _, vortices: false);
+
+    /// <summary>
+    /// As <see cref="Measure(RelaxedAngleModel, ReadOnlySpan{double}, Span{double}, Xoshiro256)"/> (the same draws), and
+    /// <paramref name="drawn"/>: the measurement of the drawn spin configuration with its vortex density, whose
+    /// <see cref="AngleMeasurement.Helicity"/> and <see cref="AngleMeasurement.VortexDensity"/> are unbiased for Υ and the
+    /// vortex density (s | x is an exact draw).
+    /// </summary>
+    public static RelaxedMeasurement Measure(RelaxedAngleModel model, ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng, out AngleMeasurement drawn) =>
+        Measure(model, x, scratch, rng, out drawn, vortices: true);
+
+    private static RelaxedMeasurement Measure(RelaxedAngleModel model, ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng, out AngleMeasurement drawn, bool vortices)
     {
         ArgumentNullException.ThrowIfNull(model);
         int n = model.Sites, l = model.Size;
@@ -26,9 +38,11 @@ public static class RelaxedAngleEstimators
 
         var angles = scratch.Slice(2 * n, n);
         model.SampleAngles(x, angles, rng);
+        double vortexDensity = vortices ? VortexDensity(model.Model, angles, l) : 0;
         model.SpinsFromAngles(angles, mean); // the means are no longer needed
         Split(mean, out var cos, out var sin, n);
-        var sampled = AngleConfiguration.Measure(cos, sin, l, 0);
+        var sampled = AngleConfiguration.Measure(cos, sin, l, vortexDensity);
+        drawn = sampled;
         double sm2 = sampled.Mx * sampled.Mx + sampled.My * sampled.My;
         return new RelaxedMeasurement(e, sampled.Energy * sampled.Energy, m2, Math.Sqrt(sm2), sm2 * sm2);
     }
@@ -55,6 +69,23 @@ public static class RelaxedAngleEstimators
         }
         double nn = (double)n * n;
         return (-bonds / n, (sx * sx + sy * sy - self + n) / nn);
+    }
+
+    // Clock angles are 2πk/Q as drawn: their states give the exact integer winding (a difference of π counts as −π).
+    private static double VortexDensity(SpinModel model, ReadOnlySpan<double> angles, int size)
+    {
+        if (model is not ClockModel clock) return AngleConfiguration.VortexDensity(angles, size);
+        int q = clock.States;
+        byte[] states = System.Buffers.ArrayPool<byte>.Shared.Rent(angles.Length);
+        try
+        {
+            for (int i = 0; i < angles.Length; i++) states[i] = (byte)(((long)Math.Round(angles[i] * q / (2 * Math.PI)) % q + q) % q);
+            return AngleConfiguration.VortexDensity(states.AsSpan(0, angles.Length), q, size);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(states);
+        }
     }
 
     private static void Split(ReadOnlySpan<double> spins, out double[] cos, out double[] sin, int n)

@@ -1,4 +1,3 @@
-using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Statistics;
 
@@ -6,44 +5,41 @@ namespace SpinFlow.SuperResolution;
 
 /// <summary>
 /// Improved-estimator measurements of every chain's generated lattice x = F(z), step by step, kept as
-/// <see cref="ChainAverages"/>; each chain has its own stream for the |m| spin draws.
+/// <see cref="ChainAverages"/>; each chain has its own stream for the spin draws. One implementation per relaxed model
+/// (<see cref="For"/>): <see cref="IsingChainMeasurement"/>, <see cref="AngleChainMeasurement"/>.
 /// </summary>
-internal sealed class ChainMeasurement
+internal abstract class ChainMeasurement
 {
-    private readonly int _size, _chains;
-    private readonly double[] _x, _scratch;
-    private readonly double[] _e, _e2, _m2, _absM, _m4;
-    private readonly Xoshiro256[] _rngs;
-
-    /// <param name="size">Lattice side.</param>
+    /// <param name="sites">Lattice sites N.</param>
     /// <param name="chains">Chains measured together.</param>
-    /// <param name="seed">Seed of the |m| spin draws.</param>
     /// <param name="chainM2">When given, every chain's E[m² | x] is appended to it at each step (step-major).</param>
     /// <param name="chainEnergy">When given, every chain's E[e | x] is appended to it at each step (step-major).</param>
-    public ChainMeasurement(int size, int chains, ulong seed, List<double>? chainM2 = null, List<double>? chainEnergy = null)
+    protected ChainMeasurement(int sites, int chains, List<double>? chainM2, List<double>? chainEnergy)
     {
-        _size = size;
-        _chains = chains;
-        _x = new double[size * size];
-        _scratch = new double[size * size];
-        (_e, _e2, _m2, _absM, _m4) = (new double[chains], new double[chains], new double[chains], new double[chains], new double[chains]);
-        _rngs = Enumerable.Range(0, chains).Select(c => Xoshiro256.ForStream(seed, (ulong)c)).ToArray();
-        Averages = new ChainAverages(size * size, chains, chainM2, chainEnergy);
+        Averages = new ChainAverages(sites, chains, chainM2, chainEnergy);
     }
 
-    /// <summary>The series measured so far.</summary>
+    /// <summary>The measurement of <paramref name="model"/>'s configurations; <paramref name="seed"/> seeds the spin draws (stream c for chain c).</summary>
+    public static ChainMeasurement For(IRelaxedModel model, int chains, ulong seed, List<double>? chainM2 = null, List<double>? chainEnergy = null) => model switch
+    {
+        RelaxedIsing ising => new IsingChainMeasurement(ising.Size, chains, seed, chainM2, chainEnergy),
+        RelaxedAngleModel angle => new AngleChainMeasurement(angle, chains, seed, chainM2, chainEnergy),
+        _ => throw new ArgumentException($"no chain measurement for {model.GetType().Name}", nameof(model)),
+    };
+
+    /// <summary>The series of e, e², m², |m|, m⁴ measured so far.</summary>
     public ChainAverages Averages { get; }
 
-    /// <summary>Measures every chain's configuration (chains × L², float32) and returns the chain mean of E[m² | x].</summary>
-    public double Add(ReadOnlySpan<float> x)
+    /// <summary>Measures every chain's configuration (chains × C·L², float32) and returns the chain mean of E[m² | x].</summary>
+    public abstract double Add(ReadOnlySpan<float> x);
+
+    /// <summary>
+    /// The observables with <see cref="ChainAverages.Assess"/>'s errors and verdict, and for clock and XY also Υ and the
+    /// vortex density (errors the larger of Sokal's and the between-chain spread); null for Ising.
+    /// </summary>
+    public virtual (IsingObservables Observables, ConvergenceReport Report, AngleObservables? Angle) Assess(double temperature)
     {
-        int n = _size * _size;
-        for (int c = 0; c < _chains; c++)
-        {
-            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(x.Slice(c * n, n), _x);
-            var r = ImprovedEstimators.Measure(_x, _size, _scratch, _rngs[c]);
-            (_e[c], _e2[c], _m2[c], _absM[c], _m4[c]) = (r.Energy, r.Energy2, r.M2, r.AbsM, r.M4);
-        }
-        return Averages.Add(_e, _e2, _m2, _absM, _m4);
+        var (observables, report) = Averages.Assess(temperature);
+        return (observables, report, null);
     }
 }

@@ -198,8 +198,8 @@ public sealed class FlowMetropolisSampler
         var proposedBy = new long[3];
         var acceptedBy = new long[3];
         var trace = new List<double>(Options.WarmUp + Options.Steps + 1);
-        var warmUpMeasure = new ChainMeasurement(OutputModel.Size, chains, Options.Seed ^ MeasureStream ^ 1);
-        var measure = new ChainMeasurement(OutputModel.Size, chains, Options.Seed ^ MeasureStream);
+        var warmUpMeasure = ChainMeasurement.For(OutputModel, chains, Options.Seed ^ MeasureStream ^ 1);
+        var measure = ChainMeasurement.For(OutputModel, chains, Options.Seed ^ MeasureStream);
         var proposalLnW = new List<double>((int)Math.Min((long)Options.Steps * chains, Array.MaxLength));
         var proposalEnergy = new List<double>(proposalLnW.Capacity);
         var xd = new double[n];

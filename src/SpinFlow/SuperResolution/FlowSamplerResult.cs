@@ -44,6 +44,9 @@ public sealed record FlowSamplerResult(string Method, IsingObservables Observabl
     /// <summary>Every chain's E[e | x] per step, laid out as <see cref="ChainM2Trace"/>; empty when not recorded.</summary>
     public double[] ChainEnergyTrace { get; init; } = [];
 
+    /// <summary>Clock and XY: the observables with Υ and the vortex density (<see cref="AngleObservables.Base"/> is <see cref="Observables"/>); null for Ising.</summary>
+    public AngleObservables? Angle { get; init; }
+
     /// <summary>What only latent HMC reports; null for other methods.</summary>
     public LatentHmcDetails? LatentHmc { get; init; }
 

@@ -1,7 +1,7 @@
-using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Latent;
+using SpinFlow.Lattice;
 using SpinFlow.Randomness;
 using SpinFlow.Relaxation;
 using SpinFlow.Training;
@@ -25,10 +25,12 @@ public sealed record FlowTrainerOptions
     public int CheckpointEvery { get; }
     /// <summary>Adam settings for a fresh optimiser (a resumed run keeps the saved ones).</summary>
     public AdamOptions Adam { get; }
+    /// <summary>The spin model whose relaxed form is the target (Ising: one value per site; clock:Q and xy: two).</summary>
+    public SpinModel Model { get; }
 
-    /// <summary>Validates and stores the settings.</summary>
+    /// <summary>Validates and stores the settings; <paramref name="model"/> defaults to Ising.</summary>
     public FlowTrainerOptions(double temperature, int batch = 64, double gamma = 200, long gammaSteps = 100, ulong seed = 1,
-        int checkpointEvery = 0, AdamOptions? adam = null)
+        int checkpointEvery = 0, AdamOptions? adam = null, SpinModel? model = null)
     {
         if (!(temperature > 0) || !double.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive and finite");
         if (batch < 1 || batch > 1 << 20) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be between 1 and 2^20");
@@ -42,6 +44,7 @@ public sealed record FlowTrainerOptions
         Seed = seed;
         CheckpointEvery = checkpointEvery;
         Adam = adam ?? new AdamOptions();
+        Model = model ?? SpinModel.Ising;
     }
 }
 
@@ -51,10 +54,10 @@ public sealed record FlowTrainerOptions
 /// <param name="Objective">mean over the batch of −ln|det ∂x/∂z| + E_x(x).</param>
 /// <param name="Spread">Standard deviation over the batch of the per-sample −ln|det| + E_x.</param>
 /// <param name="StandardError">Spread/√batch.</param>
-/// <param name="Penalty">γ |⟨m⟩_in − ⟨m⟩_ds| (0 once γ is off).</param>
-/// <param name="MagnetizationIn">⟨m⟩_in: batch mean of tanh ξ; NaN without an input configuration (NNRG baseline).</param>
-/// <param name="MagnetizationBlocked">⟨m⟩_ds: batch mean of the expected 2×2 majority block spin of x.</param>
-/// <param name="Bound">−ln Z_x of the relaxed target on the output lattice: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>).</param>
+/// <param name="Penalty">γ |⟨m⟩_in − ⟨m⟩_ds| (0 once γ is off; clock and XY: γ ‖⟨m⟩_in − ⟨m⟩_ds‖ of the 2-vectors).</param>
+/// <param name="MagnetizationIn">⟨m⟩_in: batch mean of tanh ξ (clock and XY: the length ‖⟨m⟩_in‖ of the batch mean of E[s | ξ]); NaN without an input configuration (NNRG baseline).</param>
+/// <param name="MagnetizationBlocked">⟨m⟩_ds: batch mean of the expected 2×2 majority block spin of x (clock and XY: the length of the mean block spin).</param>
+/// <param name="Bound">−ln Z_x of the relaxed target on the output lattice: Objective ≥ Bound up to sampling noise (see <see cref="FlowTrainer"/>); NaN where ln Z_x is not known exactly (XY, clock with Q ≠ 2, 4).</param>
 /// <param name="GradientNorm">Euclidean norm of ∂Loss/∂θ before the update.</param>
 /// <param name="KlEstimate">Objective − Bound − H(p_z), an estimate of KL(q‖π_x) ≥ 0, when <see cref="FlowTrainer.LatentEntropy"/> is known; NaN otherwise.</param>
 /// <param name="AbsMagnetizationIn">⟨|m|⟩_in: batch mean of |mean of tanh ξ over one sample|; NaN without an input configuration.</param>
@@ -100,6 +103,8 @@ public sealed class FlowTrainer
     private readonly ReverseKlTrainer _reverseKl;
     private readonly MagnetizationMatching _magnetization;
     private readonly float[] _z, _input;
+    // Clock and XY: E[s | ξ] of the input sites, for ⟨m⟩_in.
+    private readonly RelaxedBlockSpin? _inputBlock;
     private readonly List<double> _lossHistory;
 
     /// <summary>The flow being trained (parameters updated in place); acts on the output lattice (2L×2L for Flow_L).</summary>
@@ -108,8 +113,8 @@ public sealed class FlowTrainer
     public Adam Optimizer => _reverseKl.Optimizer;
     /// <summary>The settings.</summary>
     public FlowTrainerOptions Options { get; }
-    /// <summary>The target energy E_x on the output lattice at T_x.</summary>
-    public RelaxedIsing Energy { get; }
+    /// <summary>The target energy E_x on the output lattice at T_x: the relaxed <see cref="FlowTrainerOptions.Model"/>.</summary>
+    public IRelaxedModel Energy { get; }
     /// <summary>Input lattice side L of a super-resolution flow; 0 when the latent has no input configuration (NNRG baseline).</summary>
     public int InputSize { get; }
     /// <summary>Distribution of the latent z on the flow's lattice.</summary>
@@ -124,9 +129,12 @@ public sealed class FlowTrainer
     public IReadOnlyList<double> LossHistory => _lossHistory;
     /// <summary>Per-step record (loss, objective, spread, bound, KL, magnetisations, γ) of the steps this run and the runs it resumed recorded.</summary>
     public TrainingHistory History { get; }
-    /// <summary>−ln Z_x of the relaxed target on the output lattice at T_x (exact, from the Kaufman solution).</summary>
+    /// <summary>
+    /// −ln Z_x of the relaxed target on the output lattice at T_x, exact (<see cref="RelaxedModels.ExactLnNormalizer"/>: the
+    /// Kaufman solution for Ising and clock:2, two Ising models for clock:4); NaN for models without an exact ln Z (XY, other Q).
+    /// </summary>
     public double Bound { get; }
-    /// <summary>Latents z (batch × S × S) of the last step.</summary>
+    /// <summary>Latents z (batch × S × S × C) of the last step.</summary>
     public ReadOnlySpan<float> LastLatent => _z;
     /// <summary>∂Loss/∂θ of the last step (before the Adam update; diagnostics and tests).</summary>
     public ReadOnlySpan<float> LastParameterGradient => _reverseKl.LastParameterGradient;
@@ -166,6 +174,10 @@ public sealed class FlowTrainer
         ArgumentNullException.ThrowIfNull(options);
         if (latent.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; the latent source draws {latent.Size}×{latent.Size}", nameof(latent));
+        if (flow.Channels != options.Model.Components)
+            throw new ArgumentException($"the {options.Model.Name} model needs a flow with {options.Model.Components} values per site, this one has {flow.Channels}", nameof(flow));
+        if (latent.Channels != flow.Channels)
+            throw new ArgumentException($"the flow has {flow.Channels} values per site, the latent source {latent.Channels}", nameof(latent));
         if (flow.Size % 2 != 0) throw new ArgumentException($"the blocked magnetisation needs an even lattice size, got {flow.Size}", nameof(flow));
         if (latent.Levels == 0 && options.Gamma > 0 && options.GammaSteps > 0)
             throw new ArgumentException("the latent has no input configuration ξ (NNRG baseline), so ⟨m⟩_in and the γ-term are undefined: use γ = 0 or γ-steps = 0", nameof(options));
@@ -177,14 +189,15 @@ public sealed class FlowTrainer
         _lossHistory = lossHistory?.ToList() ?? [];
         History = history ?? new TrainingHistory();
         History.Sites = flow.Size * flow.Size;
-        var model = new RelaxedIsing(flow.Size, options.Temperature);
+        var model = RelaxedModels.Create(options.Model, flow.Size, options.Temperature);
         Energy = model;
-        Bound = -model.LnNormalizer(KaufmanSolution.Compute(flow.Size, options.Temperature).LnZ);
+        Bound = -(RelaxedModels.ExactLnNormalizer(model) ?? double.NaN);
         // Without an input the term stays attached at γ = 0: it still measures ⟨m⟩_ds for the records.
-        _magnetization = new MagnetizationMatching(flow.Size);
+        _magnetization = new MagnetizationMatching(flow.Size, options.Model);
+        if (options.Model is not IsingModel) _inputBlock = new RelaxedBlockSpin(options.Model);
         _reverseKl = new ReverseKlTrainer(flow, Energy, optimizer ?? new Adam(flow.ParameterCount, options.Adam), options.Batch, _magnetization, startStep);
-        _z = new float[options.Batch * flow.Size * flow.Size];
-        _input = new float[options.Batch * InputSize * InputSize];
+        _z = new float[options.Batch * flow.Size * flow.Size * flow.Channels];
+        _input = new float[options.Batch * InputSize * InputSize * flow.Channels];
     }
 
     private static SuperResolutionLatent DataSetLatent(Flow flow, float[] data, int count, int inputSize)
@@ -192,7 +205,7 @@ public sealed class FlowTrainer
         ArgumentNullException.ThrowIfNull(flow);
         if (inputSize < 1 || flow.Size != 2 * inputSize)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} lattices; input size L = {inputSize} needs {2 * inputSize}×{2 * inputSize}", nameof(inputSize));
-        return new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize));
+        return new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize, channels: flow.Channels));
     }
 
     /// <summary>
@@ -217,6 +230,8 @@ public sealed class FlowTrainer
                     throw new InvalidDataException($"the checkpoint holds a flow on {checkpoint.Size}×{checkpoint.Size}, the latent is {latent.Size}×{latent.Size}: " +
                         "a run resumes at its own size (start a new run from its parameters to change it)");
                 var saved = TrainingMetadata.Read(checkpoint.Metadata);
+                if ((saved.Model ?? SpinModel.Ising.Name) != options.Model.Name)
+                    throw new InvalidDataException($"the checkpoint was trained on the {saved.Model ?? SpinModel.Ising.Name} model, not on {options.Model.Name}");
                 return new FlowTrainer(checkpoint.CreateFlow(), latent, options, checkpoint.CreateOptimizer(), saved.Step, saved.LossHistory, saved.History)
                 {
                     InputTemperature = saved.InputTemperature,
@@ -239,17 +254,35 @@ public sealed class FlowTrainer
     {
         int b = Options.Batch;
         _latent.Draw(Xoshiro256.ForStream(Options.Seed, (ulong)Step), _z);
-        var (magIn, absMagIn) = InputSize == 0 ? (double.NaN, double.NaN) : MagnetizationMatching.OfInput(FlowInput(), b);
+        double magIn, absMagIn;
+        if (_inputBlock is null)
+        {
+            (magIn, absMagIn) = InputSize == 0 ? (double.NaN, double.NaN) : MagnetizationMatching.OfInput(FlowInput(), b);
+            // Without an input (γ refused at construction) the term is evaluated at m_in = 0 and γ = 0 for ⟨m⟩_ds alone.
+            _magnetization.InputMagnetization = double.IsNaN(magIn) ? 0 : magIn;
+        }
+        else
+        {
+            var vector = (X: 0.0, Y: 0.0);
+            (magIn, absMagIn) = (double.NaN, double.NaN);
+            if (InputSize > 0)
+            {
+                (vector, absMagIn) = MagnetizationMatching.OfInput(_inputBlock, FlowInput(), b);
+                magIn = Math.Sqrt(vector.X * vector.X + vector.Y * vector.Y);
+            }
+            _magnetization.InputMagnetizationVector = vector;
+        }
         double gamma = GammaAt(Step);
-        // Without an input (γ refused at construction) the term is evaluated at m_in = 0 and γ = 0 for ⟨m⟩_ds alone.
         _magnetization.Gamma = gamma;
-        _magnetization.InputMagnetization = double.IsNaN(magIn) ? 0 : magIn;
         var r = _reverseKl.Step(_z);
 
         _lossHistory.Add(r.Loss);
         double kl = LatentEntropy is double h ? r.Objective - Bound - h : double.NaN;
+        var blocked = _inputBlock is null ? _magnetization.BlockedMagnetization
+            : Math.Sqrt(_magnetization.BlockedMagnetizationVector.X * _magnetization.BlockedMagnetizationVector.X +
+                        _magnetization.BlockedMagnetizationVector.Y * _magnetization.BlockedMagnetizationVector.Y);
         var result = new FlowTrainingStep(Step, r.Loss, r.Objective, r.Spread, r.Spread / Math.Sqrt(b), r.Penalty, magIn,
-            _magnetization.BlockedMagnetization, Bound, r.GradientNorm, kl, absMagIn, _magnetization.AbsBlockedMagnetization, gamma);
+            blocked, Bound, r.GradientNorm, kl, absMagIn, _magnetization.AbsBlockedMagnetization, gamma);
         History.Add(result);
         return result;
     }
@@ -257,11 +290,12 @@ public sealed class FlowTrainer
     // The flow's input sites (2i, 2j) of the last latents: ξ for a one-level latent, whatever lower levels composed otherwise.
     private ReadOnlySpan<float> FlowInput()
     {
-        int l = InputSize, big = 2 * l;
+        int l = InputSize, big = 2 * l, ch = Flow.Channels;
         for (int s = 0; s < Options.Batch; s++)
             for (int i = 0; i < l; i++)
                 for (int j = 0; j < l; j++)
-                    _input[(s * l + i) * l + j] = _z[(s * big + 2 * i) * big + 2 * j];
+                    for (int c = 0; c < ch; c++)
+                        _input[((s * l + i) * l + j) * ch + c] = _z[((s * big + 2 * i) * big + 2 * j) * ch + c];
         return _input;
     }
 
@@ -313,24 +347,28 @@ public sealed class FlowTrainer
         Batch = Options.Batch,
         Gamma = Options.Gamma,
         GammaSteps = Options.GammaSteps,
-        BoundPerSite = BoundPerSite,
+        BoundPerSite = double.IsNaN(BoundPerSite) ? null : BoundPerSite,
         History = History,
         Data = Data,
+        Model = Options.Model is IsingModel ? null : Options.Model.Name,
     };
 
     /// <summary>Snapshot of the flow, Adam state and <see cref="Metadata"/>.</summary>
     public Checkpoint Capture() => Checkpoint.Capture(Flow, Optimizer, Metadata.ToCheckpointMetadata());
 
     /// <summary>
-    /// Estimate of H(p_z) = H(ξ) + (3L²/2) ln 2πe for a data set drawn from the relaxed model <paramref name="inputModel"/>
-    /// (L×L at T_ξ, with the data set's shift): H(ξ) = E[E_ξ(ξ)] + ln Z_ξ, with E[E_ξ] the data-set mean and ln Z_ξ exact.
+    /// Estimate of H(p_z) = H(ξ) + (3CL²/2) ln 2πe for a data set drawn from the relaxed model <paramref name="inputModel"/>
+    /// (L×L at T_ξ, with the data set's shift): H(ξ) = E[E_ξ(ξ)] + ln Z_ξ, with E[E_ξ] the data-set mean and ln Z_ξ exact
+    /// (<see cref="RelaxedModels.ExactLnNormalizer"/>; a model without it throws, see <see cref="HasLatentEntropy"/>).
     /// Returns the estimate and the standard error of the data-set mean (configurations taken as independent).
     /// </summary>
-    public static (double Entropy, double StandardError) LatentEntropyOf(ReadOnlySpan<float> data, int count, RelaxedIsing inputModel)
+    public static (double Entropy, double StandardError) LatentEntropyOf(ReadOnlySpan<float> data, int count, IRelaxedModel inputModel)
     {
         ArgumentNullException.ThrowIfNull(inputModel);
-        int n = inputModel.Sites;
-        if (count < 2 || (long)count * n > data.Length) throw new ArgumentException($"need at least 2 configurations of {n} sites", nameof(count));
+        int n = inputModel.Dimension;
+        if (count < 2 || (long)count * n > data.Length) throw new ArgumentException($"need at least 2 configurations of {n} values", nameof(count));
+        double lnZ = RelaxedModels.ExactLnNormalizer(inputModel)
+            ?? throw new ArgumentException($"ln Z of the relaxed {inputModel.Model.Name} model is not known exactly", nameof(inputModel));
         var x = new double[n];
         double sum = 0, sumSq = 0;
         for (int c = 0; c < count; c++)
@@ -342,8 +380,10 @@ public sealed class FlowTrainer
         }
         double mean = sum / count;
         double variance = Math.Max(0, (sumSq - count * mean * mean) / (count - 1));
-        double lnZ = inputModel.LnNormalizer(KaufmanSolution.Compute(inputModel.Size, inputModel.Temperature).LnZ);
         double noise = 1.5 * n * Math.Log(2 * Math.PI * Math.E);
         return (mean + lnZ + noise, Math.Sqrt(variance / count));
     }
+
+    /// <summary>Whether <see cref="LatentEntropyOf"/> can estimate H(p_z) for data from <paramref name="inputModel"/> (its ln Z is known exactly).</summary>
+    public static bool HasLatentEntropy(IRelaxedModel inputModel) => RelaxedModels.ExactLnNormalizer(inputModel) is not null;
 }

@@ -74,7 +74,7 @@ public sealed record LatentHmcOptions
 public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip);
 
 /// <summary>
-/// Exact sampling of the relaxed Ising model by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
+/// Exact sampling of a relaxed spin model (<see cref="IRelaxedModel"/>: Ising, clock:Q, XY) by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
 /// start from z ~ p_z (<see cref="LatticeDistribution"/>: ξ from a data set and g ~ N(0, 1) for a super-resolution flow or a stack
 /// of them, N(0, I) for the NNRG flow) and move under U(z) = E_x(F(z)) − ln|det ∂F/∂z| (<see cref="LatentTarget"/>),
 /// which is the same for every kind of flow.
@@ -105,17 +105,33 @@ public sealed class LatentHmcSampler
     /// (default <see cref="RelaxedIsing.DefaultShift"/>).
     /// </summary>
     public LatentHmcSampler(ILatticeFlow flow, LatticeDistribution prior, double temperature, LatentHmcOptions options, double? shift = null)
+        : this(flow, prior, new RelaxedIsing(CheckedFlow(flow).Size, temperature, shift), options) { }
+
+    /// <summary>
+    /// Sampler of the relaxed <paramref name="model"/> (on the flow's lattice, with the flow's values per site), chains
+    /// started from <paramref name="prior"/> (the flow's size and channels).
+    /// </summary>
+    public LatentHmcSampler(ILatticeFlow flow, LatticeDistribution prior, IRelaxedModel model, LatentHmcOptions options)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         if (prior.Size != flow.Size)
             throw new ArgumentException($"the flow acts on {flow.Size}×{flow.Size} but the latent prior is {prior.Size}×{prior.Size}", nameof(prior));
+        if (prior.Channels != flow.Channels)
+            throw new ArgumentException($"the flow has {flow.Channels} values per site but the latent prior {prior.Channels}", nameof(prior));
         if (options.MassPerLevel && prior.Levels == 0)
             throw new ArgumentException("a mass per level needs the latent of super-resolution flows (ξ and noises per level)", nameof(options));
-        Target = new LatentTarget(flow, new RelaxedIsing(flow.Size, temperature, shift));
+        Target = new LatentTarget(flow, model);
         Prior = prior;
         Options = options;
+    }
+
+    private static ILatticeFlow CheckedFlow(ILatticeFlow flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return flow;
     }
 
     /// <summary>
@@ -160,8 +176,8 @@ public sealed class LatentHmcSampler
         var trace = new List<double>(Options.WarmUp + Options.Trajectories + 1);
         var chainM2 = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
         var chainEnergy = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
-        var warmUpMeasure = new ChainMeasurement(Target.Model.Size, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
-        var measure = new ChainMeasurement(Target.Model.Size, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
+        var warmUpMeasure = ChainMeasurement.For(Target.Model, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
+        var measure = ChainMeasurement.For(Target.Model, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
         var spinMove = Options.SpinSweeps > 0 ? new LatentSpinMove(Target, chains, Options.SpinSweeps, Options.Seed ^ SpinStream) : null;
         var moved = new double[spinMove is null ? 0 : chains * n];
         bool justMoved = false;
@@ -206,7 +222,7 @@ public sealed class LatentHmcSampler
                 curvature = LevelCurvatures(z, chains, Prior);
                 levelScale = LevelScales(curvature);
                 var perSite = new double[n];
-                for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i)];
+                for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i / Prior.Channels)];
                 hmc.EndWarmUp();
                 scaled.SetScale(perSite);
                 var u = new double[z.Length];
@@ -229,7 +245,7 @@ public sealed class LatentHmcSampler
             progress?.Report((Options.WarmUp + t + 1.0) / total);
         }
         scaled.ToOriginal(hmc.Positions, z);
-        var (observables, convergence) = measure.Averages.Assess(Target.Model.Temperature);
+        var (observables, convergence, angle) = measure.Assess(Target.Model.Temperature);
         var statistics = hmc.Statistics;
         var moves = new List<MoveAcceptance> { new(HmcMove, statistics.AcceptanceRate, statistics.Proposals) };
         // The spin moves' rate covers the whole run, warm-up included; so does their count.
@@ -239,6 +255,7 @@ public sealed class LatentHmcSampler
         {
             ChainM2Trace = chainM2?.ToArray() ?? [],
             ChainEnergyTrace = chainEnergy?.ToArray() ?? [],
+            Angle = angle,
             LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN),
         };
     }
@@ -254,7 +271,7 @@ public sealed class LatentHmcSampler
         const double H = 0.02;
         int n = Target.Dimension, levels = prior.Levels;
         var level = new int[n];
-        for (int i = 0; i < n; i++) level[i] = prior.LevelOf(i);
+        for (int i = 0; i < n; i++) level[i] = prior.LevelOf(i / prior.Channels);
         var rng = Xoshiro256.ForStream(Options.Seed, CurvatureStream);
         var v = new double[chains * n];
         var plus = new double[chains * n];

@@ -17,10 +17,11 @@ namespace SpinFlow.SuperResolution;
 /// <param name="Temperature">Temperature T_ξ of the data set.</param>
 public sealed record TrainingDataIdentity(string Sha256, int Size, int Count, double Temperature)
 {
-    /// <summary>The identity of <paramref name="count"/> L×L configurations stored back to back in <paramref name="data"/>.</summary>
-    public static TrainingDataIdentity Of(ReadOnlySpan<float> data, int count, int size, double temperature, double shift)
+    /// <summary>The identity of <paramref name="count"/> L×L configurations of <paramref name="channels"/> values per site stored back to back in <paramref name="data"/>.</summary>
+    public static TrainingDataIdentity Of(ReadOnlySpan<float> data, int count, int size, double temperature, double shift, int channels = 1)
     {
-        long n = (long)count * size * size;
+        if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "values per site must be positive");
+        long n = (long)count * size * size * channels;
         if (count < 0 || size < 1 || n > data.Length) throw new ArgumentException($"data holds {data.Length} values, fewer than {count} configurations of {size}×{size}", nameof(data));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> header = stackalloc byte[32];
