@@ -42,30 +42,8 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         // MinNative/MaxNative are single vminps/vmaxps; the IEEE-754 Min/Max add NaN and signed-zero fix-ups.
         var neg = Vector256.MinNative(u, Vector256<T>.Zero);
-        Vector256<T> e = typeof(T) == typeof(float) && Avx2.IsSupported ? ExpNonPositive(neg.AsSingle()).As<float, T>() : Exp(neg);
+        Vector256<T> e = typeof(T) == typeof(float) && Avx2.IsSupported ? Numerics.VectorMath.ExpNonPositive(neg.AsSingle()).As<float, T>() : Exp(neg);
         return Vector256.MaxNative(u, Vector256<T>.Zero) + (e - Vector256<T>.One);
-    }
-
-    /// <summary>
-    /// e^x for x ≤ 0 in float32 (AVX2), absolute error ≲ 2·10⁻⁷·e^x: x is clamped at −87 so 2ⁿ stays normal; n = round(x/ln2)
-    /// by the 1.5·2²³ magic-number trick (n lands in the low mantissa bits); r = x − n·ln2 with a single constant, which
-    /// costs relative accuracy only where e^x is negligible; e^r = 1 + r·q(r) with q a degree-4 Chebyshev fit of
-    /// (e^r − 1)/r on |r| ≤ ln2/2 (relative error 2·10⁻⁷, and e^0 = 1 exactly).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpNonPositive(Vector256<float> x)
-    {
-        x = Vector256.MaxNative(x, Vector256.Create(-87f));
-        var magic = Vector256.Create(12582912f);
-        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.442695041f), magic);
-        var n = t - magic;
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.6931471806f), x);
-        var q = Vector256.FusedMultiplyAdd(Vector256.Create(8.363173343e-3f), r, Vector256.Create(4.187564552e-2f));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(1.666657776e-1f));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(4.999937117e-1f));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
-        var p = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
-        return Avx2.Add(p.AsInt32(), Avx2.ShiftLeftLogical(t.AsInt32(), 23)).AsSingle();
     }
 
     /// <summary>ELU′ expressed through the ELU output v: 1 for v &gt; 0, v + 1 (= e^u) otherwise.</summary>
@@ -77,7 +55,7 @@ internal static class VectorMath<T> where T : unmanaged, IFloatingPointIeee754<T
     public static Vector256<T> Tanh(Vector256<T> x)
     {
         var m = Vector256.Abs(x) * Vector256.Create(T.CreateTruncating(-2.0));
-        var e = typeof(T) == typeof(float) && Avx2.IsSupported ? ExpNonPositive(m.AsSingle()).As<float, T>() : Exp(m);
+        var e = typeof(T) == typeof(float) && Avx2.IsSupported ? Numerics.VectorMath.ExpNonPositive(m.AsSingle()).As<float, T>() : Exp(m);
         var t = (Vector256<T>.One - e) / (Vector256<T>.One + e);
         return Vector256.CopySign(t, x);
     }

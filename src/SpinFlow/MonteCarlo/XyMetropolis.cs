@@ -272,7 +272,7 @@ public sealed class XyMetropolis : IAngleSampler
                 s1 *= norm;
                 Vector256<float> x = beta * -Vector256.FusedMultiplyAdd(c1 - c0, hx, (s1 - s0) * hy);
                 Vector256<float> u = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(uniformBits), scale, halfStep);
-                Vector256<float> accept = Vector256.LessThan(u, VectorMath.ExpNegative(Vector256.Max(x, Vector256<float>.Zero)));
+                Vector256<float> accept = Vector256.LessThan(u, VectorMath.ExpNonPositive(Vector256.Min(-x, Vector256<float>.Zero)));
                 if (k == full) accept &= tailMask;
                 accepted += BitOperations.PopCount(accept.ExtractMostSignificantBits());
                 Vector256.ConditionalSelect(accept, c1, c0).StoreUnsafe(ref ownCos, at);

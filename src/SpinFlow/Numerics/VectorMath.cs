@@ -3,12 +3,9 @@ using System.Runtime.Intrinsics;
 
 namespace SpinFlow.Numerics;
 
-/// <summary>Float sin, cos and exp on eight lanes from plain Vector256 arithmetic and fused multiply-adds (exactly rounded in hardware or software alike).</summary>
+/// <summary>Float sin, cos and exp on eight lanes from plain Vector256 arithmetic and fused multiply-adds (exactly rounded in hardware or software alike): the one place for these kernels.</summary>
 internal static class VectorMath
 {
-    private const float Log2E = 1.44269504f;
-    private const float Ln2High = 0.693359375f;     // nine significant bits: n·Ln2High is exact
-    private const float Ln2Low = -2.12194440e-4f;
 
     /// <summary>sin x and cos x for |x| ≤ π/2 (Taylor to x¹¹ and x¹²; error below 3·10⁻⁷); sin is odd and cos even bit for bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,22 +28,26 @@ internal static class VectorMath
         return (sin, cos);
     }
 
-    /// <summary>e^(−x) for 0 ≤ x ≤ 20.79 (relative error below 3·10⁻⁷); beyond, e^(−20.79) ≈ 9.4·10⁻¹⁰ instead of anything smaller.</summary>
+    /// <summary>
+    /// e^x for x ≤ 0, absolute error ≲ 2·10⁻⁷·e^x: x is clamped at −87 so 2ⁿ stays normal; n = round(x/ln2) by the
+    /// 1.5·2²³ magic-number trick (n lands in the low mantissa bits); r = x − n·ln2 with a single constant, which costs
+    /// relative accuracy only where e^x is negligible; e^r = 1 + r·q(r) with q a degree-4 Chebyshev fit of (e^r − 1)/r on
+    /// |r| ≤ ln2/2 (relative error 2·10⁻⁷, and e^0 = 1 exactly). The flows' ELU and tanh and the XY Metropolis
+    /// acceptance share it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpNegative(Vector256<float> x)
+    public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
-        // e^(−x) = 2^n · e^r, n = round(−x·log₂e), r = −x − n·ln2 with ln2 split in two (Cody–Waite) so r keeps its bits.
-        x = Vector256.Min(x, Vector256.Create(20.79f));
-        Vector256<float> n = Vector256.Round(x * Vector256.Create(-Log2E));
-        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), -x));
-        Vector256<float> p = Vector256.Create(1f / 720);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 120));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 24));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
-        return p * scale.AsSingle();
+        x = Vector256.MaxNative(x, Vector256.Create(-87f));
+        var magic = Vector256.Create(12582912f);
+        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.442695041f), magic);
+        var n = t - magic;
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.6931471806f), x);
+        var q = Vector256.FusedMultiplyAdd(Vector256.Create(8.363173343e-3f), r, Vector256.Create(4.187564552e-2f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(1.666657776e-1f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(4.999937117e-1f));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
+        var p = Vector256.FusedMultiplyAdd(q, r, Vector256<float>.One);
+        return (p.AsInt32() + Vector256.ShiftLeft(t.AsInt32(), 23)).AsSingle();
     }
 }
