@@ -37,6 +37,9 @@ public interface IRanks : IDisposable
     /// <summary>Receives exactly <paramref name="data"/>.Length bytes from rank <paramref name="from"/> with <paramref name="tag"/>.</summary>
     void Receive(Span<byte> data, int from, int tag);
 
+    /// <summary>True when a message from rank <paramref name="from"/> with <paramref name="tag"/> is waiting to be received (does not block).</summary>
+    bool Probe(int from, int tag);
+
     /// <summary>Collective: the ranks with the same <paramref name="color"/> form a new group, ordered by (key, rank).</summary>
     IRanks Split(int color, int key);
 

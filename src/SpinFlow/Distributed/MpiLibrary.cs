@@ -33,6 +33,7 @@ internal sealed unsafe class MpiLibrary
     public readonly delegate* unmanaged<int, int, int, int*, int> CommSplit;
     public readonly delegate* unmanaged<int*, int> CommFree;
     public readonly delegate* unmanaged<int, int, int> AbortFn;
+    public readonly delegate* unmanaged<int, int, int, int*, nint, int> Iprobe;
 
     /// <summary>Where the library was found.</summary>
     public string Path { get; }
@@ -56,6 +57,7 @@ internal sealed unsafe class MpiLibrary
         CommSplit = (delegate* unmanaged<int, int, int, int*, int>)F("MPI_Comm_split");
         CommFree = (delegate* unmanaged<int*, int>)F("MPI_Comm_free");
         AbortFn = (delegate* unmanaged<int, int, int>)F("MPI_Abort");
+        Iprobe = (delegate* unmanaged<int, int, int, int*, nint, int>)F("MPI_Iprobe");
     }
 
     /// <summary>The MPI library, or null with the names tried when none loads.</summary>

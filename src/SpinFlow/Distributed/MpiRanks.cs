@@ -102,6 +102,15 @@ public sealed unsafe class MpiRanks : IRanks
     }
 
     /// <inheritdoc/>
+    public bool Probe(int from, int tag)
+    {
+        Touch();
+        int flag;
+        MpiLibrary.Check(_mpi.Iprobe(from, tag, _comm, &flag, MpiLibrary.StatusIgnore), "MPI_Iprobe");
+        return flag != 0;
+    }
+
+    /// <inheritdoc/>
     public IRanks Split(int color, int key)
     {
         Touch();

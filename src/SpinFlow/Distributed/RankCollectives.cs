@@ -60,6 +60,36 @@ public static class RankCollectives
         return result;
     }
 
+    /// <summary>Returns once a message from <paramref name="from"/> with <paramref name="tag"/> has arrived, sleeping between looks.</summary>
+    public static void WaitFor(this IRanks ranks, int from, int tag)
+    {
+        for (int wait = 0; !ranks.Probe(from, tag); wait = Math.Min(wait + 1, 20)) Thread.Sleep(wait);
+    }
+
+    /// <summary>Every rank waits (without spinning) until all have arrived: through rank 0, by messages with <paramref name="tag"/>.</summary>
+    public static void GentleBarrier(this IRanks ranks, int tag)
+    {
+        if (ranks.Size == 1) return;
+        if (ranks.Rank == 0)
+        {
+            for (int r = 1; r < ranks.Size; r++) ranks.ReceiveMessage(r, tag);
+            for (int r = 1; r < ranks.Size; r++) ranks.SendMessage([], r, tag);
+        }
+        else
+        {
+            ranks.SendMessage([], 0, tag);
+            ranks.ReceiveMessage(0, tag);
+        }
+    }
+
+    /// <summary>As <see cref="BroadcastMessage"/>, by messages with <paramref name="tag"/>, the other ranks waiting without spinning.</summary>
+    public static byte[] GentleBroadcast(this IRanks ranks, byte[]? data, int tag)
+    {
+        if (ranks.Rank != 0) return ranks.ReceiveMessage(0, tag);
+        for (int r = 1; r < ranks.Size; r++) ranks.SendMessage(data ?? [], r, tag);
+        return data ?? [];
+    }
+
     /// <summary>Sends a message of any length (its length first) to <paramref name="to"/>.</summary>
     public static void SendMessage(this IRanks ranks, byte[] data, int to, int tag)
     {
@@ -67,9 +97,13 @@ public static class RankCollectives
         ranks.Send(data, to, tag);
     }
 
-    /// <summary>Receives a message sent by <see cref="SendMessage"/>.</summary>
+    /// <summary>
+    /// Receives a message sent by <see cref="SendMessage"/>, waiting for it without spinning: MPI's blocking calls poll
+    /// at full speed, which on a node shared with other work takes a core from the ranks still computing.
+    /// </summary>
     public static byte[] ReceiveMessage(this IRanks ranks, int from, int tag)
     {
+        WaitFor(ranks, from, tag);
         var length = new byte[8];
         ranks.Receive(length, from, tag);
         var data = new byte[BitConverter.ToInt64(length)];

@@ -9,8 +9,11 @@ public sealed class SingleRank : IRanks
     /// <inheritdoc/>
     public int Size => 1;
 
+    /// <summary>This process alone; <paramref name="worldRank"/> is its rank in the job it belongs to (for records), 0 outside MPI.</summary>
+    public SingleRank(int worldRank = 0) => WorldRanks = [worldRank];
+
     /// <inheritdoc/>
-    public IReadOnlyList<int> WorldRanks { get; } = [0];
+    public IReadOnlyList<int> WorldRanks { get; }
 
     /// <inheritdoc/>
     public bool Communicated => false;
@@ -34,7 +37,10 @@ public sealed class SingleRank : IRanks
     public void Receive(Span<byte> data, int from, int tag) => throw new InvalidOperationException("a single process has no other rank to receive from");
 
     /// <inheritdoc/>
-    public IRanks Split(int color, int key) => new SingleRank();
+    public bool Probe(int from, int tag) => false;
+
+    /// <inheritdoc/>
+    public IRanks Split(int color, int key) => new SingleRank(WorldRanks[0]);
 
     /// <inheritdoc/>
     public void Abort(int code) => Environment.Exit(code);

@@ -28,6 +28,9 @@ public sealed record PipelineSummary(RunFolder Folder, IReadOnlyList<string> Exe
 /// </summary>
 public static class PipelineRun
 {
+    // Message tags: rank 0's word to all ranks, a group's start; stage outcomes use their wave's number (far below these).
+    private const int WordTag = 30000, ReadyTag = 30001;
+
     /// <param name="Outputs">Files the stage writes besides its record; a finished stage whose files have gone is run again.</param>
     /// <param name="Inputs">Stages whose records or files the stage reads (they run in earlier waves).</param>
     /// <param name="Shared">Whether a group of ranks can share the stage (its flow batches split over them).</param>
@@ -102,7 +105,7 @@ public static class PipelineRun
                     ["todo"] = new JsonArray(todo.Select(i => (JsonNode?)i).ToArray()),
                     ["error"] = failure is null ? null : new JsonObject { ["kind"] = failure.Kind, ["message"] = failure.Message },
                 };
-                var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(ranks.BroadcastMessage(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, 0)))!;
+                var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(ranks.GentleBroadcast(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, WordTag)))!;
                 if (told["error"] is JsonObject error) throw new StageFailure(error["kind"]!.GetValue<string>(), error["message"]!.GetValue<string>()).ToException();
                 todo = told["todo"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray();
                 if (!root)
@@ -153,64 +156,78 @@ public static class PipelineRun
 
         foreach (var wave in placed)
         {
-            int group = wave.GroupOf(world.Rank);
-            using var ranks = world.Size == 1 ? new SingleRank() : world.Split(group, world.Rank);
-            var outcomes = new List<StageOutcome>();
+            // Every round's groups are formed up front (a split is collective), so ranks need not wait between rounds.
+            var groups = wave.Rounds.Select(r => r.Grouped ? world.Split(r.GroupOf(world.Rank), world.Rank) : new SingleRank(world.Rank)).ToArray();
+            var outcomes = new List<(int Index, StageOutcome Outcome)>();
             StageFailure? failure = null;
-            foreach (int index in wave.Stages[group])
+            try
             {
-                var stage = plan[index];
-                if (failure is not null)
+                for (int round = 0; round < wave.Rounds.Count; round++)
                 {
-                    outcomes.Add(new StageOutcome(stage.Name, null, [], null, Skipped: true));
-                    continue;
+                    var ranks = groups[round];
+                    // Partners still busy with the singles would keep this rank spinning in the stage's first collective.
+                    if (ranks.Size > 1) ranks.GentleBarrier(ReadyTag);
+                    foreach (int index in wave.Rounds[round].Stages[wave.Rounds[round].GroupOf(world.Rank)])
+                    {
+                        var stage = plan[index];
+                        if (failure is not null)
+                        {
+                            if (ranks.Rank == 0) outcomes.Add((index, new StageOutcome(stage.Name, null, [], null, Skipped: true)));
+                            continue;
+                        }
+                        cancellation.ThrowIfCancellationRequested();
+                        double before = clock.Elapsed.TotalSeconds;
+                        var context = new StageContext(options, run, ranks, root ? null : scratch);
+                        void Report(double f)
+                        {
+                            if (root) progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, finished, plan.Count, clock.Elapsed, Eta(f * stage.Cost)));
+                        }
+                        JsonObject record;
+                        try
+                        {
+                            Report(0);
+                            record = stage.Body(context, new InlineProgress(f => Report(f)), cancellation);
+                        }
+                        catch (Exception e) when (world.Size > 1 && ranks.Size == 1 && e is not OperationCanceledException)
+                        {
+                            // A stage run by one rank alone: its error reaches every rank at the end of the wave.
+                            failure = StageFailure.Of(AtomicFile.Unwrap(e));
+                            outcomes.Add((index, new StageOutcome(stage.Name, null, [], failure)));
+                            continue;
+                        }
+                        record["stage"] = stage.Name;
+                        record["kind"] = stage.Kind;
+                        record["seconds"] = clock.Elapsed.TotalSeconds - before;
+                        record["ranks"] = new JsonArray(ranks.WorldRanks.Select(r => (JsonNode?)r).ToArray());
+                        if (root)
+                        {
+                            run.Save(stage.Name, record);
+                            Finished(stage);
+                        }
+                        else
+                        {
+                            var files = (stage.Outputs ?? []).OfType<string>().Select(p => (Rel: context.Relative(p), Path: context.Output(p))).ToArray();
+                            if (ranks.Rank == 0) outcomes.Add((index, new StageOutcome(stage.Name, record, files.Select(f => (f.Rel, File.ReadAllBytes(f.Path))).ToArray(), null)));
+                            foreach (var f in files) File.Delete(f.Path);
+                        }
+                    }
                 }
-                cancellation.ThrowIfCancellationRequested();
-                double before = clock.Elapsed.TotalSeconds;
-                var context = new StageContext(options, run, ranks, root ? null : scratch);
-                void Report(double f)
-                {
-                    if (root) progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, finished, plan.Count, clock.Elapsed, Eta(f * stage.Cost)));
-                }
-                JsonObject record;
-                try
-                {
-                    Report(0);
-                    record = stage.Body(context, new InlineProgress(f => Report(f)), cancellation);
-                }
-                catch (Exception e) when (world.Size > 1 && ranks.Size == 1 && e is not OperationCanceledException)
-                {
-                    // A stage run by one rank alone: its error reaches every rank at the end of the wave.
-                    failure = StageFailure.Of(AtomicFile.Unwrap(e));
-                    outcomes.Add(new StageOutcome(stage.Name, null, [], failure));
-                    continue;
-                }
-                record["stage"] = stage.Name;
-                record["kind"] = stage.Kind;
-                record["seconds"] = clock.Elapsed.TotalSeconds - before;
-                record["ranks"] = new JsonArray(ranks.WorldRanks.Select(r => (JsonNode?)r).ToArray());
-                if (root)
-                {
-                    run.Save(stage.Name, record);
-                    Finished(stage);
-                }
-                else
-                {
-                    var files = (stage.Outputs ?? []).OfType<string>().Select(p => (Rel: context.Relative(p), Path: context.Output(p))).ToArray();
-                    if (ranks.Rank == 0) outcomes.Add(new StageOutcome(stage.Name, record, files.Select(f => (f.Rel, File.ReadAllBytes(f.Path))).ToArray(), null));
-                    foreach (var f in files) File.Delete(f.Path);
-                }
+            }
+            finally
+            {
+                foreach (var g in groups) g.Dispose();
             }
             if (world.Size == 1) continue;
 
             // The wave's end: leaders send rank 0 what they made, rank 0 writes it (files first, then the record) and
             // tells everyone whether the run goes on.
-            if (!root && ranks.Rank == 0)
-                foreach (var o in outcomes) world.SendMessage(o.Serialize(), 0, wave.Wave);
+            // Each leader sends in plan order and rank 0 receives in plan order, so the messages of one leader come in the order expected.
+            if (!root)
+                foreach (var (_, o) in outcomes.OrderBy(o => o.Index)) world.SendMessage(o.Serialize(), 0, wave.Wave);
             if (root)
             {
-                var own = outcomes.ToDictionary(o => o.Stage);
-                foreach (int index in wave.Stages.SelectMany(s => s).Order())
+                var own = outcomes.ToDictionary(o => o.Outcome.Stage, o => o.Outcome);
+                foreach (int index in wave.AllStages)
                 {
                     int leader = wave.LeaderOf(index);
                     var outcome = leader == 0 ? own.GetValueOrDefault(plan[index].Name) : StageOutcome.Deserialize(world.ReceiveMessage(leader, wave.Wave));
@@ -222,7 +239,7 @@ public static class PipelineRun
                 }
             }
             var word = new JsonObject { ["error"] = failure is null ? null : new JsonObject { ["kind"] = failure.Kind, ["message"] = failure.Message } };
-            var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(world.BroadcastMessage(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, 0)))!;
+            var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(world.GentleBroadcast(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, WordTag)))!;
             if (told["error"] is JsonObject error) throw new StageFailure(error["kind"]!.GetValue<string>(), error["message"]!.GetValue<string>()).ToException();
         }
         return executed;

@@ -9,12 +9,11 @@ namespace SpinFlow.Pipeline;
 /// <param name="Shared">True for stages whose flow work splits over a group of ranks (training, sampling, generation).</param>
 public readonly record struct PlannedStage(int Index, int Wave, double Cost, bool Shared);
 
-/// <summary>The ranks of one wave: contiguous groups of world ranks, each with the stages it runs (in plan order).</summary>
-/// <param name="Wave">The wave's number.</param>
+/// <summary>One round of a wave: the world ranks cut into contiguous groups, each with the stages it runs (in plan order).</summary>
 /// <param name="GroupStart">First world rank of each group.</param>
 /// <param name="GroupSize">Ranks in each group.</param>
 /// <param name="Stages">Plan indices each group runs, in plan order (empty for idle ranks).</param>
-public sealed record WaveAssignment(int Wave, int[] GroupStart, int[] GroupSize, int[][] Stages)
+public sealed record RankRound(int[] GroupStart, int[] GroupSize, int[][] Stages)
 {
     /// <summary>The group of world rank <paramref name="rank"/>.</summary>
     public int GroupOf(int rank)
@@ -24,24 +23,40 @@ public sealed record WaveAssignment(int Wave, int[] GroupStart, int[] GroupSize,
         throw new ArgumentOutOfRangeException(nameof(rank), rank, "rank outside the plan");
     }
 
-    /// <summary>World rank of the group that runs plan stage <paramref name="index"/>'s leader (its lowest rank).</summary>
+    /// <summary>True when some group has more than one rank (the round needs its own communicators).</summary>
+    public bool Grouped => GroupSize.Any(s => s > 1);
+}
+
+/// <summary>The ranks of one wave: a round of stages run by single ranks, then possibly a round of stages shared by groups.</summary>
+/// <param name="Wave">The wave's number.</param>
+/// <param name="Rounds">The rounds, in the order each rank runs them.</param>
+public sealed record WaveAssignment(int Wave, IReadOnlyList<RankRound> Rounds)
+{
+    /// <summary>World rank of the leader (lowest rank) of the group that runs plan stage <paramref name="index"/>.</summary>
     public int LeaderOf(int index)
     {
-        for (int g = 0; g < Stages.Length; g++)
-            if (Array.IndexOf(Stages[g], index) >= 0) return GroupStart[g];
+        foreach (var round in Rounds)
+            for (int g = 0; g < round.Stages.Length; g++)
+                if (Array.IndexOf(round.Stages[g], index) >= 0) return round.GroupStart[g];
         throw new ArgumentOutOfRangeException(nameof(index), index, "stage not in this wave");
     }
+
+    /// <summary>Every stage of the wave, in plan order.</summary>
+    public IEnumerable<int> AllStages => Rounds.SelectMany(r => r.Stages.SelectMany(s => s)).Order();
 }
 
 /// <summary>
-/// The static, deterministic plan of which ranks run which stage: stages go in waves of mutually independent stages
-/// (each wave waits for the one before); a wave with at least as many stages as ranks hands whole stages to single ranks
-/// (longest modelled cost first, each to the least loaded rank); a wave with fewer stages gives each unshared stage one
-/// rank and splits the other ranks evenly into groups over the shared stages. The plan depends only on the stages and
-/// the number of ranks, and no result depends on the plan.
+/// The static, deterministic plan of which ranks run which stage. Stages go in waves of mutually independent stages (each
+/// wave waits for the one before). In a wave, the big stages (modelled cost at least a quarter of the largest) are dealt
+/// to single ranks in whole rounds of P; the big stages left over (fewer than P) are run last, each unshareable one on one
+/// rank and the shareable ones (training, sampling, generation) on even groups of the remaining ranks; the small stages
+/// go to single ranks, longest first, each to the least loaded rank, before the shared round. The plan depends only on
+/// the stages and the number of ranks, and no result depends on it.
 /// </summary>
 public static class RankPlan
 {
+    private const double BigFraction = 0.25;
+
     /// <summary>The waves of <paramref name="stages"/> over <paramref name="ranks"/> ranks, in wave order (empty waves left out).</summary>
     public static IReadOnlyList<WaveAssignment> Assign(IReadOnlyList<PlannedStage> stages, int ranks)
     {
@@ -50,28 +65,42 @@ public static class RankPlan
         var waves = new List<WaveAssignment>();
         foreach (var wave in stages.GroupBy(s => s.Wave).OrderBy(g => g.Key))
         {
-            var list = wave.OrderBy(s => s.Index).ToArray();
-            waves.Add(list.Length >= ranks ? Whole(wave.Key, list, ranks) : Grouped(wave.Key, list, ranks));
+            var byCost = wave.OrderByDescending(s => s.Cost).ThenBy(s => s.Index).ToArray();
+            double largest = byCost[0].Cost;
+            var big = byCost.Where(s => s.Cost >= BigFraction * largest).ToArray();
+            int whole = big.Length / ranks * ranks;
+            var singles = big.Take(whole).Concat(byCost.Where(s => s.Cost < BigFraction * largest)).ToArray();
+            var shared = big.Skip(whole).OrderBy(s => s.Index).ToArray();
+            var rounds = new List<RankRound>();
+            if (ranks == 1 || shared.Length == 0)
+            {
+                rounds.Add(Singles(byCost, ranks));
+            }
+            else
+            {
+                if (singles.Length > 0) rounds.Add(Singles(singles, ranks));
+                rounds.Add(Grouped(shared, ranks));
+            }
+            waves.Add(new WaveAssignment(wave.Key, rounds));
         }
         return waves;
     }
 
-    private static WaveAssignment Whole(int wave, PlannedStage[] stages, int ranks)
+    private static RankRound Singles(IEnumerable<PlannedStage> byCost, int ranks)
     {
         var load = new double[ranks];
         var owned = Enumerable.Range(0, ranks).Select(_ => new List<int>()).ToArray();
-        foreach (var s in stages.OrderByDescending(s => s.Cost).ThenBy(s => s.Index))
+        foreach (var s in byCost)
         {
             int best = 0;
             for (int r = 1; r < ranks; r++) if (load[r] < load[best]) best = r;
             load[best] += s.Cost;
             owned[best].Add(s.Index);
         }
-        return new WaveAssignment(wave, Enumerable.Range(0, ranks).ToArray(), Enumerable.Repeat(1, ranks).ToArray(),
-            owned.Select(o => o.Order().ToArray()).ToArray());
+        return new RankRound(Enumerable.Range(0, ranks).ToArray(), Enumerable.Repeat(1, ranks).ToArray(), owned.Select(o => o.Order().ToArray()).ToArray());
     }
 
-    private static WaveAssignment Grouped(int wave, PlannedStage[] stages, int ranks)
+    private static RankRound Grouped(PlannedStage[] stages, int ranks)
     {
         int shared = stages.Count(s => s.Shared), spare = ranks - (stages.Length - shared);
         var start = new List<int>();
@@ -86,13 +115,13 @@ public static class RankPlan
             runs.Add([s.Index]);
             next += n;
         }
-        // Ranks left over (a wave of unshared stages only) idle in groups of their own.
+        // Ranks left over (no shareable stage) idle in groups of their own.
         for (; next < ranks; next++)
         {
             start.Add(next);
             size.Add(1);
             runs.Add([]);
         }
-        return new WaveAssignment(wave, start.ToArray(), size.ToArray(), runs.ToArray());
+        return new RankRound(start.ToArray(), size.ToArray(), runs.ToArray());
     }
 }

@@ -87,6 +87,8 @@ internal sealed class ThreadedRanks : IRanks
         message.CopyTo(data);
     }
 
+    public bool Probe(int from, int tag) => _shared.Mail.TryGetValue((from, Rank, tag), out var box) && box.Count > 0;
+
     public IRanks Split(int color, int key) => throw new NotSupportedException("threaded ranks do not split");
 
     public void Abort(int code) => throw new InvalidOperationException($"abort {code}");

@@ -4,39 +4,58 @@ namespace SpinFlow.Tests.Pipeline;
 
 public sealed class RankPlanTests
 {
-    [Fact]
-    public void AWaveOfMoreStagesThanRanksGivesEachStageToOneRankAndBalancesTheCost()
+    private static void AssertPartitions(RankRound round, int ranks)
     {
-        // 7 temperatures' sampling stages of unequal cost over 2 and 3 ranks.
-        var costs = new[] { 5.0, 1, 4, 2, 3, 2, 1 };
-        var stages = costs.Select((c, i) => new PlannedStage(i, 4, c, Shared: true)).ToArray();
-        foreach (int ranks in new[] { 2, 3 })
-        {
-            var wave = Assert.Single(RankPlan.Assign(stages, ranks));
-            Assert.Equal(Enumerable.Range(0, ranks), wave.GroupStart);
-            Assert.All(wave.GroupSize, s => Assert.Equal(1, s));
-            Assert.Equal(Enumerable.Range(0, costs.Length), wave.Stages.SelectMany(s => s).Order());
-            var load = wave.Stages.Select(s => s.Sum(i => costs[i])).ToArray();
-            // Longest-first greedy: no rank carries more than another by more than the largest stage.
-            Assert.True(load.Max() - load.Min() <= costs.Max(), string.Join(", ", load));
-            Assert.All(wave.Stages, s => Assert.Equal(s.Order(), s));
-        }
+        Assert.Equal(ranks, round.GroupSize.Sum());
+        Assert.Equal(round.GroupStart, round.GroupSize.Select((_, g) => round.GroupSize.Take(g).Sum()));
+        Assert.All(round.Stages, s => Assert.Equal(s.Order(), s));
     }
 
     [Fact]
-    public void AWaveOfFewerStagesThanRanksSharesTheSplittableStagesAmongTheSpareRanks()
+    public void AsManyEqualStagesAsRanksGoOneToEachRank()
+    {
+        var stages = Enumerable.Range(0, 7).Select(i => new PlannedStage(i, 4, 10, Shared: true)).ToArray();
+        var wave = Assert.Single(RankPlan.Assign(stages, 7));
+        var round = Assert.Single(wave.Rounds);
+        AssertPartitions(round, 7);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => new[] { i }), round.Stages);
+    }
+
+    [Fact]
+    public void BigStagesLeftOverFromWholeRoundsAreSharedByGroupsAndSmallOnesRunAlone()
+    {
+        // Three trainings (big) and three data stages (small) over 2 ranks: one training each, then the third on both;
+        // the data stages go to single ranks beforehand, longest first to the least loaded.
+        var stages = new[]
+        {
+            new PlannedStage(0, 2, 0.1, false), new PlannedStage(1, 2, 10, true), new PlannedStage(2, 2, 0.2, false),
+            new PlannedStage(3, 2, 10, true), new PlannedStage(4, 2, 0.1, false), new PlannedStage(5, 2, 10, true),
+        };
+        var wave = Assert.Single(RankPlan.Assign(stages, 2));
+        Assert.Equal(2, wave.Rounds.Count);
+        AssertPartitions(wave.Rounds[0], 2);
+        Assert.Equal([[1, 2], [0, 3, 4]], wave.Rounds[0].Stages);
+        Assert.Equal([0], wave.Rounds[1].GroupStart);
+        Assert.Equal([2], wave.Rounds[1].GroupSize);
+        Assert.Equal([[5]], wave.Rounds[1].Stages);
+        Assert.Equal(0, wave.LeaderOf(5));
+        Assert.Equal(1, wave.LeaderOf(3));
+        Assert.Equal(Enumerable.Range(0, 6), wave.AllStages);
+    }
+
+    [Fact]
+    public void FewerBigStagesThanRanksShareTheSpareRanksEvenly()
     {
         // A reference (one rank) and two sampling stages over 8 ranks: 1 + 3 + 4, contiguous from rank 0 in plan order.
-        var stages = new[] { new PlannedStage(3, 2, 10, Shared: false), new PlannedStage(5, 2, 1, Shared: true), new PlannedStage(7, 2, 1, Shared: true) };
-        var wave = Assert.Single(RankPlan.Assign(stages, 8));
-        Assert.Equal([0, 1, 4], wave.GroupStart);
-        Assert.Equal([1, 3, 4], wave.GroupSize);
-        Assert.Equal([[3], [5], [7]], wave.Stages);
-        Assert.Equal(1, wave.GroupOf(3));
-        Assert.Equal(4, wave.LeaderOf(7));
+        var stages = new[] { new PlannedStage(3, 2, 10, Shared: false), new PlannedStage(5, 2, 9, Shared: true), new PlannedStage(7, 2, 9, Shared: true) };
+        var round = Assert.Single(Assert.Single(RankPlan.Assign(stages, 8)).Rounds);
+        Assert.Equal([0, 1, 4], round.GroupStart);
+        Assert.Equal([1, 3, 4], round.GroupSize);
+        Assert.Equal([[3], [5], [7]], round.Stages);
+        Assert.Equal(1, round.GroupOf(3));
 
-        // Unsplittable stages only: the spare ranks idle in groups of their own.
-        var idle = Assert.Single(RankPlan.Assign([new PlannedStage(0, 0, 1, Shared: false)], 3));
+        // Unshareable stages only: the spare ranks idle in groups of their own.
+        var idle = Assert.Single(Assert.Single(RankPlan.Assign([new PlannedStage(0, 0, 1, Shared: false)], 3)).Rounds);
         Assert.Equal([1, 1, 1], idle.GroupSize);
         Assert.Equal([[0], [], []], idle.Stages);
     }
@@ -48,8 +67,9 @@ public sealed class RankPlanTests
         var a = RankPlan.Assign(stages, 2);
         var b = RankPlan.Assign(stages.Reverse().ToArray(), 2);
         Assert.Equal([0, 1, 3], a.Select(w => w.Wave));
-        Assert.Equal(a.Select(w => w.Stages.Select(s => string.Join(",", s))), b.Select(w => w.Stages.Select(s => string.Join(",", s))));
-        Assert.Equal(a.Select(w => w.GroupSize), b.Select(w => w.GroupSize));
+        string Describe(IReadOnlyList<WaveAssignment> w) => string.Join(" | ", w.SelectMany(x => x.Rounds).Select(r =>
+            string.Join(";", r.GroupSize) + ":" + string.Join(";", r.Stages.Select(s => string.Join(",", s)))));
+        Assert.Equal(Describe(a), Describe(b));
     }
 
     [Fact]
@@ -61,11 +81,11 @@ public sealed class RankPlanTests
         foreach (int ranks in new[] { 1, 2, 3, 7, 14, 28, 112 })
         {
             var waves = RankPlan.Assign(stages, ranks);
-            Assert.Equal(Enumerable.Range(0, count), waves.SelectMany(w => w.Stages.SelectMany(s => s)).Order());
+            Assert.Equal(Enumerable.Range(0, count), waves.SelectMany(w => w.AllStages).Order());
             foreach (var w in waves)
             {
-                Assert.Equal(ranks, w.GroupSize.Sum());
-                Assert.Equal(w.GroupStart, w.GroupSize.Select((_, g) => w.GroupSize.Take(g).Sum()));
+                Assert.InRange(w.Rounds.Count, 1, 2);
+                foreach (var r in w.Rounds) AssertPartitions(r, ranks);
             }
         }
     }
