@@ -217,7 +217,7 @@ public sealed class Flow : ILatticeFlow
     /// <summary>
     /// Reverse mode of a taped generation of one piece (from <see cref="GradientPieces"/>) of a batch of
     /// <paramref name="batch"/> samples: the parameter gradient is left as float partial sums per chunk in
-    /// <paramref name="partials"/>, to be added over all pieces by <see cref="SumChunkPartials"/>.
+    /// <paramref name="partials"/>, to be added over all pieces by <see cref="AccumulateChunkPartials"/>.
     /// </summary>
     public void BackwardChunks(FlowTape tape, ReadOnlySpan<float> gradX, ReadOnlySpan<double> gradLogDet, int batch, Span<float> partials)
     {
@@ -225,17 +225,29 @@ public sealed class Flow : ILatticeFlow
         _engine.BackwardChunks(tape.Outputs, gradX, gradLogDet, batch, partials, tape.Work);
     }
 
+    /// <summary>Length of the running sums of <see cref="AccumulateChunkPartials"/>.</summary>
+    public int ChunkSumLength => _engine.ChunkSumLength;
+
     /// <summary>
-    /// ∂ℓ/∂θ of a whole batch from the chunk partials of its pieces (<paramref name="pieces"/>: sample counts in batch order,
-    /// partials back to back): bit for bit what <see cref="Backward(FlowTape, ReadOnlySpan{float}, ReadOnlySpan{double}, Span{float}, Span{float})"/>
-    /// writes for the batch in one piece.
+    /// Adds one piece's chunk partials (<see cref="BackwardChunks"/>, <paramref name="count"/> samples of a batch of
+    /// <paramref name="batch"/>) to the running double sums <paramref name="running"/>. Started from zeros and fed the
+    /// pieces of a batch in batch order (on one rank, or passed from rank to rank), they hold exactly the sums of the
+    /// one-piece reverse pass; <see cref="GradientFromChunkSums"/> then gives its gradient, bit for bit.
     /// </summary>
-    public void SumChunkPartials(ReadOnlySpan<float> gathered, ReadOnlySpan<int> pieces, Span<float> gradParameters)
+    public void AccumulateChunkPartials(ReadOnlySpan<float> partials, int count, int batch, Span<double> running) =>
+        _engine.AccumulateChunkPartials(partials, count, batch, running);
+
+    /// <summary>
+    /// ∂ℓ/∂θ from the finished running sums of all pieces: what
+    /// <see cref="Backward(FlowTape, ReadOnlySpan{float}, ReadOnlySpan{double}, Span{float}, Span{float})"/> writes for the
+    /// whole batch.
+    /// </summary>
+    public void GradientFromChunkSums(ReadOnlySpan<double> running, Span<float> gradParameters)
     {
         if (gradParameters.Length != ParameterCount) throw new ArgumentException($"gradParameters needs {ParameterCount} entries", nameof(gradParameters));
         var acc = _gradientSums ??= new double[ParameterCount];
         Array.Clear(acc);
-        _engine.SumChunkPartials(gathered, pieces, [acc]);
+        _engine.AddChunkSums(running, [acc]);
         for (int i = 0; i < acc.Length; i++) gradParameters[i] = (float)acc[i];
     }
 

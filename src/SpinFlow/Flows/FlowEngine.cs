@@ -313,7 +313,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     /// Reverse pass of a piece of a batch of <paramref name="layoutBatch"/> samples, cut at one of its
     /// <see cref="ChunkBoundaries"/>: instead of summing the parameter gradients, writes every chunk's float partial sums
     /// (layers in reverse order, chunks in order, packed layout) to <paramref name="partials"/>. Pieces of one batch,
-    /// gathered in batch order and added by <see cref="SumChunkPartials"/>, give exactly what <see cref="Backward"/> gives
+    /// added in batch order by <see cref="AccumulateChunkPartials"/>, give exactly what <see cref="Backward"/> gives
     /// for the whole batch.
     /// </summary>
     internal void BackwardChunks(T[][] tape, ReadOnlySpan<T> gradX, ReadOnlySpan<double> gradLogDet, int layoutBatch, Span<T> partials, T[] work)
@@ -339,40 +339,50 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
             }
     }
 
+    /// <summary>Length of the running per-layer sums of <see cref="AccumulateChunkPartials"/> (the packed sizes of the layers with gradients).</summary>
+    internal int ChunkSumLength => Layers.Where(l => l.GradientSlot >= 0).Sum(l => l.Packed.Length);
+
     /// <summary>
-    /// Adds the chunk partials of the pieces <paramref name="pieces"/> (sample counts in batch order, their
-    /// <see cref="BackwardChunks"/> outputs back to back in <paramref name="gathered"/>) to <paramref name="gradients"/>:
-    /// per layer in reverse order, over all chunks in batch order, in double, as <see cref="Backward"/> adds them.
+    /// Continues the per-layer double sums <paramref name="running"/> (layers in reverse order, packed layout) with the
+    /// chunk partials of one piece of <paramref name="count"/> samples (<see cref="BackwardChunks"/>): the pieces of a
+    /// batch added in batch order, starting from zero, are exactly the sums <see cref="Backward"/> forms, chunk by chunk.
     /// </summary>
-    internal void SumChunkPartials(ReadOnlySpan<T> gathered, ReadOnlySpan<int> pieces, double[]?[] gradients)
+    internal void AccumulateChunkPartials(ReadOnlySpan<T> partials, int count, int layoutBatch, Span<double> running)
     {
-        int layoutBatch = 0;
-        foreach (int c in pieces) layoutBatch += c;
-        var pieceStart = new long[pieces.Length];
-        for (int p = 1; p < pieces.Length; p++) pieceStart[p] = pieceStart[p - 1] + ChunkPartialLength(pieces[p - 1], layoutBatch);
-        if (gathered.Length != pieceStart[^1] + ChunkPartialLength(pieces[^1], layoutBatch)) throw new ArgumentException("gathered partials have the wrong length", nameof(gathered));
-        var layerOffset = new long[pieces.Length];
-        fixed (T* src = gathered)
-        fixed (double* sum = _gradientSum)
+        if (partials.Length != ChunkPartialLength(count, layoutBatch)) throw new ArgumentException("partials have the wrong length", nameof(partials));
+        if (running.Length != ChunkSumLength) throw new ArgumentException("running sums have the wrong length", nameof(running));
+        long offset = 0;
+        int at = 0;
+        fixed (T* src = partials)
+        fixed (double* sum = running)
             for (int k = Layers.Count - 1; k >= 0; k--)
             {
                 var layer = Layers[k];
                 if (layer.GradientSlot < 0) continue;
-                int n = layer.Packed.Length;
-                double[]? grad = gradients[layer.GradientSlot];
-                new Span<double>(sum, n).Clear();
-                for (int p = 0; p < pieces.Length; p++)
-                {
-                    int chunks = PieceChunks(layer, pieces[p], layoutBatch);
-                    T* piece = src + pieceStart[p] + layerOffset[p];
-                    for (int c = 0; c < chunks; c++) AddWidened(piece + (long)c * n, sum, n);
-                    layerOffset[p] += (long)chunks * n;
-                }
-                if (grad is null) continue;
+                int n = layer.Packed.Length, chunks = PieceChunks(layer, count, layoutBatch);
+                for (int c = 0; c < chunks; c++) AddWidened(src + offset + (long)c * n, sum + at, n);
+                offset += (long)chunks * n;
+                at += n;
+            }
+    }
+
+    /// <summary>Adds finished per-layer sums (<see cref="AccumulateChunkPartials"/>) to <paramref name="gradients"/>, layer after layer in reverse order as <see cref="Backward"/> does.</summary>
+    internal void AddChunkSums(ReadOnlySpan<double> running, double[]?[] gradients)
+    {
+        int at = 0;
+        for (int k = Layers.Count - 1; k >= 0; k--)
+        {
+            var layer = Layers[k];
+            if (layer.GradientSlot < 0) continue;
+            int n = layer.Packed.Length;
+            if (gradients[layer.GradientSlot] is { } grad)
+            {
                 var map = layer.PackedToFlat;
                 int off = layer.ParameterOffset;
-                for (int q = 0; q < n; q++) grad[off + map[q]] += sum[q];
+                for (int q = 0; q < n; q++) grad[off + map[q]] += running[at + q];
             }
+            at += n;
+        }
     }
 
     /// <summary>Blocks per chunk of a layer pass over <paramref name="blocks"/> blocks (independent of the thread count).</summary>

@@ -47,10 +47,10 @@ public sealed record WaveAssignment(int Wave, IReadOnlyList<RankRound> Rounds)
 
 /// <summary>
 /// The static, deterministic plan of which ranks run which stage. Stages go in waves of mutually independent stages (each
-/// wave waits for the one before). In a wave, the big stages (modelled cost at least a quarter of the largest) are dealt
-/// to single ranks in whole rounds of P; the big stages left over (fewer than P) are run last, each unshareable one on one
-/// rank and the shareable ones (training, sampling, generation) on even groups of the remaining ranks; the small stages
-/// go to single ranks, longest first, each to the least loaded rank, before the shared round. The plan depends only on
+/// wave waits for the one before). In a wave, the big shareable stages (training, sampling, generation with a modelled
+/// cost of at least a quarter of the wave's largest) are dealt to single ranks in whole rounds of P; those left over
+/// (fewer than P) run last, each on an even group of all ranks; every other stage goes to a single rank first, longest
+/// first, each to the least loaded rank. The plan depends only on
 /// the stages and the number of ranks, and no result depends on it.
 /// </summary>
 public static class RankPlan
@@ -67,9 +67,10 @@ public static class RankPlan
         {
             var byCost = wave.OrderByDescending(s => s.Cost).ThenBy(s => s.Index).ToArray();
             double largest = byCost[0].Cost;
-            var big = byCost.Where(s => s.Cost >= BigFraction * largest).ToArray();
+            bool Big(PlannedStage s) => s.Shared && s.Cost >= BigFraction * largest;
+            var big = byCost.Where(Big).ToArray();
             int whole = big.Length / ranks * ranks;
-            var singles = big.Take(whole).Concat(byCost.Where(s => s.Cost < BigFraction * largest)).ToArray();
+            var singles = big.Take(whole).Concat(byCost.Where(s => !Big(s))).ToArray();
             var shared = big.Skip(whole).OrderBy(s => s.Index).ToArray();
             var rounds = new List<RankRound>();
             if (ranks == 1 || shared.Length == 0)

@@ -31,9 +31,9 @@ public readonly record struct StepTiming(TimeSpan Generate, TimeSpan Energy, Tim
 /// </summary>
 /// <remarks>
 /// Data-parallel over a group of ranks: each rank generates and back-propagates its piece of the batch
-/// (<see cref="Flow.GradientPieces"/>), the pieces' outputs and per-chunk gradient partial sums are gathered, and every
-/// rank adds the partials in the batch's chunk order, which is what one process adds: the step, and so the whole run, is
-/// bit for bit the same for any number of ranks. The loss terms are evaluated on the whole batch on every rank.
+/// (<see cref="Flow.GradientPieces"/>), the pieces' outputs are gathered, and the per-chunk gradient partial sums are
+/// added in the batch's chunk order, which is what one process adds, by passing the running sums from rank to rank: the
+/// step, and so the whole run, is bit for bit the same for any number of ranks. The loss terms are evaluated on the whole batch on every rank.
 /// </remarks>
 public sealed class ReverseKlTrainer
 {
@@ -44,6 +44,8 @@ public sealed class ReverseKlTrainer
     private readonly int[] _pieces = [];
     private readonly int _first, _count;
     private readonly float[] _partials = [];
+    private readonly double[] _running;
+    private const int ChunkSumTag = 1;
 
     /// <summary>The flow being trained (its parameters are updated in place).</summary>
     public Flow Flow { get; }
@@ -107,6 +109,20 @@ public sealed class ReverseKlTrainer
             _partials = new float[flow.ChunkPartialLength(_count, batch)];
         }
         _tape = _count > 0 ? flow.CreateTape(_count) : null;
+        _running = _ranks is null ? [] : new double[flow.ChunkSumLength];
+    }
+
+    // The one-process sums run over the chunks in batch order; the pieces are in rank order, so the running sums pass
+    // from rank to rank (one vector of the layers' sizes, not every chunk), and the last rank sends out the gradient.
+    private void CombineChunks(IRanks ranks)
+    {
+        var running = System.Runtime.InteropServices.MemoryMarshal.AsBytes(_running.AsSpan());
+        if (ranks.Rank == 0) Array.Clear(_running);
+        else ranks.Receive(running, ranks.Rank - 1, ChunkSumTag);
+        if (_count > 0) Flow.AccumulateChunkPartials(_partials, _count, Batch, _running);
+        if (ranks.Rank < ranks.Size - 1) ranks.Send(running, ranks.Rank + 1, ChunkSumTag);
+        else Flow.GradientFromChunkSums(_running, _gradParameters);
+        ranks.Broadcast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_gradParameters.AsSpan()), ranks.Size - 1);
     }
 
     /// <summary>
@@ -171,7 +187,7 @@ public sealed class ReverseKlTrainer
         else
         {
             if (_count > 0) Flow.BackwardChunks(_tape!, _gradX.AsSpan(_first * n, _count * n), _gradLogDet.AsSpan(_first, _count), Batch, _partials);
-            Flow.SumChunkPartials(_ranks.AllGather<float>(_partials, out _), _pieces, _gradParameters);
+            CombineChunks(_ranks);
         }
         long t3 = Stopwatch.GetTimestamp();
         double norm = 0;

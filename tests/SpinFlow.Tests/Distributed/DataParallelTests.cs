@@ -38,7 +38,7 @@ public sealed class DataParallelTests
         {
             var pieces = flow.GradientPieces(batch, ranks);
             Assert.Equal(batch, pieces.Sum());
-            var gathered = new List<float>();
+            var running = new double[flow.ChunkSumLength];
             int first = 0;
             foreach (int count in pieces)
             {
@@ -53,12 +53,12 @@ public sealed class DataParallelTests
                     Assert.Equal(Bits(logDet.AsSpan(first, count)), Bits(pld));
                     var partials = new float[flow.ChunkPartialLength(count, batch)];
                     flow.BackwardChunks(pieceTape, gradX.AsSpan(first * n, count * n), gradLogDet.AsSpan(first, count), batch, partials);
-                    gathered.AddRange(partials);
+                    flow.AccumulateChunkPartials(partials, count, batch, running);
                 }
                 first += count;
             }
             var summed = new float[flow.ParameterCount];
-            flow.SumChunkPartials(gathered.ToArray(), pieces, summed);
+            flow.GradientFromChunkSums(running, summed);
             Assert.Equal(Bits(whole), Bits(summed));
         }
     }

@@ -44,15 +44,20 @@ public sealed class RankPlanTests
     }
 
     [Fact]
-    public void FewerBigStagesThanRanksShareTheSpareRanksEvenly()
+    public void FewerBigStagesThanRanksShareAllRanksEvenly()
     {
-        // A reference (one rank) and two sampling stages over 8 ranks: 1 + 3 + 4, contiguous from rank 0 in plan order.
-        var stages = new[] { new PlannedStage(3, 2, 10, Shared: false), new PlannedStage(5, 2, 9, Shared: true), new PlannedStage(7, 2, 9, Shared: true) };
-        var round = Assert.Single(Assert.Single(RankPlan.Assign(stages, 8)).Rounds);
-        Assert.Equal([0, 1, 4], round.GroupStart);
-        Assert.Equal([1, 3, 4], round.GroupSize);
-        Assert.Equal([[3], [5], [7]], round.Stages);
-        Assert.Equal(1, round.GroupOf(3));
+        // A reference (unshareable) and three sampling stages over 8 ranks: the reference alone on rank 0 first, then
+        // the samplings on groups of 2, 3 and 3 ranks, contiguous from rank 0 in plan order.
+        var stages = new[] { new PlannedStage(3, 2, 10, false), new PlannedStage(5, 2, 9, true), new PlannedStage(7, 2, 9, true), new PlannedStage(8, 2, 9, true) };
+        var wave = Assert.Single(RankPlan.Assign(stages, 8));
+        Assert.Equal(2, wave.Rounds.Count);
+        Assert.Equal([[3], [], [], [], [], [], [], []], wave.Rounds[0].Stages);
+        var round = wave.Rounds[1];
+        Assert.Equal([0, 2, 5], round.GroupStart);
+        Assert.Equal([2, 3, 3], round.GroupSize);
+        Assert.Equal([[5], [7], [8]], round.Stages);
+        Assert.Equal(1, round.GroupOf(4));
+        Assert.Equal(5, wave.LeaderOf(8));
 
         // Unshareable stages only: the spare ranks idle in groups of their own.
         var idle = Assert.Single(Assert.Single(RankPlan.Assign([new PlannedStage(0, 0, 1, Shared: false)], 3)).Rounds);
