@@ -107,7 +107,7 @@ public sealed class MpiRunTests : IDisposable
     }
 
     [MpiFact]
-    public void TwoRankPipelineWritesTheOneRankRunBitForBit()
+    public void TwoAndThreeRankPipelinesWriteTheOneRankRunBitForBit()
     {
         string one = Path.Combine(_dir, "one"), two = Path.Combine(_dir, "two");
         var alone = CliRunner.Run(Pipeline(one));
@@ -120,6 +120,13 @@ public sealed class MpiRunTests : IDisposable
         var ranks = Directory.EnumerateFiles(Path.Combine(two, "stages")).SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["ranks"]!.AsArray().Select(r => r!.GetValue<int>())).ToHashSet();
         Assert.Equal([0, 1], ranks.Order());
         Assert.Single(spread.Stdout.Split('\n'), l => l.Contains("stages run", StringComparison.Ordinal));
+
+        // Three ranks for two temperatures: training and sampling stages run on groups of ranks (batches and chains split).
+        string three = Path.Combine(_dir, "three");
+        var grouped = RunMpi(3, Pipeline(three));
+        Assert.True(grouped.ExitCode == 0, grouped.Stderr);
+        AssertSameRun(one, three);
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(three, "stages")), f => JsonNode.Parse(File.ReadAllText(f))!["ranks"]!.AsArray().Count > 1);
     }
 
     [MpiFact]
