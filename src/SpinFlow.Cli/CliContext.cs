@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SpinFlow.Distributed;
 
 namespace SpinFlow.Cli;
 
@@ -14,9 +15,13 @@ public sealed class CliContext
     /// <summary>Console used to render tables on <see cref="Out"/>.</summary>
     public IAnsiConsole Console { get; }
 
+    /// <summary>The ranks this command runs on (this process alone unless started by an MPI launcher).</summary>
+    public IRanks Ranks { get; }
+
     /// <summary>Wraps the given writers.</summary>
-    public CliContext(TextWriter stdout, TextWriter stderr, bool interactive)
+    public CliContext(TextWriter stdout, TextWriter stderr, bool interactive, IRanks? ranks = null)
     {
+        Ranks = ranks ?? new SingleRank();
         Out = stdout;
         Error = stderr;
         Interactive = interactive;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpinFlow.Cli.Commands;
+using SpinFlow.Distributed;
 
 namespace SpinFlow.Cli;
 
@@ -9,10 +10,32 @@ public static class SpinFlowCli
     /// <summary>Exit code for bad input (usage errors, unreadable or unwritable files, invalid values).</summary>
     public const int BadInput = 2;
 
-    /// <summary>Runs the CLI with the given arguments and streams; returns the process exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    /// <summary>
+    /// Runs the CLI with the given arguments and streams; returns the process exit code. Under MPI
+    /// (<paramref name="ranks"/> with several ranks) only rank 0 prints; an error that the other ranks cannot have met
+    /// at the same point is printed by the rank that met it, and the whole job is stopped (<see cref="IRanks.Abort"/>).
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, IRanks? ranks = null)
     {
-        var context = new CliContext(stdout, stderr, interactive);
+        ranks ??= new SingleRank();
+        bool root = ranks.Rank == 0;
+        var context = root ? new CliContext(stdout, stderr, interactive, ranks) : new CliContext(TextWriter.Null, TextWriter.Null, false, ranks);
+        int code = Invoke(args, context, root ? stderr : TextWriter.Null, out var failure);
+        // Errors met by every rank alike (bad options, rank 0's verdict on the run folder) end every rank normally; any
+        // other error after the ranks have talked may leave them waiting for this one, so it stops them all.
+        if (failure is not null && ranks.Size > 1 && ranks.Communicated && !SpinFlow.Distributed.RankAgreement.IsAgreed(failure))
+        {
+            stderr.WriteLine($"spinflow: rank {ranks.Rank} of {ranks.Size} failed ({OneLine(failure.GetType().Name + ": " + failure.Message)}); stopping all ranks");
+            stderr.Flush();
+            ranks.Abort(code);
+        }
+        return code;
+    }
+
+    private static int Invoke(string[] args, CliContext context, TextWriter stderr, out Exception? failure)
+    {
+        failure = null;
+        var stdout = context.Out;
         // A plain command named "spinflow" (not RootCommand, which takes the assembly's name SpinFlow.Cli) so help reads as users type it.
         var root = new Command("spinflow", "SpinFlow: exact sampling of the 2D Ising model by flow-based super-resolution, with reference Monte Carlo and exact results.")
         {
@@ -44,6 +67,7 @@ public static class SpinFlowCli
         catch (Exception thrown)
         {
             var e = IO.AtomicFile.Unwrap(thrown);
+            failure = e;
             if (IsBadInput(e))
             {
                 stderr.WriteLine($"spinflow: error: {OneLine(e.Message)}");

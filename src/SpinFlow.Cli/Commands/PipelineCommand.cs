@@ -48,7 +48,16 @@ public static class PipelineCommand
             if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out needs a folder path, got an empty one");
 
             cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
-                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");
+                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}" +
+                (cli.Ranks.Size > 1 ? $" on {cli.Ranks.Size} MPI ranks" : ""));
+            if (cli.Ranks.Size > 1)
+            {
+                // Under MPI an interrupt ends every rank (the launcher passes it on): ranks that stopped at different points
+                // could not agree on a clean stop, and the folder is resumable as it stands (every file is written atomically).
+                var spread = PipelineRun.Run(options, folder, cli.Ranks, parse.GetValue(resume), new LineProgress(cli));
+                if (spread is not null) Print(cli, spread);
+                return Task.FromResult(0);
+            }
             var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
                 : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
             Print(cli, summary);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using SpinFlow.Distributed;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Latent;
@@ -125,7 +126,9 @@ public static class TrainCommand
             if (savedRun?.Temperature is double savedT && savedT != options.Temperature)
                 cli.Error.WriteLine($"note: {outPath} was trained at T_x = {Format.Number(savedT, "G8")}, continuing at {Format.Number(options.Temperature, "G8")}");
             var trainer = baseline ? BaselineTrainer() : SuperResolutionTrainer();
-            trainer.Flow.Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount;
+            trainer.Flow.Threads = threadCount == 0 ? Math.Max(1, Environment.ProcessorCount / RankLaunch.LocalRanks()) : threadCount;
+            // Under MPI every rank trains its piece of each batch; rank 0 alone writes the checkpoint and the history.
+            bool writer = cli.Ranks.Rank == 0, spread = cli.Ranks.Size > 1;
             int sites = trainer.Flow.Size * trainer.Flow.Size;
             long remaining = Math.Max(0, total - trainer.Step);
             if (remaining == 0)
@@ -139,11 +142,13 @@ public static class TrainCommand
             var watch = new AbsMagnetizationWatch();
             using var interrupt = new CancellationTokenSource();
             int signalExit = 0;
-            using var sigint = OnSignal(PosixSignal.SIGINT, 130);
-            using var sigterm = OnSignal(PosixSignal.SIGTERM, 143);
+            // Under MPI a signal ends every rank at once (ranks that stopped at different steps could not agree on a
+            // clean stop); the checkpoint on disk is then the last complete one.
+            using var sigint = spread ? null : OnSignal(PosixSignal.SIGINT, 130);
+            using var sigterm = spread ? null : OnSignal(PosixSignal.SIGTERM, 143);
             try
             {
-                trainer.Run(remaining, outPath, historyPath: historyPath, cancellation: interrupt.Token, progress: r =>
+                trainer.Run(remaining, writer ? outPath : null, historyPath: writer ? historyPath : null, cancellation: interrupt.Token, progress: r =>
                 {
                     if (watch.Observe(r) is { } d)
                         cli.Error.WriteLine($"warning: steps {d.FirstStep}–{d.LastStep} (γ off): ⟨|m|⟩_ds = {Format.Number(d.AbsMagnetizationBlocked, "F3")} departs from " +
@@ -206,7 +211,7 @@ public static class TrainCommand
                     throw new InvalidDataException($"--out {outPath} is an NNRG flow on {saved.Size}×{saved.Size}, not --size {l}: resume it with --size {saved.Size}, or start a new run from its parameters with --init");
                 var t = FlowTrainer.Start(ChooseStart(NnrgFlowOptions.KindName, () => NnrgFlow.Create(l, parse.GetValue(seed), NnrgFlowOptions.Shaped(
                     parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd, channels: spinModel.Components))),
-                    new GaussianLatent(l, spinModel.Components), options);
+                    new GaussianLatent(l, spinModel.Components), options, cli.Ranks);
                 cli.Out.WriteLine($"train NNRG {ModelTag()}{l}×{l} at T_x = {Format.Number(options.Temperature, "G6")}, z ~ N(0, I); {t.Flow.ParameterCount} parameters, " +
                     $"batch {options.Batch}, seed {options.Seed}" + (resuming ? $"; resuming at step {t.Step}" : ""));
                 cli.Out.WriteLine(double.IsNaN(t.Bound)
@@ -247,7 +252,7 @@ public static class TrainCommand
                 var t = FlowTrainer.Start(ChooseStart(SuperResolutionFlowOptions.KindName, () => SuperResolutionFlow.Create(meta.Size, parse.GetValue(seed),
                     SuperResolutionFlowOptions.Shaped(parse.GetValue(couplings), parse.GetValue(hidden), parse.GetValue(mlpLayers), odd,
                         parse.GetValue(fineLayers), parse.GetValue(coarseLayers), spinModel.Components))),
-                    latent, options);
+                    latent, options, cli.Ranks);
                 t.InputTemperature = meta.Temperature;
                 t.Data = identity;
                 // H(p_z) needs the data set to sample the relaxed model it claims (T_ξ, shift) and two configurations at least;

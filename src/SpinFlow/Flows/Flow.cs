@@ -15,7 +15,7 @@ public interface ILatticeFlow
     int Size { get; }
 
     /// <summary>Channels C per site (values per sample L²·C): 1 for Ising, 2 for the relaxed clock and XY fields.</summary>
-    int Channels => 1;
+    int Channels { get; }
 
     /// <summary>Worker threads used per call (1 = the calling thread only).</summary>
     int Threads { get; set; }
@@ -45,6 +45,8 @@ public sealed class FlowTape
     internal object Owner { get; }
     internal float[][] Outputs { get; }
     internal float[] Work { get; }
+    /// <summary>The tape of the flow a wrapper delegates to (e.g. the rank's own rows), when the owner is a wrapper.</summary>
+    internal FlowTape? Inner { get; init; }
 
     /// <summary>Number of samples the tape holds.</summary>
     public int Batch { get; }
@@ -190,6 +192,69 @@ public sealed class Flow : ILatticeFlow
         var acc = _gradientSums ??= new double[ParameterCount];
         Array.Clear(acc);
         _engine.Backward(tape.Outputs, gradX, gradLogDet, gradZ, [acc], tape.Work);
+        for (int i = 0; i < acc.Length; i++) gradParameters[i] = (float)acc[i];
+    }
+
+    /// <summary>
+    /// Sample counts of <paramref name="pieces"/> contiguous pieces of a batch of <paramref name="batch"/>, as even as the
+    /// flow's gradient chunks allow: each piece starts on a chunk boundary of every layer, so the pieces' chunk partial
+    /// sums (<see cref="BackwardChunks"/>) are the whole batch's, whatever the number of pieces. Some pieces may be empty.
+    /// </summary>
+    public int[] GradientPieces(int batch, int pieces)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pieces, 1);
+        int[] cuts = _engine.ChunkBoundaries(batch);
+        var counts = new int[pieces];
+        int previous = 0;
+        for (int p = 0; p < pieces; p++)
+        {
+            long target = (long)batch * (p + 1) / pieces;
+            // The boundary nearest the even split (ties: the lower one); the last piece ends at the batch's end.
+            int end = p == pieces - 1 ? batch : cuts.Where(c => c >= previous).MinBy(c => Math.Abs(c - target));
+            counts[p] = end - previous;
+            previous = end;
+        }
+        return counts;
+    }
+
+    /// <summary>Floats <see cref="BackwardChunks"/> writes for a piece of <paramref name="count"/> samples of a batch of <paramref name="batch"/>.</summary>
+    public long ChunkPartialLength(int count, int batch) => _engine.ChunkPartialLength(count, batch);
+
+    /// <summary>
+    /// Reverse mode of a taped generation of one piece (from <see cref="GradientPieces"/>) of a batch of
+    /// <paramref name="batch"/> samples: the parameter gradient is left as float partial sums per chunk in
+    /// <paramref name="partials"/>, to be added over all pieces by <see cref="AccumulateChunkPartials"/>.
+    /// </summary>
+    public void BackwardChunks(FlowTape tape, ReadOnlySpan<float> gradX, ReadOnlySpan<double> gradLogDet, int batch, Span<float> partials)
+    {
+        CheckTape(tape);
+        _engine.BackwardChunks(tape.Outputs, gradX, gradLogDet, batch, partials, tape.Work);
+    }
+
+    /// <summary>Length of the running sums of <see cref="AccumulateChunkPartials"/>.</summary>
+    public int ChunkSumLength => _engine.ChunkSumLength;
+
+    /// <summary>
+    /// Adds one piece's chunk partials (<see cref="BackwardChunks"/>, <paramref name="count"/> samples of a batch of
+    /// <paramref name="batch"/>) to the running double sums <paramref name="running"/>. Started from zeros and fed the
+    /// pieces of a batch in batch order (on one rank, or passed from rank to rank), they hold exactly the sums of the
+    /// one-piece reverse pass; <see cref="GradientFromChunkSums"/> then gives its gradient, bit for bit.
+    /// </summary>
+    public void AccumulateChunkPartials(ReadOnlySpan<float> partials, int count, int batch, Span<double> running) =>
+        _engine.AccumulateChunkPartials(partials, count, batch, running);
+
+    /// <summary>
+    /// ∂ℓ/∂θ from the finished running sums of all pieces: what
+    /// <see cref="Backward(FlowTape, ReadOnlySpan{float}, ReadOnlySpan{double}, Span{float}, Span{float})"/> writes for the
+    /// whole batch.
+    /// </summary>
+    public void GradientFromChunkSums(ReadOnlySpan<double> running, Span<float> gradParameters)
+    {
+        if (gradParameters.Length != ParameterCount) throw new ArgumentException($"gradParameters needs {ParameterCount} entries", nameof(gradParameters));
+        var acc = _gradientSums ??= new double[ParameterCount];
+        Array.Clear(acc);
+        _engine.AddChunkSums(running, [acc]);
         for (int i = 0; i < acc.Length; i++) gradParameters[i] = (float)acc[i];
     }
 

@@ -193,27 +193,29 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     private enum Pass { Generate, Infer, Backward }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void RunLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null)
+    private void RunLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null,
+        int layoutBatch = 0, T* chunkOut = null)
     {
         layer.Pack();
         int plaquettes = layer.PlaquetteCount;
         int total = batch * plaquettes;
         int blocks = (total + BlockWorker<T>.P - 1) / BlockWorker<T>.P;
-        int chunkBlocks = ChunkBlocks(blocks);
+        // A piece of a larger batch keeps that batch's chunk size, so its chunks are the batch's own (see BackwardChunks).
+        int chunkBlocks = ChunkBlocks(BlocksOf(layoutBatch > 0 ? layoutBatch : batch, plaquettes));
         int chunks = (blocks + chunkBlocks - 1) / chunkBlocks;
         int workers = Math.Min(Threads, chunks);
         int next = 0, busy = 0;
         var o = layer.Options;
         bool wantLogDet = pass != Pass.Backward;
-        bool wantParams = pass == Pass.Backward && paramGrad is not null;
+        bool wantParams = pass == Pass.Backward && (paramGrad is not null || chunkOut != null);
         int packedSize = layer.Packed.Length;
         if (wantLogDet && _plaquetteLogDet.Length < total) _plaquetteLogDet = GC.AllocateUninitializedArray<T>(total, pinned: true);
-        if (wantParams && _chunkGradients.Length < (long)chunks * packedSize)
+        if (wantParams && chunkOut == null && _chunkGradients.Length < (long)chunks * packedSize)
             _chunkGradients = GC.AllocateUninitializedArray<T>(checked(chunks * packedSize), pinned: true);
         nint latticePtr = (nint)lattice, gradPtr = (nint)grad;
         // Both buffers are pinned, so their addresses can be captured as plain numbers like the caller's spans.
         nint ldPtr = wantLogDet ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_plaquetteLogDet)) : 0;
-        nint slotPtr = wantParams ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_chunkGradients)) : 0;
+        nint slotPtr = chunkOut != null ? (nint)chunkOut : wantParams ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_chunkGradients)) : 0;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         void Body(int w)
@@ -272,7 +274,125 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         MostBusyWorkers = Math.Max(MostBusyWorkers, busy);
 
         if (wantLogDet) SumLogDets((T*)ldPtr, batch, plaquettes, logDet);
-        if (wantParams) SumChunkGradients(layer, (T*)slotPtr, chunks, paramGrad!);
+        if (wantParams && chunkOut == null) SumChunkGradients(layer, (T*)slotPtr, chunks, paramGrad!);
+    }
+
+    private static int BlocksOf(int batch, int plaquettes) => (int)(((long)batch * plaquettes + BlockWorker<T>.P - 1) / BlockWorker<T>.P);
+
+    /// <summary>Chunks of one layer's pass over <paramref name="count"/> samples cut from a batch of <paramref name="layoutBatch"/>.</summary>
+    private static int PieceChunks(EngineLayer<T> layer, int count, int layoutBatch)
+    {
+        int chunkBlocks = ChunkBlocks(BlocksOf(layoutBatch, layer.PlaquetteCount));
+        return (BlocksOf(count, layer.PlaquetteCount) + chunkBlocks - 1) / chunkBlocks;
+    }
+
+    /// <summary>
+    /// Sample indices 0 … <paramref name="batch"/> at which a batch may be cut into pieces whose parameter-gradient chunks
+    /// are exactly chunks of the whole batch in every layer (a piece starts on a chunk boundary of each layer).
+    /// </summary>
+    internal int[] ChunkBoundaries(int batch)
+    {
+        var cuts = new List<int>();
+        for (int s = 0; s <= batch; s++)
+        {
+            bool aligned = s == batch;
+            if (!aligned)
+            {
+                aligned = true;
+                foreach (var layer in Layers)
+                {
+                    long chunkPlaquettes = (long)ChunkBlocks(BlocksOf(batch, layer.PlaquetteCount)) * BlockWorker<T>.P;
+                    if ((long)s * layer.PlaquetteCount % chunkPlaquettes != 0) { aligned = false; break; }
+                }
+            }
+            if (aligned) cuts.Add(s);
+        }
+        return cuts.ToArray();
+    }
+
+    /// <summary>Values <see cref="BackwardChunks"/> writes for a piece of <paramref name="count"/> samples of a batch of <paramref name="layoutBatch"/>.</summary>
+    internal long ChunkPartialLength(int count, int layoutBatch)
+    {
+        long n = 0;
+        foreach (var layer in Layers)
+            if (layer.GradientSlot >= 0) n += (long)PieceChunks(layer, count, layoutBatch) * layer.Packed.Length;
+        return n;
+    }
+
+    /// <summary>
+    /// Reverse pass of a piece of a batch of <paramref name="layoutBatch"/> samples, cut at one of its
+    /// <see cref="ChunkBoundaries"/>: instead of summing the parameter gradients, writes every chunk's float partial sums
+    /// (layers in reverse order, chunks in order, packed layout) to <paramref name="partials"/>. Pieces of one batch,
+    /// added in batch order by <see cref="AccumulateChunkPartials"/>, give exactly what <see cref="Backward"/> gives
+    /// for the whole batch.
+    /// </summary>
+    internal void BackwardChunks(T[][] tape, ReadOnlySpan<T> gradX, ReadOnlySpan<double> gradLogDet, int layoutBatch, Span<T> partials, T[] work)
+    {
+        int batch = BatchOf(gradX.Length, nameof(gradX));
+        if (gradLogDet.Length < batch) throw new ArgumentException($"gradLogDet needs {batch} entries", nameof(gradLogDet));
+        if (tape.Length != Layers.Count) throw new ArgumentException("tape does not belong to this flow", nameof(tape));
+        if (partials.Length != ChunkPartialLength(batch, layoutBatch)) throw new ArgumentException("partials has the wrong length", nameof(partials));
+        gradX.CopyTo(work);
+        if (_gradLogDet.Length < batch) _gradLogDet = new double[batch];
+        double[] gld = _gradLogDet;
+        gradLogDet[..batch].CopyTo(gld);
+        long offset = 0;
+        fixed (T* pg = work)
+        fixed (T* pp = partials)
+            for (int k = Layers.Count - 1; k >= 0; k--)
+            {
+                var layer = Layers[k];
+                if (tape[k].Length != gradX.Length) throw new ArgumentException("tape batch size differs from the gradient's", nameof(tape));
+                T* into = layer.GradientSlot >= 0 ? pp + offset : null;
+                fixed (T* py = tape[k]) RunLayer(layer, py, batch, Pass.Backward, null, pg, gld, null, layoutBatch, into);
+                if (layer.GradientSlot >= 0) offset += (long)PieceChunks(layer, batch, layoutBatch) * layer.Packed.Length;
+            }
+    }
+
+    /// <summary>Length of the running per-layer sums of <see cref="AccumulateChunkPartials"/> (the packed sizes of the layers with gradients).</summary>
+    internal int ChunkSumLength => Layers.Where(l => l.GradientSlot >= 0).Sum(l => l.Packed.Length);
+
+    /// <summary>
+    /// Continues the per-layer double sums <paramref name="running"/> (layers in reverse order, packed layout) with the
+    /// chunk partials of one piece of <paramref name="count"/> samples (<see cref="BackwardChunks"/>): the pieces of a
+    /// batch added in batch order, starting from zero, are exactly the sums <see cref="Backward"/> forms, chunk by chunk.
+    /// </summary>
+    internal void AccumulateChunkPartials(ReadOnlySpan<T> partials, int count, int layoutBatch, Span<double> running)
+    {
+        if (partials.Length != ChunkPartialLength(count, layoutBatch)) throw new ArgumentException("partials have the wrong length", nameof(partials));
+        if (running.Length != ChunkSumLength) throw new ArgumentException("running sums have the wrong length", nameof(running));
+        long offset = 0;
+        int at = 0;
+        fixed (T* src = partials)
+        fixed (double* sum = running)
+            for (int k = Layers.Count - 1; k >= 0; k--)
+            {
+                var layer = Layers[k];
+                if (layer.GradientSlot < 0) continue;
+                int n = layer.Packed.Length, chunks = PieceChunks(layer, count, layoutBatch);
+                for (int c = 0; c < chunks; c++) AddWidened(src + offset + (long)c * n, sum + at, n);
+                offset += (long)chunks * n;
+                at += n;
+            }
+    }
+
+    /// <summary>Adds finished per-layer sums (<see cref="AccumulateChunkPartials"/>) to <paramref name="gradients"/>, layer after layer in reverse order as <see cref="Backward"/> does.</summary>
+    internal void AddChunkSums(ReadOnlySpan<double> running, double[]?[] gradients)
+    {
+        int at = 0;
+        for (int k = Layers.Count - 1; k >= 0; k--)
+        {
+            var layer = Layers[k];
+            if (layer.GradientSlot < 0) continue;
+            int n = layer.Packed.Length;
+            if (gradients[layer.GradientSlot] is { } grad)
+            {
+                var map = layer.PackedToFlat;
+                int off = layer.ParameterOffset;
+                for (int q = 0; q < n; q++) grad[off + map[q]] += running[at + q];
+            }
+            at += n;
+        }
     }
 
     /// <summary>Blocks per chunk of a layer pass over <paramref name="blocks"/> blocks (independent of the thread count).</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SpinFlow.Distributed;
+using SpinFlow.IO;
 using SpinFlow.Pipeline.Stages;
 
 namespace SpinFlow.Pipeline;
@@ -26,9 +28,14 @@ public sealed record PipelineSummary(RunFolder Folder, IReadOnlyList<string> Exe
 /// </summary>
 public static class PipelineRun
 {
+    // Message tags: rank 0's word to all ranks, a group's start; stage outcomes use their wave's number (far below these).
+    private const int WordTag = 30000, ReadyTag = 30001;
+
     /// <param name="Outputs">Files the stage writes besides its record; a finished stage whose files have gone is run again.</param>
-    private sealed record Stage(string Name, string Kind, int Level, double? Temperature, double Cost, Func<IProgress<double>, CancellationToken, JsonObject> Body,
-        string?[]? Outputs = null);
+    /// <param name="Inputs">Stages whose records or files the stage reads (they run in earlier waves).</param>
+    /// <param name="Shared">Whether a group of ranks can share the stage (its flow batches split over them).</param>
+    private sealed record Stage(string Name, string Kind, int Level, double? Temperature, double Cost, Func<StageContext, IProgress<double>, CancellationToken, JsonObject> Body,
+        string?[]? Outputs = null, string[]? Inputs = null, bool Shared = false);
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the pipeline in <paramref name="folder"/>. Finished stages are
@@ -37,56 +44,219 @@ public static class PipelineRun
     public static PipelineSummary Run(PipelineOptions options, string folder, bool resume = false,
         IProgress<PipelineProgress>? progress = null, CancellationToken cancellation = default)
     {
+        using var single = new SingleRank();
+        return Run(options, folder, single, resume, progress, cancellation)!;
+    }
+
+    /// <summary>
+    /// As <see cref="Run(PipelineOptions, string, bool, IProgress{PipelineProgress}?, CancellationToken)"/> spread over
+    /// <paramref name="ranks"/> (called by every rank alike): the stages run in waves of independent stages, each placed
+    /// by <see cref="RankPlan"/>; rank 0 alone opens, locks and writes the run folder (other ranks read it, so it must be
+    /// on a file system they all see) and returns the summary; the other ranks return null. Every result is bit for bit
+    /// the one-process result. An error of a stage run by one rank is raised on every rank (marked by
+    /// <see cref="RankAgreement"/>) at the end of its wave; an error inside a stage shared by several ranks is not, and the
+    /// caller must then stop the job (<see cref="IRanks.Abort"/>).
+    /// </summary>
+    public static PipelineSummary? Run(PipelineOptions options, string folder, IRanks ranks, bool resume = false,
+        IProgress<PipelineProgress>? progress = null, CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ranks);
         options.Validate();
-        using var run = RunFolder.Open(folder, options.SettingsJson(), resume);
+        bool root = ranks.Rank == 0, alone = ranks.Size == 1;
         var clock = Stopwatch.StartNew();
-        var plan = Plan(options, run);
-        var executed = new List<string>();
-        var skipped = new List<string>();
-        var redone = new List<string>();
-        double totalCost = plan.Sum(s => s.Cost), doneCost = 0, spentCost = 0;
-        for (int i = 0; i < plan.Count; i++)
+        RunFolder? run = null;
+        string? scratch = null;
+        try
         {
-            var stage = plan[i];
-            if (run.IsDone(stage.Name))
+            // Rank 0 opens (and locks) the folder and decides what is left to do; the others follow its word.
+            var plan = Plan(options, null);
+            int[] todo = [];
+            var redone = new List<string>();
+            StageFailure? failure = null;
+            if (root)
             {
-                if ((stage.Outputs ?? []).All(File.Exists))
+                try
                 {
-                    skipped.Add(stage.Name);
-                    doneCost += stage.Cost;
-                    continue;
+                    run = RunFolder.Open(folder, options.SettingsJson(), resume);
+                    plan = Plan(options, run);
+                    var left = new List<int>();
+                    for (int i = 0; i < plan.Count; i++)
+                    {
+                        if (run.IsDone(plan[i].Name))
+                        {
+                            if ((plan[i].Outputs ?? []).All(File.Exists)) continue;
+                            // Every stage is deterministic given the settings, so running it again restores exactly what was lost.
+                            redone.Add(plan[i].Name);
+                        }
+                        left.Add(i);
+                    }
+                    todo = left.ToArray();
                 }
-                // Every stage is deterministic given the settings, so running it again restores exactly what was lost.
-                redone.Add(stage.Name);
+                catch (Exception e) when (!alone)
+                {
+                    failure = StageFailure.Of(AtomicFile.Unwrap(e));
+                }
             }
-            cancellation.ThrowIfCancellationRequested();
-            double before = clock.Elapsed.TotalSeconds;
-            int index = i;
-            void Report(double f, bool finished = false)
+            if (!alone)
             {
-                // Seconds per unit of modelled cost, measured over what ran in this session, converts the rest to time.
-                // Once finished, the stage's cost is already in spentCost and doneCost.
-                double current = finished ? 0 : f * stage.Cost;
-                double ran = spentCost + current;
-                double now = clock.Elapsed.TotalSeconds;
-                TimeSpan? eta = ran > 0 && now > 1 ? TimeSpan.FromSeconds(now / ran * Math.Max(0, totalCost - doneCost - current)) : null;
-                progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, index, plan.Count, clock.Elapsed, eta, finished));
+                var word = new JsonObject
+                {
+                    ["todo"] = new JsonArray(todo.Select(i => (JsonNode?)i).ToArray()),
+                    ["error"] = failure is null ? null : new JsonObject { ["kind"] = failure.Kind, ["message"] = failure.Message },
+                };
+                var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(ranks.GentleBroadcast(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, WordTag)))!;
+                if (told["error"] is JsonObject error) throw new StageFailure(error["kind"]!.GetValue<string>(), error["message"]!.GetValue<string>()).ToException();
+                todo = told["todo"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray();
+                if (!root)
+                {
+                    run = RunFolder.Existing(folder);
+                    plan = Plan(options, run);
+                    scratch = Directory.CreateTempSubdirectory($"spinflow-rank{ranks.Rank}-").FullName;
+                }
             }
-            Report(0);
-            var record = stage.Body(new InlineProgress(f => Report(f)), cancellation);
-            record["stage"] = stage.Name;
-            record["kind"] = stage.Kind;
-            record["seconds"] = clock.Elapsed.TotalSeconds - before;
-            run.Save(stage.Name, record);
+            var summary = RunWaves(options, run!, ranks, plan, todo, scratch, progress, clock, cancellation);
+            if (!root) return null;
+            var results = PipelineResults.Collect(options, run!);
+            PipelineReport.Write(options, run!, results);
+            var skipped = plan.Select(s => s.Name).Where(n => !todo.Select(i => plan[i].Name).Contains(n)).ToArray();
+            return new PipelineSummary(run!, summary, skipped, results, clock.Elapsed) { Redone = redone };
+        }
+        finally
+        {
+            if (root) run?.Dispose();
+            if (scratch is not null) try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>The stages <paramref name="todo"/> in waves; returns, on rank 0, the stages run in plan order of completion.</summary>
+    private static List<string> RunWaves(PipelineOptions options, RunFolder run, IRanks world, List<Stage> plan, int[] todo, string? scratch,
+        IProgress<PipelineProgress>? progress, Stopwatch clock, CancellationToken cancellation)
+    {
+        var waves = Waves(plan);
+        var placed = RankPlan.Assign(todo.Select(i => new PlannedStage(i, waves[i], plan[i].Cost, plan[i].Shared)).ToArray(), world.Size);
+        var executed = new List<string>();
+        double totalCost = plan.Sum(s => s.Cost), doneCost = plan.Sum(s => s.Cost) - todo.Sum(i => plan[i].Cost), spentCost = 0;
+        int finished = plan.Count - todo.Length;
+        bool root = world.Rank == 0;
+        TimeSpan? Eta(double current)
+        {
+            // Seconds per unit of modelled cost, measured over what ran in this session, converts the rest to time.
+            double ran = spentCost + current, now = clock.Elapsed.TotalSeconds;
+            return ran > 0 && now > 1 ? TimeSpan.FromSeconds(now / ran * Math.Max(0, totalCost - doneCost - current)) : null;
+        }
+        void Finished(Stage stage)
+        {
             executed.Add(stage.Name);
             doneCost += stage.Cost;
             spentCost += stage.Cost;
-            Report(1, finished: true);
+            finished++;
+            progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, 1, finished - 1, plan.Count, clock.Elapsed, Eta(0), true));
         }
-        var results = PipelineResults.Collect(options, run);
-        PipelineReport.Write(options, run, results);
-        return new PipelineSummary(run, executed, skipped, results, clock.Elapsed) { Redone = redone };
+
+        foreach (var wave in placed)
+        {
+            // Every round's groups are formed up front (a split is collective), so ranks need not wait between rounds.
+            var groups = wave.Rounds.Select(r => r.Grouped ? world.Split(r.GroupOf(world.Rank), world.Rank) : new SingleRank(world.Rank)).ToArray();
+            var outcomes = new List<(int Index, StageOutcome Outcome)>();
+            StageFailure? failure = null;
+            try
+            {
+                for (int round = 0; round < wave.Rounds.Count; round++)
+                {
+                    var ranks = groups[round];
+                    // Partners still busy with the singles would keep this rank spinning in the stage's first collective.
+                    if (ranks.Size > 1) ranks.GentleBarrier(ReadyTag);
+                    foreach (int index in wave.Rounds[round].Stages[wave.Rounds[round].GroupOf(world.Rank)])
+                    {
+                        var stage = plan[index];
+                        if (failure is not null)
+                        {
+                            if (ranks.Rank == 0) outcomes.Add((index, new StageOutcome(stage.Name, null, [], null, Skipped: true)));
+                            continue;
+                        }
+                        cancellation.ThrowIfCancellationRequested();
+                        double before = clock.Elapsed.TotalSeconds;
+                        var context = new StageContext(options, run, ranks, root ? null : scratch);
+                        void Report(double f)
+                        {
+                            if (root) progress?.Report(new PipelineProgress(stage.Name, stage.Kind, stage.Level, stage.Temperature, f, finished, plan.Count, clock.Elapsed, Eta(f * stage.Cost)));
+                        }
+                        JsonObject record;
+                        try
+                        {
+                            Report(0);
+                            record = stage.Body(context, new InlineProgress(f => Report(f)), cancellation);
+                        }
+                        catch (Exception e) when (world.Size > 1 && ranks.Size == 1 && e is not OperationCanceledException)
+                        {
+                            // A stage run by one rank alone: its error reaches every rank at the end of the wave.
+                            failure = StageFailure.Of(AtomicFile.Unwrap(e));
+                            outcomes.Add((index, new StageOutcome(stage.Name, null, [], failure)));
+                            continue;
+                        }
+                        record["stage"] = stage.Name;
+                        record["kind"] = stage.Kind;
+                        record["seconds"] = clock.Elapsed.TotalSeconds - before;
+                        record["ranks"] = new JsonArray(ranks.WorldRanks.Select(r => (JsonNode?)r).ToArray());
+                        if (root)
+                        {
+                            run.Save(stage.Name, record);
+                            Finished(stage);
+                        }
+                        else
+                        {
+                            var files = (stage.Outputs ?? []).OfType<string>().Select(p => (Rel: context.Relative(p), Path: context.Output(p))).ToArray();
+                            if (ranks.Rank == 0) outcomes.Add((index, new StageOutcome(stage.Name, record, files.Select(f => (f.Rel, File.ReadAllBytes(f.Path))).ToArray(), null)));
+                            foreach (var f in files) File.Delete(f.Path);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var g in groups) g.Dispose();
+            }
+            if (world.Size == 1) continue;
+
+            // The wave's end: leaders send rank 0 what they made, rank 0 writes it (files first, then the record) and
+            // tells everyone whether the run goes on.
+            // Each leader sends in plan order and rank 0 receives in plan order, so the messages of one leader come in the order expected.
+            if (!root)
+                foreach (var (_, o) in outcomes.OrderBy(o => o.Index)) world.SendMessage(o.Serialize(), 0, wave.Wave);
+            if (root)
+            {
+                var own = outcomes.ToDictionary(o => o.Outcome.Stage, o => o.Outcome);
+                foreach (int index in wave.AllStages)
+                {
+                    int leader = wave.LeaderOf(index);
+                    var outcome = leader == 0 ? own.GetValueOrDefault(plan[index].Name) : StageOutcome.Deserialize(world.ReceiveMessage(leader, wave.Wave));
+                    if (outcome is null) continue;
+                    if (outcome.Error is not null) failure ??= outcome.Error;
+                    if (outcome.Error is not null || outcome.Skipped || leader == 0) continue;
+                    outcome.WriteInto(run);
+                    Finished(plan[index]);
+                }
+            }
+            var word = new JsonObject { ["error"] = failure is null ? null : new JsonObject { ["kind"] = failure.Kind, ["message"] = failure.Message } };
+            var told = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(world.GentleBroadcast(root ? System.Text.Encoding.UTF8.GetBytes(word.ToJsonString()) : null, WordTag)))!;
+            if (told["error"] is JsonObject error) throw new StageFailure(error["kind"]!.GetValue<string>(), error["message"]!.GetValue<string>()).ToException();
+        }
+        return executed;
+    }
+
+    /// <summary>Wave of every stage: 0 without inputs, otherwise one after the latest of its inputs.</summary>
+    private static int[] Waves(List<Stage> plan)
+    {
+        var wave = new Dictionary<string, int>();
+        var result = new int[plan.Count];
+        for (int i = 0; i < plan.Count; i++)
+        {
+            // The plan lists every stage after its inputs.
+            result[i] = (plan[i].Inputs ?? []).Select(n => wave[n] + 1).DefaultIfEmpty(0).Max();
+            wave[plan[i].Name] = result[i];
+        }
+        return result;
     }
 
     /// <summary>Names of the stages of a run with <paramref name="options"/>, in execution order.</summary>
@@ -128,39 +298,43 @@ public static class PipelineRun
 
     private static List<Stage> Plan(PipelineOptions o, RunFolder? run)
     {
-        var c = new StageContext(o, run);
         var stages = new List<Stage>();
         int b = o.BaseSize;
         double[] grid = Grid(o);
-        stages.Add(new Stage(RescaleStage, "rescale", 0, null, StageCost.Rescaling(o, grid.Length), (p, ct) => RescalingStage.Run(c, grid, p, ct)));
+        stages.Add(new Stage(RescaleStage, "rescale", 0, null, StageCost.Rescaling(o, grid.Length), (c, p, ct) => RescalingStage.Run(c, grid, p, ct)));
         if (o.LadderRungs > 1)
             stages.Add(new Stage(LadderStage, "rescale", 0, null, (o.LadderRungs - 1) * StageCost.Rescaling(o, o.Temperatures.Count),
-                (p, ct) => RescalingStage.Ladder(c, p, ct)));
+                (c, p, ct) => RescalingStage.Ladder(c, p, ct), Inputs: [RescaleStage]));
         for (int level = 0; level <= o.Levels; level++)
         {
             int size = o.SizeAt(level);
             stages.Add(new Stage(ReferenceStage(size), "reference", level, null, StageCost.Reference(o, grid.Length, size),
-                (p, ct) => ReferenceCurveStage.Run(c, size, grid, p, ct).ToJson()));
+                (c, p, ct) => ReferenceCurveStage.Run(c, size, grid, p, ct).ToJson()));
         }
         foreach (double t in o.Temperatures)
         {
             for (int rung = 1; rung <= o.LadderRungs; rung++)
             {
                 int r = rung;
-                stages.Add(new Stage(DataStage(t, rung), "data", 0, t, StageCost.InputData(o), (p, ct) => InputDataStage.Run(c, t, r, p, ct).ToJson(),
-                    [run?.InputDataPath(b, t, rung)]));
+                stages.Add(new Stage(DataStage(t, rung), "data", 0, t, StageCost.InputData(o), (c, p, ct) => InputDataStage.Run(c, t, r, p, ct).ToJson(),
+                    [run?.InputDataPath(b, t, rung)], [rung == 1 ? RescaleStage : LadderStage]));
             }
             for (int level = 1; level <= o.Levels; level++)
             {
                 int inputSize = o.SizeAt(level - 1), size = o.SizeAt(level);
                 int lvl = level;
+                var trained = Enumerable.Range(1, level).Select(k => TrainStage(t, o.SizeAt(k - 1))).ToArray();
                 stages.Add(new Stage(TrainStage(t, inputSize), "train", level, t, StageCost.Training(o, level),
-                    (p, ct) => TrainingStage.Run(c, t, lvl, p, ct).ToJson(), [run?.CheckpointPath(inputSize, t)]));
+                    (c, p, ct) => TrainingStage.Run(c, t, lvl, p, ct).ToJson(), [run?.CheckpointPath(inputSize, t)],
+                    level == 1 ? [DataStage(t, 1)] : [TrainStage(t, o.SizeAt(level - 2)), GenerateStage(t, inputSize)], Shared: true));
+                string[] sampleInputs = [.. trained, DataStage(t, o.SampleRungAt(level)), ReferenceStage(size)];
                 stages.Add(new Stage(SampleStage(t, size), "sample", level, t, StageCost.Sampling(o, level),
-                    (p, ct) => SamplingStage.Run(c, t, lvl, p, ct).ToJson(), [run?.SamplesPath(size, t), run?.LatentPath(size, t)]));
+                    (c, p, ct) => SamplingStage.Run(c, t, lvl, p, ct).ToJson(), [run?.SamplesPath(size, t), run?.LatentPath(size, t)],
+                    o.WarmStart && level >= 2 ? [.. sampleInputs, SampleStage(t, inputSize)] : sampleInputs, Shared: true));
                 if (level < o.Levels)
                     stages.Add(new Stage(GenerateStage(t, size), "generate", level, t, StageCost.Generation(o, level),
-                        (p, ct) => GenerationStage.Run(c, t, lvl, p, ct).ToJson(), [run?.GeneratedDataPath(size, t)]));
+                        (c, p, ct) => GenerationStage.Run(c, t, lvl, p, ct).ToJson(), [run?.GeneratedDataPath(size, t)],
+                        [.. trained, DataStage(t, o.GenerateRungAt(level))], Shared: true));
             }
         }
         return stages;

@@ -90,7 +90,13 @@ public sealed class RunFolder : IDisposable
             if (!exists && File.Exists(folder.SettingsPath))
                 throw new IOException($"{root} was just started by another spinflow pipeline; pass --resume to continue it once that one has finished");
             foreach (string sub in new[] { "stages", "data", "flows", "samples" })
+            {
                 Directory.CreateDirectory(Path.Combine(folder.Root, sub));
+                // A run killed while writing (a rank that died takes the whole MPI job with it) leaves AtomicFile's
+                // temporary file beside the old one; under the lock nobody else is writing, so it is litter.
+                foreach (string tmp in Directory.EnumerateFiles(Path.Combine(folder.Root, sub), ".*.tmp"))
+                    File.Delete(tmp);
+            }
             if (exists)
             {
                 if (!JsonNode.DeepEquals(ResultJson.Load(folder.SettingsPath), settings))

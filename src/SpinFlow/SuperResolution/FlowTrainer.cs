@@ -1,3 +1,4 @@
+using SpinFlow.Distributed;
 using SpinFlow.Flows;
 using SpinFlow.IO;
 using SpinFlow.Latent;
@@ -160,14 +161,15 @@ public sealed class FlowTrainer
     /// A new run for <paramref name="flow"/> with latents z drawn from <paramref name="latent"/> (same lattice size): a
     /// <see cref="SuperResolutionLatent"/> for Flow_L, <see cref="GaussianLatent"/> for the NNRG baseline.
     /// </summary>
-    public FlowTrainer(Flow flow, LatticeDistribution latent, FlowTrainerOptions options)
-        : this(flow, latent, options, null, 0, null, null)
+    /// <param name="ranks">When given with more than one rank: the group each step's batch is split over (data parallel, bit for bit the one-process result).</param>
+    public FlowTrainer(Flow flow, LatticeDistribution latent, FlowTrainerOptions options, IRanks? ranks = null)
+        : this(flow, latent, options, null, 0, null, null, ranks)
     {
     }
 
     // A null optimiser starts a fresh Adam; the step count and the histories continue an earlier run (see Start).
     private FlowTrainer(Flow flow, LatticeDistribution latent, FlowTrainerOptions options, Adam? optimizer,
-        long startStep, IEnumerable<double>? lossHistory, TrainingHistory? history)
+        long startStep, IEnumerable<double>? lossHistory, TrainingHistory? history, IRanks? ranks)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(latent);
@@ -195,7 +197,7 @@ public sealed class FlowTrainer
         // Without an input the term stays attached at γ = 0: it still measures ⟨m⟩_ds for the records.
         _magnetization = new MagnetizationMatching(flow.Size, options.Model);
         if (options.Model is not IsingModel) _inputBlock = new RelaxedBlockSpin(options.Model);
-        _reverseKl = new ReverseKlTrainer(flow, Energy, optimizer ?? new Adam(flow.ParameterCount, options.Adam), options.Batch, _magnetization, startStep);
+        _reverseKl = new ReverseKlTrainer(flow, Energy, optimizer ?? new Adam(flow.ParameterCount, options.Adam), options.Batch, _magnetization, startStep, ranks);
         _z = new float[options.Batch * flow.Size * flow.Size * flow.Channels];
         _input = new float[options.Batch * InputSize * InputSize * flow.Channels];
     }
@@ -215,16 +217,17 @@ public sealed class FlowTrainer
     /// latent and options (seed, batch, γ schedule) for an exact continuation. A transfer takes the checkpoint's parameters
     /// at the latent's size.
     /// </summary>
-    public static FlowTrainer Start(TrainingStart start, LatticeDistribution latent, FlowTrainerOptions options)
+    /// <param name="ranks">When given with more than one rank: the group the steps are spread over (see <see cref="ReverseKlTrainer"/>).</param>
+    public static FlowTrainer Start(TrainingStart start, LatticeDistribution latent, FlowTrainerOptions options, IRanks? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(latent);
         switch (start)
         {
             case TrainingStart.New(var flow):
-                return new FlowTrainer(flow, latent, options);
+                return new FlowTrainer(flow, latent, options, ranks);
             case TrainingStart.Transfer(var checkpoint):
-                return new FlowTrainer(checkpoint.CreateFlow(latent.Size), latent, options);
+                return new FlowTrainer(checkpoint.CreateFlow(latent.Size), latent, options, ranks);
             case TrainingStart.Resume(var checkpoint):
                 if (checkpoint.Size != latent.Size)
                     throw new InvalidDataException($"the checkpoint holds a flow on {checkpoint.Size}×{checkpoint.Size}, the latent is {latent.Size}×{latent.Size}: " +
@@ -232,7 +235,7 @@ public sealed class FlowTrainer
                 var saved = TrainingMetadata.Read(checkpoint.Metadata);
                 if ((saved.Model ?? SpinModel.Ising.Name) != options.Model.Name)
                     throw new InvalidDataException($"the checkpoint was trained on the {saved.Model ?? SpinModel.Ising.Name} model, not on {options.Model.Name}");
-                return new FlowTrainer(checkpoint.CreateFlow(), latent, options, checkpoint.CreateOptimizer(), saved.Step, saved.LossHistory, saved.History)
+                return new FlowTrainer(checkpoint.CreateFlow(), latent, options, checkpoint.CreateOptimizer(), saved.Step, saved.LossHistory, saved.History, ranks)
                 {
                     InputTemperature = saved.InputTemperature,
                     Data = saved.Data,

@@ -9,8 +9,8 @@ public interface ILatticeEnergy
     /// <summary>Lattice side L.</summary>
     int Size { get; }
 
-    /// <summary>Field components C per site (values per sample L²·C, channel-minor); 1 unless the energy says otherwise.</summary>
-    int Channels => 1;
+    /// <summary>Field components C per site (values per sample L²·C, channel-minor).</summary>
+    int Channels { get; }
 
     /// <summary>energy[b] = E(x_b) and gradient = ∂E/∂x (both overwritten) for a batch.</summary>
     void EnergyAndGradient(ReadOnlySpan<float> x, Span<double> energy, Span<float> gradient);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpinFlow.Distributed;
 using SpinFlow.Flows;
 
 namespace SpinFlow.Training;
@@ -28,11 +29,23 @@ public readonly record struct StepTiming(TimeSpan Generate, TimeSpan Energy, Tim
 /// one optimiser update. A non-finite loss or gradient throws before the update, so the parameters and the optimiser are
 /// left as they were. Buffers are allocated once; not thread-safe.
 /// </summary>
+/// <remarks>
+/// Data-parallel over a group of ranks: each rank generates and back-propagates its piece of the batch
+/// (<see cref="Flow.GradientPieces"/>), the pieces' outputs are gathered, and the per-chunk gradient partial sums are
+/// added in the batch's chunk order, which is what one process adds, by passing the running sums from rank to rank: the
+/// step, and so the whole run, is bit for bit the same for any number of ranks. The loss terms are evaluated on the whole batch on every rank.
+/// </remarks>
 public sealed class ReverseKlTrainer
 {
     private readonly float[] _x, _gradX, _gradParameters;
     private readonly double[] _logDet, _energy, _gradLogDet, _gradPenalty;
-    private readonly FlowTape _tape;
+    private readonly FlowTape? _tape;
+    private readonly IRanks? _ranks;
+    private readonly int[] _pieces = [];
+    private readonly int _first, _count;
+    private readonly float[] _partials = [];
+    private readonly double[] _running;
+    private const int ChunkSumTag = 1;
 
     /// <summary>The flow being trained (its parameters are updated in place).</summary>
     public Flow Flow { get; }
@@ -57,13 +70,14 @@ public sealed class ReverseKlTrainer
     public ReadOnlySpan<float> LastParameterGradient => _gradParameters;
 
     /// <summary>Bytes of the reverse-mode tape (stored layer outputs).</summary>
-    public long TapeBytes => _tape.Bytes;
+    public long TapeBytes => _tape?.Bytes ?? 0;
 
     /// <summary>
     /// Sets up buffers for batches of <paramref name="batch"/> samples; <paramref name="penalty"/>, when given, is added to
     /// the loss; <paramref name="stepsDone"/> continues the step count of an earlier run.
     /// </summary>
-    public ReverseKlTrainer(Flow flow, ILatticeEnergy energy, Adam optimizer, int batch, ILossPenalty? penalty = null, long stepsDone = 0)
+    /// <param name="ranks">When given with more than one rank, the group the batch is split over (every member constructs the trainer alike).</param>
+    public ReverseKlTrainer(Flow flow, ILatticeEnergy energy, Adam optimizer, int batch, ILossPenalty? penalty = null, long stepsDone = 0, IRanks? ranks = null)
     {
         Flow = flow ?? throw new ArgumentNullException(nameof(flow));
         Energy = energy ?? throw new ArgumentNullException(nameof(energy));
@@ -85,7 +99,31 @@ public sealed class ReverseKlTrainer
         _energy = new double[batch];
         _gradLogDet = new double[batch];
         _gradPenalty = penalty is null ? [] : new double[batch * n];
-        _tape = flow.CreateTape(batch);
+        _first = 0;
+        _count = batch;
+        if (ranks is { Size: > 1 })
+        {
+            _ranks = ranks;
+            _pieces = flow.GradientPieces(batch, ranks.Size);
+            _first = _pieces.Take(ranks.Rank).Sum();
+            _count = _pieces[ranks.Rank];
+            _partials = new float[flow.ChunkPartialLength(_count, batch)];
+        }
+        _tape = _count > 0 ? flow.CreateTape(_count) : null;
+        _running = _ranks is null ? [] : new double[flow.ChunkSumLength];
+    }
+
+    // The one-process sums run over the chunks in batch order; the pieces are in rank order, so the running sums pass
+    // from rank to rank (one vector of the layers' sizes, not every chunk), and the last rank sends out the gradient.
+    private void CombineChunks(IRanks ranks)
+    {
+        var running = System.Runtime.InteropServices.MemoryMarshal.AsBytes(_running.AsSpan());
+        if (ranks.Rank == 0) Array.Clear(_running);
+        else ranks.Receive(running, ranks.Rank - 1, ChunkSumTag);
+        if (_count > 0) Flow.AccumulateChunkPartials(_partials, _count, Batch, _running);
+        if (ranks.Rank < ranks.Size - 1) ranks.Send(running, ranks.Rank + 1, ChunkSumTag);
+        else Flow.GradientFromChunkSums(_running, _gradParameters);
+        ranks.Broadcast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_gradParameters.AsSpan()), ranks.Size - 1);
     }
 
     /// <summary>
@@ -98,7 +136,17 @@ public sealed class ReverseKlTrainer
         if (z.Length != _x.Length) throw new ArgumentException($"z needs {_x.Length} values (batch {Batch} × L²·C), got {z.Length}", nameof(z));
         if (latentLogDensity.Length != 0 && latentLogDensity.Length != Batch) throw new ArgumentException($"latentLogDensity needs {Batch} entries", nameof(latentLogDensity));
         long t0 = Stopwatch.GetTimestamp();
-        Flow.Generate(z, _x, _logDet, _tape);
+        int n = Flow.Size * Flow.Size;
+        if (_ranks is null)
+        {
+            Flow.Generate(z, _x, _logDet, _tape!);
+        }
+        else
+        {
+            if (_count > 0) Flow.Generate(z.Slice(_first * n, _count * n), _x.AsSpan(_first * n, _count * n), _logDet.AsSpan(_first, _count), _tape!);
+            _ranks.AllGatherRows<float>(_x, _pieces, n);
+            _ranks.AllGatherRows<double>(_logDet, _pieces, 1);
+        }
         long t1 = Stopwatch.GetTimestamp();
         Energy.EnergyAndGradient(_x, _energy, _gradX);
 
@@ -133,7 +181,15 @@ public sealed class ReverseKlTrainer
             for (int i = 0; i < _gradX.Length; i++) _gradX[i] = _gradX[i] * invF + (float)_gradPenalty[i];
         for (int b = 0; b < Batch; b++) _gradLogDet[b] = -inv;
         long t2 = Stopwatch.GetTimestamp();
-        Flow.Backward(_tape, _gradX, _gradLogDet, default, _gradParameters);
+        if (_ranks is null)
+        {
+            Flow.Backward(_tape!, _gradX, _gradLogDet, default, _gradParameters);
+        }
+        else
+        {
+            if (_count > 0) Flow.BackwardChunks(_tape!, _gradX.AsSpan(_first * n, _count * n), _gradLogDet.AsSpan(_first, _count), Batch, _partials);
+            CombineChunks(_ranks);
+        }
         long t3 = Stopwatch.GetTimestamp();
         double norm = 0;
         foreach (float g in _gradParameters) norm += (double)g * g;

@@ -39,7 +39,7 @@ internal static class GenerationStage
         progress.Report(1);
         string path = c.Run.GeneratedDataPath(size, t);
         var model = new RelaxedIsing(size, t);
-        RelaxedConfigurationFile.Write(path, x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed));
+        RelaxedConfigurationFile.Write(c.Output(path), x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed));
         return new GenerationRecord(t, level, size, o.GeneratedSamples, xiMeta.Temperature, c.Relative(path));
     }
 }

@@ -47,7 +47,7 @@ internal static class InputDataStage
             saved++;
         }, ct);
         string path = c.Run.InputDataPath(b, t, rung);
-        RelaxedConfigurationFile.Write(path, store, (int)saved,
+        RelaxedConfigurationFile.Write(c.Output(path), store, (int)saved,
             new RelaxedConfigurationMetadata(b, tXi, result.Shift, "exact", options.Seed, options.Chains));
         return new InputDataRecord(t, tXi, rung, b, saved, c.Relative(path), ResultJson.Observables(result.Observables));
     }

@@ -189,9 +189,9 @@ internal static class SamplingStage
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
         var details = r.LatentHmc!;
         string samplesPath = run.SamplesPath(size, t);
-        RelaxedConfigurationFile.Write(samplesPath, r.FinalConfigurations, o.Chains,
+        RelaxedConfigurationFile.Write(c.Output(samplesPath), r.FinalConfigurations, o.Chains,
             new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains));
-        RelaxedConfigurationFile.Write(run.LatentPath(size, t), Numerics.Precision.ToSingle(details.FinalLatent), o.Chains,
+        RelaxedConfigurationFile.Write(c.Output(run.LatentPath(size, t)), Numerics.Precision.ToSingle(details.FinalLatent), o.Chains,
             new RelaxedConfigurationMetadata(size, t, r.Shift, Latent.LatentFile.SamplerName, options.Seed, o.Chains));
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.

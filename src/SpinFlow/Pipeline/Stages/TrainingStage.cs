@@ -58,7 +58,7 @@ internal static class TrainingStage
         TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(IO.Checkpoint.Load(ckpt))
             : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
             : new TrainingStart.Transfer(IO.Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
-        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize)), trainerOptions);
+        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize)), trainerOptions, c.Ranks);
         trainer.InputTemperature = meta.Temperature;
         if (level == 1 && count >= 2)
             trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;
@@ -66,7 +66,7 @@ internal static class TrainingStage
         long remaining = Math.Max(0, steps - trainer.Step);
         FlowTrainingStep last = default;
         // On cancellation the trainer saves the checkpoint at the last finished step before it throws.
-        trainer.Run(remaining, ckpt, r =>
+        trainer.Run(remaining, c.Output(ckpt), r =>
         {
             last = r;
             progress.Report((double)r.Step / steps);
