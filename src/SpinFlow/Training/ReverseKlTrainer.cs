@@ -136,7 +136,7 @@ public sealed class ReverseKlTrainer
         if (z.Length != _x.Length) throw new ArgumentException($"z needs {_x.Length} values (batch {Batch} × L²·C), got {z.Length}", nameof(z));
         if (latentLogDensity.Length != 0 && latentLogDensity.Length != Batch) throw new ArgumentException($"latentLogDensity needs {Batch} entries", nameof(latentLogDensity));
         long t0 = Stopwatch.GetTimestamp();
-        int n = Flow.Size * Flow.Size;
+        int n = Flow.Size * Flow.Size * Flow.Channels;
         if (_ranks is null)
         {
             Flow.Generate(z, _x, _logDet, _tape!);
