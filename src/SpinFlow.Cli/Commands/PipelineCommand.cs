@@ -48,10 +48,12 @@ public static class PipelineCommand
             string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
             if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out needs a folder path, got an empty one");
 
-            cli.Error.WriteLine($"pipeline ({options.Preset}{(options.Model is Lattice.IsingModel ? "" : $", {options.Model.Name}")}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
-                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}");
+            string banner = $"pipeline ({options.Preset}{(options.Model is Lattice.IsingModel ? "" : $", {options.Model.Name}")}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
+                $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}";
+            if (cli.Interactive) cli.Error.WriteLine(banner);
+            // Without a terminal the banner waits for the first stage, so that a refused folder gives one line only.
             var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
-                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
+                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli, banner), cancellation);
             Print(cli, summary);
             return Task.FromResult(0);
         });
@@ -204,10 +206,17 @@ public static class PipelineCommand
     }
 
     /// <summary>Non-interactive progress: one line when a stage starts and when it ends.</summary>
-    private sealed class LineProgress(CliContext cli) : IProgress<PipelineProgress>
+    private sealed class LineProgress(CliContext cli, string banner) : IProgress<PipelineProgress>
     {
+        private bool _started;
+
         public void Report(PipelineProgress p)
         {
+            if (!_started)
+            {
+                _started = true;
+                cli.Error.WriteLine(banner);
+            }
             if (p.StageFraction == 0)
                 cli.Error.WriteLine($"[{p.StagesDone + 1}/{p.StagesTotal}] {Describe(p)}" + (p.Remaining is TimeSpan eta ? $"; ETA {Eta(eta)}" : ""));
             else if (p.Finished)

@@ -23,7 +23,7 @@ public sealed record TrainingRecord(double Temperature, int Level, int InputSize
         ["batch"] = Batch,
         ["checkpoint"] = Checkpoint,
         ["transfer_from"] = TransferFrom,
-        ["bound_per_site"] = BoundPerSite,
+        ["bound_per_site"] = ResultJson.Number(BoundPerSite),
         ["loss_per_site"] = new JsonArray(LossPerSite.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
         ["kl_per_site"] = ResultJson.Number(KlPerSite),
     };
