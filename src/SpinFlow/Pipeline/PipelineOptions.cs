@@ -228,8 +228,8 @@ public sealed record PipelineOptions
     /// <summary>
     /// The settings of <paramref name="preset"/> for <paramref name="model"/> (default Ising); base size, levels and
     /// temperatures default to the preset's (quick: 8, 2, three temperatures; paper: 16, 3, seven; see
-    /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' shape with the stage lengths
-    /// sized for their costlier two-channel flows and Wolff references.
+    /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' settings, except that the paper
+    /// preset trains and samples less for the costlier two-channel flows.
     /// </summary>
     public static PipelineOptions ForPreset(PipelinePreset preset, SpinModel? model = null, int? baseSize = null, int? levels = null, IReadOnlyList<double>? temperatures = null)
     {
@@ -278,30 +278,21 @@ public sealed record PipelineOptions
             },
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
         };
-        if (angle) options = SizedForAngles(preset, options, levels);
+        if (angle && preset == PipelinePreset.Paper)
+        {
+            // A clock or XY flow step costs ≈ 1.7–2× an Ising one (two channels; docs/BENCHMARKS.md), so the paper
+            // preset trains and measures about a quarter less to stay within 4 h on 2 cores (README, pipeline section).
+            options = options with
+            {
+                TrainSteps = 1200,
+                TransferSteps = 450,
+                Trajectories = 120,
+                LevelTrajectories = levels is null or 3 ? [120, 60, 30] : null,
+            };
+        }
         options.Validate();
         return options;
     }
-
-    /// <summary>
-    /// The clock and XY presets' stage lengths: measured on 2 cores, a two-channel flow step costs about twice an Ising
-    /// one and a Wolff sweep of the angles several Swendsen–Wang sweeps (README, pipeline section).
-    /// </summary>
-    private static PipelineOptions SizedForAngles(PipelinePreset preset, PipelineOptions o, int? levels) => preset switch
-    {
-        PipelinePreset.Quick => o with
-        {
-            RescaleSweeps = 4000,
-            DataSamples = 4000,
-            TrainSteps = 1000,
-            TransferSteps = 300,
-            ReferenceSweeps = 20000,
-        },
-        _ => o with
-        {
-            ReferenceSweeps = 40000,
-        },
-    };
 
     /// <summary>
     /// The preset's target temperatures for <paramref name="model"/>. Ising and clock:Q ≤ 4 (exact T_c): the Ising
