@@ -11,10 +11,11 @@ public static class PipelineCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes) or paper (16 → … → 128 at 7 temperatures, ≈ 1.6 h on 2 cores)", DefaultValueFactory = _ => "quick" };
+        var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes) or paper (16 → … → 128 at 7 temperatures, hours on 2 cores); per model (--model)", DefaultValueFactory = _ => "quick" };
+        var model = CommonOptions.Model("Spin model: " + Lattice.SpinModel.ValidNames + " (the presets pick temperatures around its transition: xy 0.7, 0.9, 1.1 quick; clock:6 around 0.70 and 0.90)");
         var baseSize = new Option<int?>("--base-size") { Description = "Input lattice size, a power of two ≥ 2 (preset: 8 quick, 16 paper)" };
         var levels = new Option<int?>("--levels") { Description = "Super-resolution levels; the final size is base·2^levels (preset: 2 quick, 3 paper)" };
-        var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' (preset: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
+        var temperature = new Option<string?>("--temperature", "-T") { Description = "Target temperatures: a value, a list, a range start:stop:count, or 'tc' where the model's T_c is exact (preset, Ising: 2.0,2.3,2.6 quick; 2.0:2.6:7 paper)" };
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default runs/PRESET); it must be new or empty unless --resume" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out: finished stages are kept, the rest run" };
         var trainSteps = new Option<int?>("--train-steps") { Description = "Training steps of Flow_base (preset: 1000 quick, 1500 paper)" };
@@ -22,7 +23,7 @@ public static class PipelineCommand
         var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 16 paper)" };
         var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
         var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
-        var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 40000 paper)" };
+        var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Reference sweeps per point, Swendsen–Wang (Ising) or Wolff (clock, xy) (Ising preset: 20000 quick, 40000 paper)" };
         var inputs = new Option<string?>("--inputs")
         {
             Description = "What the stack is fed at level k ≥ 2: ladder (ξ at the k-fold rescaled temperature R^k(T), also for generating the next level's training data; preset), " +
@@ -35,9 +36,9 @@ public static class PipelineCommand
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = CommonOptions.Threads("Threads of the flows");
 
-        var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang references; writes report.md, results.json and figures")
+        var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang (Ising) or Wolff (clock, xy) references; writes report.md, results.json and figures")
         {
-            preset, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, spinSweeps, seed, threads,
+            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, spinSweeps, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -47,19 +48,21 @@ public static class PipelineCommand
             string folder = parse.GetValue(output) ?? Path.Combine("runs", options.Preset);
             if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out needs a folder path, got an empty one");
 
-            cli.Error.WriteLine($"pipeline ({options.Preset}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
+            string banner = $"pipeline ({options.Preset}{(options.Model is Lattice.IsingModel ? "" : $", {options.Model.Name}")}): {string.Join(" → ", Enumerable.Range(0, options.Levels + 1).Select(options.SizeAt))} at T = " +
                 $"{string.Join(", ", options.Temperatures.Select(t => Format.Number(t, "F4")))}; {PipelineRun.StageNames(options).Count} stages into {folder}" +
-                (cli.Ranks.Size > 1 ? $" on {cli.Ranks.Size} MPI ranks" : ""));
+                (cli.Ranks.Size > 1 ? $" on {cli.Ranks.Size} MPI ranks" : "");
             if (cli.Ranks.Size > 1)
             {
                 // Under MPI an interrupt ends every rank (the launcher passes it on): ranks that stopped at different points
                 // could not agree on a clean stop, and the folder is resumable as it stands (every file is written atomically).
-                var spread = PipelineRun.Run(options, folder, cli.Ranks, parse.GetValue(resume), new LineProgress(cli));
+                var spread = PipelineRun.Run(options, folder, cli.Ranks, parse.GetValue(resume), new LineProgress(cli, banner));
                 if (spread is not null) Print(cli, spread);
                 return Task.FromResult(0);
             }
+            if (cli.Interactive) cli.Error.WriteLine(banner);
+            // Without a terminal the banner waits for the first stage, so that a refused folder gives one line only.
             var summary = cli.Interactive ? RunWithBar(options, folder, parse.GetValue(resume), cancellation)
-                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli), cancellation);
+                : PipelineRun.Run(options, folder, parse.GetValue(resume), new LineProgress(cli, banner), cancellation);
             Print(cli, summary);
             return Task.FromResult(0);
         });
@@ -74,7 +77,8 @@ public static class PipelineCommand
                 var other => throw new UsageException($"--preset must be quick or paper, not '{other}'"),
             };
             string? temps = parse.GetValue(temperature);
-            var options = PipelineOptions.ForPreset(kind, parse.GetValue(baseSize), parse.GetValue(levels), temps is null ? null : TemperatureGrid.Parse(temps));
+            var spinModel = Lattice.SpinModel.Parse(parse.GetValue(model)!);
+            var options = PipelineOptions.ForPreset(kind, spinModel, parse.GetValue(baseSize), parse.GetValue(levels), temps is null ? null : TemperatureGrid.Parse(temps, spinModel));
             options = options with
             {
                 TrainSteps = parse.GetValue(trainSteps) ?? options.TrainSteps,
@@ -174,18 +178,34 @@ public static class PipelineCommand
 
     private static void Print(CliContext cli, PipelineSummary summary)
     {
-        var table = new Table().Title(Markup.Escape("⟨m²⟩ and ⟨e⟩: super-resolution flow + latent HMC against Swendsen–Wang"));
-        foreach (var c in new[] { "L", "T", "⟨m²⟩ flow", "⟨m²⟩ SW", "dev σ", "⟨e⟩ flow", "⟨e⟩ exact", "acc.", "τ(m²)", "converged" })
+        bool ising = summary.Results.Model is Lattice.IsingModel;
+        string reference = ising ? "SW" : "Wolff";
+        var table = new Table().Title(Markup.Escape($"⟨m²⟩ and ⟨e⟩: super-resolution flow + latent HMC against {(ising ? "Swendsen–Wang" : "Wolff")}"));
+        foreach (var c in new[] { "L", "T", "⟨m²⟩ flow", $"⟨m²⟩ {reference}", "dev σ", "⟨e⟩ flow", ising || summary.Results.Entries.Any(e => double.IsFinite(e.Exact)) ? "⟨e⟩ exact" : $"⟨e⟩ {reference}", "acc.", "τ(m²)", "converged" })
             table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         foreach (var g in summary.Results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
         {
             var m2 = g.First(e => e.Observable == "m2");
             var e = g.First(e => e.Observable == "energy");
             table.AddRow(g.Key.Size.ToString(), Format.Number(g.Key.Temperature, "F4"), Format.WithError(m2.Flow), Format.WithError(m2.Reference),
-                Format.Number(m2.DeviationSigma, "+0.0;-0.0"), Format.WithError(e.Flow), Format.Number(e.Exact, "F5"),
+                Format.Number(m2.DeviationSigma, "+0.0;-0.0"), Format.WithError(e.Flow), double.IsFinite(e.Exact) || ising ? Format.Number(e.Exact, "F5") : Format.WithError(e.Reference),
                 Format.Number(m2.Acceptance, "F2"), Format.Number(m2.TauInt, "F1"), m2.Converged switch { true => "yes", false => "NO", null => "?" });
         }
         cli.Console.Write(table);
+        if (summary.Results.Entries.Any(e => e.Observable == "helicity"))
+        {
+            var angle = new Table().Title(Markup.Escape($"Υ and vortex density: flow + latent HMC against {reference}"));
+            foreach (var c in new[] { "L", "T", "Υ flow", $"Υ {reference}", "dev σ", "vortices flow", $"vortices {reference}", "dev σ" })
+                angle.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+            foreach (var g in summary.Results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
+            {
+                var h = g.First(e => e.Observable == "helicity");
+                var v = g.First(e => e.Observable == "vortex_density");
+                angle.AddRow(g.Key.Size.ToString(), Format.Number(g.Key.Temperature, "F4"), Format.WithError(h.Flow), Format.WithError(h.Reference),
+                    Format.Number(h.DeviationSigma, "+0.0;-0.0"), Format.WithError(v.Flow), Format.WithError(v.Reference), Format.Number(v.DeviationSigma, "+0.0;-0.0"));
+            }
+            cli.Console.Write(angle);
+        }
         foreach (var m2 in summary.Results.Entries.Where(e => e.Observable == "m2" && e.Converged == false).OrderBy(e => e.Size).ThenBy(e => e.Temperature))
             cli.Out.WriteLine($"L = {m2.Size}, T = {Format.Number(m2.Temperature, "F4")}: not converged: {string.Join("; ", m2.Warnings ?? [])}; do not use these error bars");
         cli.Out.WriteLine($"{summary.Executed.Count} stages run, {summary.Skipped.Count} already done; wall time {Format.Number(summary.Elapsed.TotalSeconds, "F1")} s");
@@ -195,10 +215,17 @@ public static class PipelineCommand
     }
 
     /// <summary>Non-interactive progress: one line when a stage starts and when it ends.</summary>
-    private sealed class LineProgress(CliContext cli) : IProgress<PipelineProgress>
+    private sealed class LineProgress(CliContext cli, string banner) : IProgress<PipelineProgress>
     {
+        private bool _started;
+
         public void Report(PipelineProgress p)
         {
+            if (!_started)
+            {
+                _started = true;
+                cli.Error.WriteLine(banner);
+            }
             if (p.StageFraction == 0)
                 cli.Error.WriteLine($"[{p.StagesDone + 1}/{p.StagesTotal}] {Describe(p)}" + (p.Remaining is TimeSpan eta ? $"; ETA {Eta(eta)}" : ""));
             else if (p.Finished)

@@ -17,4 +17,15 @@ public sealed record ExactReference(double? Energy, double? SpecificHeat, double
         var k = KaufmanSolution.Compute(size, temperature);
         return new ExactReference(k.Energy, k.SpecificHeat, null, null, null, null);
     }
+
+    /// <summary>
+    /// Exact ⟨e⟩ of <paramref name="model"/> on the L×L lattice at T where a finite-size solution exists for any L
+    /// (Ising: Kaufman; clock:2 and clock:4: <see cref="ClockExact"/>); null otherwise (XY, other Q).
+    /// </summary>
+    public static double? EnergyOf(Lattice.SpinModel model, int size, double temperature) => model switch
+    {
+        Lattice.IsingModel => KaufmanSolution.Compute(size, temperature).Energy,
+        _ when ClockExact.HasSolution(model) => ClockExact.Compute(model, size, temperature).Energy,
+        _ => null,
+    };
 }

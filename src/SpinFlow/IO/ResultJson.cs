@@ -46,6 +46,16 @@ public static class ResultJson
         };
     }
 
+    /// <summary>The clock and XY "observables" object: that of <see cref="Observables(IsingObservables, ConvergenceReport?)"/> plus "helicity" and "vortex_density".</summary>
+    public static JsonObject Observables(AngleObservables o, ConvergenceReport? convergence = null)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var observables = Observables(o.Base, convergence);
+        observables["helicity"] = Estimate(o.Helicity);
+        observables["vortex_density"] = Estimate(o.VortexDensity);
+        return observables;
+    }
+
     /// <summary>The verdict's reasons as a JSON array of strings (empty when converged).</summary>
     public static JsonArray Warnings(ConvergenceVerdict verdict) => new(verdict.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray());
 
@@ -81,9 +91,7 @@ public static class ResultJson
     /// </summary>
     public static JsonObject AngleMcmc(AngleMcmcResult r)
     {
-        var observables = Observables(r.Observables.Base, r.Convergence);
-        observables["helicity"] = Estimate(r.Observables.Helicity);
-        observables["vortex_density"] = Estimate(r.Observables.VortexDensity);
+        var observables = Observables(r.Observables, r.Convergence);
         return AddConvergence(new()
         {
             ["model"] = r.Model.Name,

@@ -25,6 +25,12 @@ public sealed record PipelineOptions
     /// <summary>Name of the preset these settings came from (recorded in the report).</summary>
     public required string Preset { get; init; }
 
+    /// <summary>
+    /// The spin model (Ising unless set): Ising runs Swendsen–Wang references against exact curves; clock:Q and xy run
+    /// Wolff references, two-channel flows and, where no exact solution exists, a measured energy curve for the rescaling.
+    /// </summary>
+    public SpinModel Model { get; init; } = SpinModel.Ising;
+
     /// <summary>Linear size of the simulated input lattice (a power of two, ≥ 2).</summary>
     public required int BaseSize
     {
@@ -57,7 +63,10 @@ public sealed record PipelineOptions
         }
     }
 
-    /// <summary>Swendsen–Wang sweeps per grid temperature of the rescaling run (on the 2·BaseSize lattice).</summary>
+    /// <summary>
+    /// Sweeps per grid temperature of the rescaling run (on the 2·BaseSize lattice; Swendsen–Wang for Ising, Wolff for
+    /// clock and XY), and per point of the measured BaseSize energy curve where the model has no exact one.
+    /// </summary>
     public int RescaleSweeps { get; init; } = 4000;
     /// <summary>Grid points of the rescaling run and of the reference curves (spanning the targets with a margin).</summary>
     public int GridPoints { get; init; } = 9;
@@ -81,7 +90,13 @@ public sealed record PipelineOptions
     /// Architecture of every Flow_L: the paper's (10 couplings, 4 → 6 → 4 nets, 8 + 8 layers) made Z₂-equivariant
     /// (f(−z) = −f(z)), which keeps training at and below T_c from collapsing into one ordered state.
     /// </summary>
-    public Flows.SuperResolutionFlowOptions Architecture { get; init; } = Flows.SuperResolutionFlowOptions.Shaped(equivariant: true);
+    /// <remarks>The channels always follow <see cref="Model"/> (one value per site for Ising, two for clock and XY).</remarks>
+    public Flows.SuperResolutionFlowOptions Architecture
+    {
+        get => (Flows.SuperResolutionFlowOptions)_architecture.WithChannels(Model.Components);
+        init => _architecture = value ?? throw new ArgumentNullException(nameof(Architecture));
+    }
+    private readonly Flows.SuperResolutionFlowOptions _architecture = Flows.SuperResolutionFlowOptions.Shaped(equivariant: true);
     /// <summary>Latent HMC chains per level and temperature.</summary>
     public int Chains { get; init; } = 8;
     /// <summary>Warm-up trajectories (step size tuned, not measured).</summary>
@@ -133,12 +148,15 @@ public sealed record PipelineOptions
     public int SpinSweeps { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; } = 8;
-    /// <summary>Measured Swendsen–Wang sweeps of each reference point.</summary>
+    /// <summary>Measured sweeps (Swendsen–Wang for Ising, Wolff for clock and XY) of each reference point.</summary>
     public int ReferenceSweeps { get; init; } = 20000;
     /// <summary>Seed of everything; each stage derives its own stream from it.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Threads of the flows (0: one per core).</summary>
     public int Threads { get; init; }
+
+    /// <summary>The reference chain of every size: Swendsen–Wang for Ising, Wolff for clock and XY (Swendsen–Wang is Ising-only).</summary>
+    public MonteCarlo.SpinAlgorithm ReferenceAlgorithm => Model is IsingModel ? MonteCarlo.SpinAlgorithm.SwendsenWang : MonteCarlo.SpinAlgorithm.Wolff;
 
     /// <summary>Linear size after <paramref name="level"/> levels (level 0 = the input).</summary>
     public int SizeAt(int level) => BaseSize << level;
@@ -208,19 +226,24 @@ public sealed record PipelineOptions
     }
 
     /// <summary>
-    /// The settings of <paramref name="preset"/>; base size, levels and temperatures default to the preset's
-    /// (quick: 8, 2, 2.0/2.3/2.6; paper: 16, 3, 2.0:2.6:7).
+    /// The settings of <paramref name="preset"/> for <paramref name="model"/> (default Ising); base size, levels and
+    /// temperatures default to the preset's (quick: 8, 2, three temperatures; paper: 16, 3, seven; see
+    /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' settings, except that the paper
+    /// preset trains and samples less for the costlier two-channel flows.
     /// </summary>
-    public static PipelineOptions ForPreset(PipelinePreset preset, int? baseSize = null, int? levels = null, IReadOnlyList<double>? temperatures = null)
+    public static PipelineOptions ForPreset(PipelinePreset preset, SpinModel? model = null, int? baseSize = null, int? levels = null, IReadOnlyList<double>? temperatures = null)
     {
+        model ??= SpinModel.Ising;
+        bool angle = model.Components == 2;
         var options = preset switch
         {
             PipelinePreset.Quick => new PipelineOptions
             {
                 Preset = "quick",
+                Model = model,
                 BaseSize = baseSize ?? 8,
                 Levels = levels ?? 2,
-                Temperatures = temperatures ?? [2.0, 2.3, 2.6],
+                Temperatures = temperatures ?? PresetTemperatures(preset, model),
                 InputLadder = true,
                 MassPerLevel = true,
                 SpinSweeps = 10,
@@ -228,9 +251,10 @@ public sealed record PipelineOptions
             PipelinePreset.Paper => new PipelineOptions
             {
                 Preset = "paper",
+                Model = model,
                 BaseSize = baseSize ?? 16,
                 Levels = levels ?? 3,
-                Temperatures = temperatures ?? [2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6],
+                Temperatures = temperatures ?? PresetTemperatures(preset, model),
                 // Sized for a 2-core machine: training costs the same per level (constant
                 // sites per batch), and the latent-HMC trajectories shrink with the level, as each level's cost grows.
                 RescaleSweeps = 20000,
@@ -254,8 +278,40 @@ public sealed record PipelineOptions
             },
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
         };
+        if (angle && preset == PipelinePreset.Paper)
+        {
+            // A clock or XY flow step costs ≈ 1.7–2× an Ising one (two channels; docs/BENCHMARKS.md), so the paper
+            // preset trains and measures about a quarter less to stay within 4 h on 2 cores (README, pipeline section).
+            options = options with
+            {
+                TrainSteps = 1200,
+                TransferSteps = 450,
+                Trajectories = 120,
+                LevelTrajectories = levels is null or 3 ? [120, 60, 30] : null,
+            };
+        }
         options.Validate();
         return options;
+    }
+
+    /// <summary>
+    /// The preset's target temperatures for <paramref name="model"/>. Ising and clock:Q ≤ 4 (exact T_c): the Ising
+    /// temperatures (quick 2.0, 2.3, 2.6; paper 2.0 … 2.6) scaled by T_c(model)/T_c(Ising). XY: around T_BKT ≈ 0.893
+    /// (quick 0.7, 0.9, 1.1; paper seven in 0.7 … 1.1, densest near T_BKT). Clock:Q ≥ 5: around its two transitions
+    /// (≈ 0.70 and ≈ 0.90 for Q = 6): quick one temperature per phase (0.6, 0.8, 1.0), paper 0.6 … 1.1 with points at both.
+    /// </summary>
+    public static double[] PresetTemperatures(PipelinePreset preset, SpinModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        bool quick = preset == PipelinePreset.Quick;
+        if (model.CriticalTemperature is double tc)
+        {
+            double[] ising = quick ? [2.0, 2.3, 2.6] : [2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6];
+            double scale = tc / Exact.Onsager.CriticalTemperature;
+            return model is IsingModel || scale == 1 ? ising : ising.Select(t => Math.Round(t * scale, 2)).ToArray();
+        }
+        if (model is XyModel) return quick ? [0.7, 0.9, 1.1] : [0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1];
+        return quick ? [0.6, 0.8, 1.0] : [0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.1];
     }
 
     /// <summary>
@@ -291,6 +347,7 @@ public sealed record PipelineOptions
             ["seed"] = Seed,
         };
         // Only when set, so that folders of runs started before these settings existed still resume.
+        if (Model is not IsingModel) settings.Insert(3, "model", Model.Name);
         if (LevelWarmUp is { } w) settings["level_warm_up"] = Values(w);
         if (LevelTrajectories is { } t) settings["level_trajectories"] = Values(t);
         if (ConstantSitesPerBatch) settings["constant_sites_per_batch"] = true;

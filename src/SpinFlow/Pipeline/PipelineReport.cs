@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SpinFlow.IO;
+using SpinFlow.Lattice;
 using SpinFlow.Pipeline.Stages;
 using SpinFlow.Reporting;
 using SpinFlow.Statistics;
@@ -31,7 +32,30 @@ public static class PipelineReport
         DrawStructureFactor(results, run.StructureFactorFigurePath);
         DrawConvergence(results, run.ConvergenceFigurePath);
         DrawTraining(results, run.TrainingFigurePath);
+        DrawHelicity(results, run.HelicityFigurePath);
     }
+
+    /// <summary>
+    /// Clock and XY: Υ against T per size, the reference curves as lines and the flow's results as crosses, with 2T/π;
+    /// false (nothing drawn) for Ising runs.
+    /// </summary>
+    public static bool DrawHelicity(PipelineResults results, string path)
+    {
+        var curves = results.Curves.Where(c => c.Helicity is not null).Select(c => new TemperatureSeries(c.Size, c.Temperatures, c.Helicity!)).ToArray();
+        if (curves.Length == 0) return false;
+        HelicityFigure.Save(curves, path, FlowSeries(results, "helicity"), ReferenceOf(results), "flow + latent HMC", results.Model is XyModel ? "XY model" : results.Model.Name);
+        return true;
+    }
+
+    private static TemperatureSeries[] FlowSeries(PipelineResults results, string observable) =>
+        results.Entries.Where(e => e.Observable == observable).GroupBy(e => e.Size).Select(g =>
+        {
+            var points = g.OrderBy(e => e.Temperature).ToArray();
+            return new TemperatureSeries(g.Key, points.Select(e => e.Temperature).ToArray(), points.Select(e => e.Flow).ToArray());
+        }).ToArray();
+
+    // Ising references are Swendsen–Wang, clock and XY ones Wolff (PipelineOptions.ReferenceAlgorithm).
+    private static string ReferenceOf(PipelineResults results) => results.Model is IsingModel ? "Swendsen–Wang" : "Wolff";
 
     /// <summary>
     /// Fig. 5 of a run: the Swendsen–Wang ⟨m²⟩ curves, the base-size input data the first flow is trained on (rung 1;
@@ -43,12 +67,7 @@ public static class PipelineReport
         var direct = results.Inputs.Where(i => i.Rung == 1).ToArray();
         var inputs = direct.Length == 0 ? null
             : new TemperatureSeries(direct[0].Size, direct.Select(i => i.Temperature).ToArray(), direct.Select(i => i.M2).ToArray());
-        var flow = results.Entries.Where(e => e.Observable == "m2").GroupBy(e => e.Size).Select(g =>
-        {
-            var points = g.OrderBy(e => e.Temperature).ToArray();
-            return new TemperatureSeries(g.Key, points.Select(e => e.Temperature).ToArray(), points.Select(e => e.Flow).ToArray());
-        }).ToArray();
-        StructureFactorFigure.Save(references, inputs, flow, path);
+        StructureFactorFigure.Save(references, inputs, FlowSeries(results, "m2"), path, ReferenceOf(results));
     }
 
     /// <summary>Loss per site against step for every trained flow, with its exact bound.</summary>
@@ -64,12 +83,15 @@ public static class PipelineReport
         var traces = results.Traces;
         if (traces.Count == 0) return;
         int size = traces.Min(t => t.Size);
-        var trace = traces.Where(t => t.Size == size).MinBy(t => Math.Abs(t.Temperature - SpinFlow.Exact.Onsager.CriticalTemperature))!;
+        // Nearest the transition: T_c where it is known exactly, else the middle target (the presets centre theirs on it).
+        var first = traces.Where(t => t.Size == size).OrderBy(t => t.Temperature).ToArray();
+        double transition = results.Model.CriticalTemperature ?? first[first.Length / 2].Temperature;
+        var trace = first.MinBy(t => Math.Abs(t.Temperature - transition))!;
         var entry = results.Entries.FirstOrDefault(e => e.Size == size && e.Temperature == trace.Temperature && e.Observable == "m2");
         var truth = entry?.Reference ?? new Estimate(double.NaN, double.NaN, double.NaN);
         var curve = new ConvergenceCurve(trace.M2, trace.Error, trace.ConvergedStep, 1);
         ConvergenceFigure.Save([("super-resolution flow, chains from z ~ p_z", curve)], truth,
-            string.Create(Inv, $"Latent HMC on {size}×{size} at T = {trace.Temperature:F4} (first {trace.WarmUp} steps: warm-up)"), path);
+            string.Create(Inv, $"Latent HMC on {size}×{size} at T = {trace.Temperature:F4} (first {trace.WarmUp} steps: warm-up)"), path, ReferenceOf(results));
     }
 
     /// <summary>"n" when every level has the same value, else "n₁/n₂/… (levels 1…k)".</summary>
@@ -84,10 +106,12 @@ public static class PipelineReport
     {
         var md = new StringBuilder();
         md.AppendLine("# SpinFlow pipeline report").AppendLine();
-        md.AppendLine(Inv, $"Preset `{o.Preset}`: super-resolution {string.Join(" → ", Enumerable.Range(0, o.Levels + 1).Select(o.SizeAt))} at T = " +
+        var (refName, refShort) = ReferenceNames(o);
+        md.AppendLine(Inv, $"Preset `{o.Preset}`{(o.Model is IsingModel ? "" : $", model {o.Model.Name}")}: super-resolution {string.Join(" → ", Enumerable.Range(0, o.Levels + 1).Select(o.SizeAt))} at T = " +
             $"{string.Join(", ", o.Temperatures.Select(t => t.ToString("F4", Inv)))}; seed {o.Seed}.").AppendLine();
         md.AppendLine("What ran, per target temperature T: the input temperature T_ξ from approximate temperature rescaling " +
-            $"({2 * o.BaseSize}×{2 * o.BaseSize} blocked to {o.BaseSize}×{o.BaseSize}, {o.RescaleSweeps} Swendsen–Wang sweeps per grid point); " +
+            $"({2 * o.BaseSize}×{2 * o.BaseSize} blocked to {o.BaseSize}×{o.BaseSize}, {o.RescaleSweeps} {refName} sweeps per grid point" +
+            (MonteCarlo.EnergyCurve.HasExact(o.Model) ? "" : $", matched against the {o.BaseSize}×{o.BaseSize} energy curve measured by {refName} with the same sweeps, its errors carried into T_ξ") + "); " +
             $"{o.DataSamples} relaxed configurations ξ at T_ξ (exact sampler); Flow_{o.BaseSize} trained {o.TrainSteps} steps " +
             $"(batch {o.Batch}, lr {o.LearningRate.ToString("G3", Inv)}, γ = {o.Gamma.ToString("G4", Inv)} for {o.GammaSteps} steps; {o.Architecture.Name} flow {o.Architecture.Bijector}, {o.Architecture.FineLayers} + {o.Architecture.CoarseLayers} layers); " +
             $"every later Flow_L started from Flow_L/2 and trained {o.TransferSteps} steps on {o.GeneratedSamples} configurations generated by the stack below (transfer learning" +
@@ -101,9 +125,9 @@ public static class PipelineReport
             (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises, then ε is tuned again" : "") +
             (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +
             ") with observables from the improved estimators; " +
-            $"Swendsen–Wang references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
+            $"{refName} references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
         md.AppendLine("Latent HMC is exact for any flow (its target is π_x pulled back through the flow), so every row should agree with " +
-            "Swendsen–Wang within its error bars; training only decides how fast the chains mix. Error bars are one standard error: " +
+            $"{refName} within its error bars; training only decides how fast the chains mix. Error bars are one standard error: " +
             "the larger of Sokal's (τ_int of the chain-averaged series) and the spread of the per-chain " +
             "means (chains are independent, so the latter also sees chains that stay near their start). A warm-up that is too short for the chains to " +
             "forget z ~ p_z shows up as a deviation, not as a smaller error; the drift column compares ⟨m²⟩ of the second half of the " +
@@ -113,14 +137,14 @@ public static class PipelineReport
             "(any of ⟨e⟩, ⟨m²⟩, ⟨|m|⟩); the reasons are listed below the table.").AppendLine();
 
         md.AppendLine("## ⟨m²⟩ and ⟨e⟩ per size and temperature").AppendLine();
-        md.AppendLine("| L | T | ⟨m²⟩ flow | ⟨m²⟩ SW | dev (σ) | ⟨e⟩ flow | ⟨e⟩ SW | ⟨e⟩ exact | dev (σ) | acceptance | τ_int(m²) | drift (σ) | wall (s) | converged |");
+        md.AppendLine($"| L | T | ⟨m²⟩ flow | ⟨m²⟩ {refShort} | dev (σ) | ⟨e⟩ flow | ⟨e⟩ {refShort} | ⟨e⟩ exact | dev (σ) | acceptance | τ_int(m²) | drift (σ) | wall (s) | converged |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var g in results.Entries.GroupBy(e => (e.Size, e.Temperature)).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Temperature))
         {
             var m2 = g.First(e => e.Observable == "m2");
             var e = g.First(e => e.Observable == "energy");
             md.AppendLine(Inv, $"| {g.Key.Size} | {g.Key.Temperature:F4} | {Pm(m2.Flow)} | {Pm(m2.Reference)} | {Sigma(m2.DeviationSigma)} | " +
-                $"{Pm(e.Flow)} | {Pm(e.Reference)} | {e.Exact:F6} | {Sigma(e.DeviationSigma)} | {m2.Acceptance:F3} | {m2.TauInt:F1} | {Sigma(m2.DriftSigma)} | {m2.Seconds:F1} | {Converged(m2.Converged)} |");
+                $"{Pm(e.Flow)} | {Pm(e.Reference)} | {Exact(e.Exact)} | {Sigma(e.DeviationSigma)} | {m2.Acceptance:F3} | {m2.TauInt:F1} | {Sigma(m2.DriftSigma)} | {m2.Seconds:F1} | {Converged(m2.Converged)} |");
         }
         if (results.Entries.Count == 0) md.AppendLine("| – | no sampling stage finished yet | | | | | | | | | | | |");
         md.AppendLine();
@@ -136,17 +160,18 @@ public static class PipelineReport
             md.AppendLine("Rows marked ? come from stage records written before the convergence verdict existed.").AppendLine();
         var dev = results.Entries.Where(e => e.Observable == "m2" && Math.Abs(e.DeviationSigma) > 2).ToArray();
         md.AppendLine(dev.Length == 0
-            ? "Every ⟨m²⟩ agrees with Swendsen–Wang within 2σ (combined)."
+            ? $"Every ⟨m²⟩ agrees with {refName} within 2σ (combined)."
             : $"⟨m²⟩ outside 2σ (combined) at: {string.Join("; ", dev.Select(d => string.Create(Inv, $"L = {d.Size}, T = {d.Temperature:F4} ({d.DeviationSigma:+0.0;-0.0}σ)")))}. " +
               "With many rows a few beyond 2σ are expected (5 % each); large deviations at small acceptance or large τ_int point to chains that had not forgotten their start.");
         md.AppendLine();
+        AngleTable(md, results, refName, refShort);
 
         if (results.Inputs.Count > 0)
         {
             md.AppendLine("## Inputs").AppendLine();
             if (o.InputLadder)
                 md.AppendLine(Inv, $"Rung k holds ξ at T_ξ⁽ᵏ⁾ = R^k(T), fed to the stack at level k (latent-HMC start, and the training input of level k + 1 when generated); " +
-                    $"blocking predicts its ⟨m²⟩ to be near the Swendsen–Wang ⟨m²⟩ of the {o.BaseSize}·2^k lattice at T.").AppendLine();
+                    $"blocking predicts its ⟨m²⟩ to be near the {refName} ⟨m²⟩ of the {o.BaseSize}·2^k lattice at T.").AppendLine();
             md.AppendLine("| T | rung | T_ξ | L | ⟨m²⟩ of ξ (at T_ξ) |").AppendLine("|---|---|---|---|---|");
             foreach (var i in results.Inputs) md.AppendLine(Inv, $"| {i.Temperature:F4} | {i.Rung} | {i.InputTemperature:F4} | {i.Size} | {Pm(i.M2)} |");
             md.AppendLine();
@@ -158,10 +183,41 @@ public static class PipelineReport
         md.AppendLine(Inv, $"| **total** | | **{results.Stages.Sum(s => s.Seconds):F1}** |").AppendLine();
         md.AppendLine("## Files").AppendLine();
         md.AppendLine("- `results.json`: the table above as data (one entry per size, temperature and observable, with `flow`, `reference`, `deviation_sigma`), plus inputs, reference curves, HMC traces, training losses and stage times.");
-        md.AppendLine("- `fig2-rescaling.png` (temperature rescaling), `fig4-convergence.png` (⟨m²⟩ against latent-HMC step), `fig5-structure-factor.png` (⟨m²⟩ against T per size), `training-curves.png`; redraw any of them with `spinflow plot --run DIR`.");
+        md.AppendLine("- `fig2-rescaling.png` (temperature rescaling), `fig4-convergence.png` (⟨m²⟩ against latent-HMC step), `fig5-structure-factor.png` (⟨m²⟩ against T per size), " +
+            (results.Curves.Any(c => c.Helicity is not null) ? "`fig-helicity.png` (Υ against T per size, with 2T/π), " : "") + "`training-curves.png`; redraw any of them with `spinflow plot --run DIR`.");
         md.AppendLine("- `flows/*.ckpt` (trained flows), `data/*.h5` (inputs ξ and generated configurations), `stages/*.json` (one record per finished stage; `--resume` skips those).");
         return md.ToString();
     }
+
+    /// <summary>Clock and XY: Υ and the vortex density per size and temperature, flow against the reference chain.</summary>
+    private static void AngleTable(StringBuilder md, PipelineResults results, string refName, string refShort)
+    {
+        var rows = results.Entries.Where(e => e.Observable == "helicity").OrderBy(e => e.Size).ThenBy(e => e.Temperature).ToArray();
+        if (rows.Length == 0) return;
+        md.AppendLine("## Υ and vortex density per size and temperature").AppendLine();
+        md.AppendLine("The helicity modulus Υ (from one spin draw s | x per chain and trajectory, exact) jumps from near 2T/π to 0 at T_BKT as L → ∞; " +
+            "the vortex density counts vortices and antivortices per site. Errors as above.").AppendLine();
+        md.AppendLine($"| L | T | Υ flow | Υ {refShort} | dev (σ) | vortex density flow | vortex density {refShort} | dev (σ) | 2T/π | converged |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var h in rows)
+        {
+            var v = results.Entries.First(e => e.Observable == "vortex_density" && e.Size == h.Size && e.Temperature == h.Temperature);
+            md.AppendLine(Inv, $"| {h.Size} | {h.Temperature:F4} | {Pm(h.Flow)} | {Pm(h.Reference)} | {Sigma(h.DeviationSigma)} | " +
+                $"{Pm(v.Flow)} | {Pm(v.Reference)} | {Sigma(v.DeviationSigma)} | {2 * h.Temperature / Math.PI:F5} | {Converged(h.Converged)} |");
+        }
+        md.AppendLine();
+        var dev = results.Entries.Where(e => e.Observable is "helicity" or "vortex_density" && Math.Abs(e.DeviationSigma) > 2).ToArray();
+        md.AppendLine(dev.Length == 0
+            ? $"Every Υ and vortex density agrees with {refName} within 2σ (combined)."
+            : $"Outside 2σ (combined): {string.Join("; ", dev.Select(d => string.Create(Inv, $"{(d.Observable == "helicity" ? "Υ" : "vortex density")} at L = {d.Size}, T = {d.Temperature:F4} ({d.DeviationSigma:+0.0;-0.0}σ)")))}.");
+        md.AppendLine();
+    }
+
+    /// <summary>The reference chain's name in prose and in table headers: Swendsen–Wang (SW) for Ising, Wolff for clock and XY.</summary>
+    private static (string Long, string Short) ReferenceNames(PipelineOptions o) =>
+        o.ReferenceAlgorithm == MonteCarlo.SpinAlgorithm.SwendsenWang ? ("Swendsen–Wang", "SW") : ("Wolff", "Wolff");
+
+    private static string Exact(double v) => double.IsFinite(v) ? v.ToString("F6", Inv) : "–";
 
     private static string Converged(bool? c) => c switch { true => "yes", false => "**no**", null => "?" };
 

@@ -1,18 +1,19 @@
 using System.Text.Json.Nodes;
 using SpinFlow.IO;
+using SpinFlow.Lattice;
 using SpinFlow.Pipeline.Stages;
 using SpinFlow.Statistics;
 
 namespace SpinFlow.Pipeline;
 
-/// <summary>One observable at one size and temperature: the flow's exact-sampling result beside the Swendsen–Wang reference.</summary>
+/// <summary>One observable at one size and temperature: the flow's exact-sampling result beside the reference chain's (Swendsen–Wang; Wolff for clock and XY).</summary>
 /// <param name="Size">Linear size of the lattice.</param>
 /// <param name="Level">Super-resolution level that produced it (1 = Flow_base).</param>
 /// <param name="Temperature">Target temperature T_x.</param>
-/// <param name="Observable">"m2" or "energy".</param>
+/// <param name="Observable">Named as in <c>mcmc --json</c>: "m2", "energy"; clock and XY also "helicity", "vortex_density".</param>
 /// <param name="Flow">Latent-HMC estimate (τ in trajectories).</param>
-/// <param name="Reference">Swendsen–Wang estimate on the same size and temperature (τ in sweeps).</param>
-/// <param name="Exact">Exact value when known (⟨e⟩ from the finite-size solution), else NaN.</param>
+/// <param name="Reference">The reference chain's estimate on the same size and temperature (τ in sweeps).</param>
+/// <param name="Exact">Exact value when known (⟨e⟩ from the finite-size solution: Ising, clock:2, clock:4), else NaN.</param>
 /// <param name="DeviationSigma">(flow − reference) / √(σ_flow² + σ_ref²).</param>
 /// <param name="Acceptance">Latent-HMC acceptance rate.</param>
 /// <param name="TauInt">τ_int of the observable's chain-averaged series, in trajectories.</param>
@@ -32,8 +33,12 @@ public sealed record PipelineEntry(int Size, int Level, double Temperature, stri
 /// </summary>
 public sealed record PipelineInput(double Temperature, double InputTemperature, int Size, Estimate M2, int Rung = 1);
 
-/// <summary>A Swendsen–Wang reference curve: ⟨m²⟩ against T on one size.</summary>
-public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] M2);
+/// <summary>A reference curve: ⟨m²⟩ (and for clock and XY the helicity modulus Υ) against T on one size.</summary>
+public sealed record ReferenceCurve(int Size, double[] Temperatures, Estimate[] M2)
+{
+    /// <summary>Υ at each temperature (clock and XY); null for Ising.</summary>
+    public Estimate[]? Helicity { get; init; }
+}
 
 /// <summary>
 /// ⟨m²⟩ (mean over chains, with its error from the spread over chains) after every latent-HMC trajectory of one sampling
@@ -51,19 +56,31 @@ public sealed record StageTime(string Stage, string Kind, double Seconds);
 public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IReadOnlyList<PipelineInput> Inputs,
     IReadOnlyList<ReferenceCurve> Curves, IReadOnlyList<ConvergenceTrace> Traces, IReadOnlyList<LevelTraining> Training, IReadOnlyList<StageTime> Stages)
 {
+    /// <summary>The spin model of the run (Ising unless the settings name another).</summary>
+    public SpinModel Model { get; init; } = SpinModel.Ising;
+
+    /// <summary>
+    /// Observables beyond ⟨m²⟩ and ⟨e⟩ that the entries of <paramref name="model"/> carry: for clock and XY the helicity
+    /// modulus and the vortex density, named as in <c>mcmc --json</c>.
+    /// </summary>
+    public static IReadOnlyList<string> AngleObservables(SpinModel model) => model.Components == 2 ? ["helicity", "vortex_density"] : [];
+
     /// <summary>Reads every finished stage of <paramref name="run"/>; stages not yet done are simply absent.</summary>
     public static PipelineResults Collect(PipelineOptions options, RunFolder run)
     {
         var curves = new List<ReferenceCurve>();
-        var reference = new Dictionary<(int, double), (Estimate M2, Estimate E)>();
+        var reference = new Dictionary<(int, double), ReferencePoint>();
         for (int level = 0; level <= options.Levels; level++)
         {
             int size = options.SizeAt(level);
             string name = PipelineRun.ReferenceStage(size);
             if (!run.IsDone(name)) continue;
             var points = ReferenceRecord.FromJson(run.Load(name)).Points;
-            foreach (var p in points) reference[(size, p.Temperature)] = (p.M2, p.Energy);
-            curves.Add(new ReferenceCurve(size, points.Select(p => p.Temperature).ToArray(), points.Select(p => p.M2).ToArray()));
+            foreach (var p in points) reference[(size, p.Temperature)] = p;
+            curves.Add(new ReferenceCurve(size, points.Select(p => p.Temperature).ToArray(), points.Select(p => p.M2).ToArray())
+            {
+                Helicity = options.Model.Components == 2 ? points.Select(p => p["helicity"]).ToArray() : null,
+            });
         }
 
         var entries = new List<PipelineEntry>();
@@ -92,7 +109,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 if (!run.IsDone(name)) continue;
                 var s = SamplingRecord.FromJson(run.Load(name));
                 traces.Add(new ConvergenceTrace(size, t, s.WarmUp, s.M2Trace, s.M2TraceError, s.ConvergedStep));
-                var (refM2, refE) = reference.TryGetValue((size, t), out var r) ? r : (unknown, unknown);
+                var point = reference.GetValueOrDefault((size, t));
+                var (refM2, refE) = point is null ? (unknown, unknown) : (point.M2, point.Energy);
                 var (m2, e) = (s.M2, s.Energy);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
                     s.Acceptance, s.TauM2, s.Seconds, s.DriftSigma, s.Converged, s.Warnings.ToArray(),
@@ -100,6 +118,12 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, s.ExactEnergy, e.DeviationSigma(refE.Mean, refE.Error),
                     s.Acceptance, s.TauEnergy, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
                     Ess: JsonFields.Number(s.Observables["energy"]?["ess"]), RHat: JsonFields.Number(s.Observables["energy"]?["r_hat"])));
+                foreach (string observable in AngleObservables(options.Model))
+                {
+                    var (flow, reference1) = (s.Of(observable), point?[observable] ?? unknown);
+                    entries.Add(new PipelineEntry(size, level, t, observable, flow, reference1, double.NaN, flow.DeviationSigma(reference1.Mean, reference1.Error),
+                        s.Acceptance, flow.Tau, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray()));
+                }
             }
         }
 
@@ -108,7 +132,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             var rec = run.Load(n);
             return new StageTime(n, rec["kind"]?.GetValue<string>() ?? "", JsonFields.Number(rec["seconds"]));
         }).ToArray();
-        return new PipelineResults(entries, inputs, curves, traces, training, stages);
+        return new PipelineResults(entries, inputs, curves, traces, training, stages) { Model = options.Model };
     }
 
     /// <summary>results.json: one entry per size, temperature and observable, plus the inputs, curves and stage times.</summary>
@@ -126,7 +150,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["method"] = "latent-hmc",
             ["flow"] = ResultJson.Estimate(e.Flow),
             ["reference"] = ResultJson.Estimate(e.Reference),
-            ["reference_method"] = "sw",
+            ["reference_method"] = MonteCarlo.SpinSamplers.Name(options.ReferenceAlgorithm),
             ["exact"] = ResultJson.Number(e.Exact),
             ["deviation_sigma"] = ResultJson.Number(e.DeviationSigma),
             ["acceptance"] = ResultJson.Number(e.Acceptance),
@@ -146,12 +170,12 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["rung"] = i.Rung,
             ["m2"] = ResultJson.Estimate(i.M2),
         }).ToArray()),
-        ["reference_curves"] = new JsonArray(Curves.Select(c => (JsonNode?)new JsonObject
+        ["reference_curves"] = new JsonArray(Curves.Select(c => (JsonNode?)WithHelicity(new JsonObject
         {
             ["size"] = c.Size,
             ["temperatures"] = new JsonArray(c.Temperatures.Select(t => (JsonNode?)t).ToArray()),
             ["m2"] = new JsonArray(c.M2.Select(m => (JsonNode?)ResultJson.Estimate(m)).ToArray()),
-        }).ToArray()),
+        }, c.Helicity)).ToArray()),
         ["traces"] = new JsonArray(Traces.Select(c => (JsonNode?)new JsonObject
         {
             ["size"] = c.Size,
@@ -184,19 +208,30 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(JsonFields.Number(i!["temperature"]), JsonFields.Number(i["t_xi"]),
             (int)JsonFields.Number(i["size"]), JsonFields.Estimate(i["m2"]), i["rung"] is null ? 1 : (int)JsonFields.Number(i["rung"]))).ToArray();
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)JsonFields.Number(c!["size"]),
-            c["temperatures"]!.AsArray().Select(JsonFields.Number).ToArray(), c["m2"]!.AsArray().Select(JsonFields.Estimate).ToArray())).ToArray();
+            c["temperatures"]!.AsArray().Select(JsonFields.Number).ToArray(), c["m2"]!.AsArray().Select(JsonFields.Estimate).ToArray())
+        {
+            Helicity = c["helicity"] is JsonArray h ? h.Select(JsonFields.Estimate).ToArray() : null,
+        }).ToArray();
         var traces = node["traces"]!.AsArray().Select(c => new ConvergenceTrace((int)JsonFields.Number(c!["size"]), JsonFields.Number(c["temperature"]),
             (int)JsonFields.Number(c["warm_up"]), c["m2"]!.AsArray().Select(JsonFields.Number).ToArray(),
             c["m2_error"]!.AsArray().Select(JsonFields.Number).ToArray(), c["converged_step"]?.GetValue<int>())).ToArray();
         var stages = node["stages"]!.AsArray().Select(s => new StageTime(s!["stage"]!.GetValue<string>(), s["kind"]!.GetValue<string>(), JsonFields.Number(s["seconds"]))).ToArray();
         var training = node["training"]!.AsArray().Select(h => new LevelTraining((int)JsonFields.Number(h!["input_size"]), JsonFields.Number(h["temperature"]),
             JsonFields.Number(h["bound_per_site"]), h["loss_per_site"]!.AsArray().Select(JsonFields.Number).ToArray())).ToArray();
-        return new PipelineResults(entries, inputs, curves, traces, training, stages);
+        var model = node["settings"]?["model"] is JsonValue m ? SpinModel.Parse(m.GetValue<string>()) : SpinModel.Ising;
+        return new PipelineResults(entries, inputs, curves, traces, training, stages) { Model = model };
     }
 
     /// <summary>True or false as recorded; null when absent or not a boolean.</summary>
     private static bool? Verdict(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue(out bool b) ? b : null;
+
+    /// <summary>Adds Υ to a reference curve's JSON when it has one (Ising curves keep their shape).</summary>
+    private static JsonObject WithHelicity(JsonObject curve, Estimate[]? helicity)
+    {
+        if (helicity is not null) curve["helicity"] = new JsonArray(helicity.Select(h => (JsonNode?)ResultJson.Estimate(h)).ToArray());
+        return curve;
+    }
 
     private static string[] WarningsOf(JsonNode? node) =>
         node is JsonArray a ? a.Select(w => w is JsonValue v && v.TryGetValue(out string? s) ? s : null).OfType<string>().ToArray() : [];

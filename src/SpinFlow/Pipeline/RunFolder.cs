@@ -43,6 +43,8 @@ public sealed class RunFolder : IDisposable
     public string ConvergenceFigurePath => Path.Combine(Root, "fig4-convergence.png");
     /// <summary>Fig. 5: ⟨m²⟩ against T for every size.</summary>
     public string StructureFactorFigurePath => Path.Combine(Root, "fig5-structure-factor.png");
+    /// <summary>Clock and XY: the helicity modulus Υ against T for every size, with 2T/π.</summary>
+    public string HelicityFigurePath => Path.Combine(Root, "fig-helicity.png");
     /// <summary>Training curves of every flow.</summary>
     public string TrainingFigurePath => Path.Combine(Root, "training-curves.png");
 
@@ -99,7 +101,12 @@ public sealed class RunFolder : IDisposable
             }
             if (exists)
             {
-                if (!JsonNode.DeepEquals(ResultJson.Load(folder.SettingsPath), settings))
+                var stored = ResultJson.Load(folder.SettingsPath);
+                // The model first: resuming another model's run with its own preset would otherwise list every setting as different.
+                string ModelOf(JsonNode? s) => s?["model"]?.GetValue<string>() ?? "ising";
+                if (ModelOf(stored) != ModelOf(settings))
+                    throw new InvalidDataException($"{root} holds a run of the {ModelOf(stored)} model, not of {ModelOf(settings)}: resume it with --model {ModelOf(stored)}, or choose another --out");
+                if (!JsonNode.DeepEquals(stored, settings))
                     throw new InvalidDataException($"{root} was started with other settings (see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
             }
             else

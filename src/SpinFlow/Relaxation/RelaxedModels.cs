@@ -19,6 +19,19 @@ public static class RelaxedModels
     }
 
     /// <summary>
+    /// Runs the relaxed sampler that <paramref name="options"/> describes on <paramref name="model"/>: <see cref="RelaxedRun"/>
+    /// for Ising, <see cref="RelaxedAngleRun"/> for clock:Q and xy (each measured configuration has
+    /// <see cref="SpinModel.Components"/>·L² values).
+    /// </summary>
+    public static RelaxedResult Run(RelaxedOptions options, SpinModel model, IProgress<double>? progress = null,
+        Action<int, ReadOnlySpan<double>>? onMeasurement = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model is IsingModel ? RelaxedRun.Run(options, progress, onMeasurement, cancellation)
+            : RelaxedAngleRun.Run(options, model, progress, onMeasurement, cancellation);
+    }
+
+    /// <summary>
     /// Exact ln Z_x = ln ∫ e^{−E(x)} dx of <paramref name="model"/> where the spin model's ln Z is known for any L: Ising
     /// (Kaufman), clock:2 and clock:4 (<see cref="ClockExact"/>); null otherwise (XY, other Q).
     /// </summary>

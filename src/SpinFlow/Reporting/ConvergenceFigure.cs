@@ -17,14 +17,15 @@ public static class ConvergenceFigure
     public const int Height = 600;
 
     /// <summary>Renders the figure and writes it atomically to <paramref name="path"/> as PNG.</summary>
-    public static void Save(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title, string path)
+    public static void Save(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title, string path,
+        string referenceName = "Swendsen–Wang")
     {
-        var plot = Build(curves, reference, title);
+        var plot = Build(curves, reference, title, referenceName);
         AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
     }
 
-    /// <summary>The figure, for callers that render it elsewhere.</summary>
-    public static Plot Build(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title)
+    /// <summary>The figure, for callers that render it elsewhere; <paramref name="referenceName"/> names the chain behind <paramref name="reference"/>.</summary>
+    public static Plot Build(IReadOnlyList<(string Label, ConvergenceCurve Curve)> curves, Estimate reference, string title, string referenceName = "Swendsen–Wang")
     {
         ArgumentNullException.ThrowIfNull(curves);
         var plot = new Plot();
@@ -40,7 +41,7 @@ public static class ConvergenceFigure
         refLine.Color = Colors.Black;
         refLine.LineWidth = 1.5f;
         refLine.LinePattern = LinePattern.Dashed;
-        refLine.LegendText = "Swendsen–Wang reference";
+        refLine.LegendText = $"{referenceName} reference";
         foreach (var (label, curve) in curves)
         {
             double[] t = Enumerable.Range(0, curve.Mean.Length).Select(i => (double)i).ToArray();

@@ -3,7 +3,10 @@ using SpinFlow.IO;
 
 namespace SpinFlow.Reporting;
 
-/// <summary>The helicity modulus Υ of the XY model against T, one series per lattice size, with the BKT line Υ = 2T/π.</summary>
+/// <summary>
+/// The helicity modulus Υ of the XY (or a clock) model against T, one series per lattice size, with the BKT line Υ = 2T/π;
+/// optionally a second set of series per size drawn as separate points (a pipeline's flow results beside its reference curves).
+/// </summary>
 public static class HelicityFigure
 {
     /// <summary>Image width in pixels.</summary>
@@ -11,27 +14,34 @@ public static class HelicityFigure
     /// <summary>Image height in pixels.</summary>
     public const int Height = 650;
 
-    /// <summary>Renders the figure and writes it atomically as PNG.</summary>
-    public static void Save(IReadOnlyList<TemperatureSeries> helicity, string path)
+    /// <summary>Renders the figure and writes it atomically as PNG (see <see cref="Build"/> for the optional series and labels).</summary>
+    public static void Save(IReadOnlyList<TemperatureSeries> helicity, string path, IReadOnlyList<TemperatureSeries>? points = null,
+        string? curveLabel = null, string? pointLabel = null, string model = "XY model")
     {
-        var plot = Build(helicity);
+        var plot = Build(helicity, points, curveLabel, pointLabel, model);
         AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
     }
 
-    /// <summary>The figure: Υ ± error per size (points joined by lines) and the straight line 2T/π, where Υ jumps to zero at T_BKT for L → ∞.</summary>
-    public static Plot Build(IReadOnlyList<TemperatureSeries> helicity)
+    /// <summary>
+    /// The figure: Υ ± error per size (points joined by lines, labelled "L×L" plus <paramref name="curveLabel"/>), the
+    /// <paramref name="points"/> per size as crosses in the same colours (labelled with <paramref name="pointLabel"/>), and
+    /// the straight line 2T/π, where Υ jumps to zero at T_BKT for L → ∞.
+    /// </summary>
+    public static Plot Build(IReadOnlyList<TemperatureSeries> helicity, IReadOnlyList<TemperatureSeries>? points = null,
+        string? curveLabel = null, string? pointLabel = null, string model = "XY model")
     {
         ArgumentNullException.ThrowIfNull(helicity);
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        int k = 0;
+        var sizes = helicity.Concat(points ?? []).Select(c => c.Size).Distinct().Order().ToList();
+        Color ColorOf(int size) => palette.GetColor(sizes.IndexOf(size));
         double tMin = double.PositiveInfinity, tMax = double.NegativeInfinity;
         foreach (var series in helicity.OrderBy(s => s.Size))
         {
             double[] y = series.Values.Select(v => v.Mean).ToArray();
             var line = plot.Add.Scatter(series.Temperatures, y);
-            line.LegendText = $"{series.Size}×{series.Size}";
-            line.Color = palette.GetColor(k++);
+            line.LegendText = $"{series.Size}×{series.Size}" + (curveLabel is null ? "" : $" {curveLabel}");
+            line.Color = ColorOf(series.Size);
             line.LineWidth = 1.5f;
             line.MarkerSize = 6;
             var bars = plot.Add.ErrorBar(series.Temperatures, y, series.Values.Select(v => v.Error).ToArray());
@@ -42,6 +52,19 @@ public static class HelicityFigure
                 tMax = Math.Max(tMax, series.Temperatures.Max());
             }
         }
+        foreach (var series in (points ?? []).OrderBy(s => s.Size))
+        {
+            double[] y = series.Values.Select(v => v.Mean).ToArray();
+            var marks = plot.Add.Scatter(series.Temperatures, y);
+            marks.LegendText = $"{series.Size}×{series.Size}" + (pointLabel is null ? "" : $" {pointLabel}");
+            marks.LineWidth = 0;
+            marks.MarkerSize = 11;
+            marks.MarkerShape = MarkerShape.Cross;
+            marks.MarkerLineWidth = 2;
+            marks.Color = ColorOf(series.Size);
+            var bars = plot.Add.ErrorBar(series.Temperatures, y, series.Values.Select(v => v.Error).ToArray());
+            bars.Color = marks.Color;
+        }
         if (double.IsFinite(tMin))
         {
             var bkt = plot.Add.Line(tMin, 2 * tMin / Math.PI, tMax, 2 * tMax / Math.PI);
@@ -49,7 +72,7 @@ public static class HelicityFigure
             bkt.Color = Colors.Black;
             bkt.LinePattern = LinePattern.Dashed;
         }
-        plot.Title("XY model: helicity modulus Υ against T");
+        plot.Title($"{model}: helicity modulus Υ against T");
         plot.XLabel("T");
         plot.YLabel("Υ");
         plot.ShowLegend(Alignment.UpperRight);

@@ -22,14 +22,16 @@ public static class StructureFactorFigure
     public const int Height = 650;
 
     /// <summary>Renders the figure and writes it atomically as PNG; <paramref name="inputs"/> (grey) may be null.</summary>
-    public static void Save(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow, string path)
+    public static void Save(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow, string path,
+        string reference = "Swendsen–Wang")
     {
-        var plot = Build(references, inputs, flow);
+        var plot = Build(references, inputs, flow, reference);
         AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
     }
 
-    /// <summary>The figure, for callers that render it elsewhere.</summary>
-    public static Plot Build(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow)
+    /// <summary>The figure, for callers that render it elsewhere; <paramref name="reference"/> names the reference chain in the legend and title.</summary>
+    public static Plot Build(IReadOnlyList<TemperatureSeries> references, TemperatureSeries? inputs, IReadOnlyList<TemperatureSeries> flow,
+        string reference = "Swendsen–Wang")
     {
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(flow);
@@ -42,7 +44,7 @@ public static class StructureFactorFigure
         {
             double[] m = curve.Values.Select(v => v.Mean).ToArray();
             var line = plot.Add.Scatter(curve.Temperatures, m);
-            line.LegendText = $"{curve.Size}×{curve.Size} Swendsen–Wang";
+            line.LegendText = $"{curve.Size}×{curve.Size} {reference}";
             line.Color = ColorOf(curve.Size);
             line.LineWidth = 1.5f;
             line.MarkerSize = 0;
@@ -74,7 +76,7 @@ public static class StructureFactorFigure
             var bars = plot.Add.ErrorBar(series.Temperatures, m, series.Values.Select(v => v.Error).ToArray());
             bars.Color = points.Color;
         }
-        plot.Title("Structure factor ⟨m²⟩: super-resolution against Swendsen–Wang");
+        plot.Title($"Structure factor ⟨m²⟩: super-resolution against {reference}");
         plot.XLabel("T");
         plot.YLabel("⟨m²⟩");
         plot.ShowLegend(Alignment.UpperRight);

@@ -38,8 +38,8 @@ internal static class GenerationStage
         var x = new Latent.GeneratedDistribution(setup.Flow, setup.Latent).DrawDataSet(o.GeneratedSamples, seed);
         progress.Report(1);
         string path = c.Run.GeneratedDataPath(size, t);
-        var model = new RelaxedIsing(size, t);
-        RelaxedConfigurationFile.Write(c.Output(path), x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed));
+        var model = RelaxedModels.Create(o.Model, size, t);
+        RelaxedConfigurationFile.Write(c.Output(path), x, o.GeneratedSamples, new RelaxedConfigurationMetadata(size, t, model.Shift, "flow", seed, Model: o.Model.Name));
         return new GenerationRecord(t, level, size, o.GeneratedSamples, xiMeta.Temperature, c.Relative(path));
     }
 }

@@ -29,26 +29,26 @@ public sealed record InputDataRecord(double Temperature, double InputTemperature
         (int)JsonFields.Number(node["size"]), (long)JsonFields.Number(node["samples"]), node["path"]?.GetValue<string>() ?? "", node["observables"]!.AsObject());
 }
 
-/// <summary>The input data ξ of one target temperature: the exact relaxed sampler on the base lattice at T_ξ (of the rung).</summary>
+/// <summary>The input data ξ of one target temperature: the model's exact relaxed sampler on the base lattice at T_ξ (of the rung).</summary>
 internal static class InputDataStage
 {
     public static InputDataRecord Run(StageContext c, double t, int rung, IProgress<double> progress, CancellationToken ct)
     {
         var o = c.Options;
         double tXi = RescalingStage.InputTemperature(c.Run, t, rung);
-        int b = o.BaseSize, n = b * b;
+        int b = o.BaseSize, n = b * b * o.Model.Components;
         // Rung 1 keeps the stream of a run without a ladder, so both write the same data set.
         var options = new RelaxedOptions { Size = b, Temperature = tXi, Samples = o.DataSamples, Chains = 8, Seed = c.SeedOf(StageContext.DataStream, t, rung == 1 ? 0 : rung) };
         var store = new float[(long)((o.DataSamples + 7) / 8 * 8) * n];
         long saved = 0;
-        var result = RelaxedRun.Run(options, progress, (_, x) =>
+        var result = RelaxedModels.Run(options, o.Model, progress, (_, x) =>
         {
             for (int k = 0; k < n; k++) store[saved * n + k] = (float)x[k];
             saved++;
         }, ct);
         string path = c.Run.InputDataPath(b, t, rung);
         RelaxedConfigurationFile.Write(c.Output(path), store, (int)saved,
-            new RelaxedConfigurationMetadata(b, tXi, result.Shift, "exact", options.Seed, options.Chains));
+            new RelaxedConfigurationMetadata(b, tXi, result.Shift, "exact", options.Seed, options.Chains, o.Model.Name));
         return new InputDataRecord(t, tXi, rung, b, saved, c.Relative(path), ResultJson.Observables(result.Observables));
     }
 }

@@ -5,9 +5,11 @@ using SpinFlow.MonteCarlo;
 namespace SpinFlow.Pipeline.Stages;
 
 /// <summary>
-/// Temperature rescaling (paper Fig. 2): the map T_x → T_ξ from Swendsen–Wang on the 2L×2L lattice over the grid, the
-/// input temperature of every target, and with the input ladder the rungs R^k(T), k ≥ 2. Its records keep the
-/// <see cref="RescalingRecord"/> shape, from which Fig. 2 is redrawn.
+/// Temperature rescaling (paper Fig. 2): the map T_x → T_ξ from Monte Carlo on the 2L×2L lattice over the grid
+/// (Swendsen–Wang for Ising, Wolff for clock and XY), blocked and matched against the L×L energy curve (exact where the
+/// model has one, else measured once over a wide grid and stored with the record), the input temperature of every
+/// target, and with the input ladder the rungs R^k(T), k ≥ 2. Its records keep the <see cref="RescalingRecord"/> shape,
+/// from which Fig. 2 is redrawn.
 /// </summary>
 internal static class RescalingStage
 {
@@ -15,8 +17,21 @@ internal static class RescalingStage
     public static JsonObject Run(StageContext c, double[] grid, IProgress<double> progress, CancellationToken ct)
     {
         var o = c.Options;
-        var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10), c.SeedOf(StageContext.RescaleStream));
-        var result = TemperatureRescaling.Run(options, progress, -1, ct);
+        var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10), c.SeedOf(StageContext.RescaleStream), o.Model);
+        EnergyCurve half;
+        IProgress<double> rest = progress;
+        if (EnergyCurve.HasExact(o.Model))
+        {
+            half = EnergyCurve.Exact(o.Model, o.BaseSize);
+        }
+        else
+        {
+            // The measured curve costs about a third of the stage (smaller lattice, more points).
+            half = MonteCarloEnergyCurve.Run(o.Model, o.BaseSize, CurveGrid(grid, o.GridPoints), o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10),
+                c.SeedOf(StageContext.CurveStream), -1, new InlineProgress(f => progress.Report(f / 3)), ct);
+            rest = new InlineProgress(f => progress.Report((1 + 2 * f) / 3));
+        }
+        var result = TemperatureRescaling.Run(options, half, rest, -1, ct);
         var record = RescalingRecord.ToJson(result);
         var targets = new JsonArray();
         foreach (double t in o.Temperatures)
@@ -38,6 +53,7 @@ internal static class RescalingStage
     {
         var o = c.Options;
         var temps = o.Temperatures.ToArray();
+        var half = RescalingRecord.FromJson(c.Run.Load(PipelineRun.RescaleStage)).HalfCurve;
         var ladder = temps.Select(t => new List<(double TXi, double Error)> { (InputTemperature(c.Run, t), InputTemperatureError(c.Run, t)) }).ToArray();
         var rounds = new JsonArray();
         for (int rung = 2; rung <= o.LadderRungs; rung++)
@@ -45,9 +61,9 @@ internal static class RescalingStage
             var previous = ladder.Select(l => l[^1].TXi).ToArray();
             var grid = previous.Distinct().Order().ToArray();
             var options = new TemperatureRescalingOptions(2 * o.BaseSize, grid, o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10),
-                c.SeedOf(StageContext.RescaleStream, 0, rung));
+                c.SeedOf(StageContext.RescaleStream, 0, rung), o.Model);
             int done = rung - 2;
-            var result = TemperatureRescaling.Run(options, new InlineProgress(f => progress.Report((done + f) / (o.LadderRungs - 1))), -1, ct);
+            var result = TemperatureRescaling.Run(options, half, new InlineProgress(f => progress.Report((done + f) / (o.LadderRungs - 1))), -1, ct);
             for (int i = 0; i < temps.Length; i++)
             {
                 var r = result.TXiAt(previous[i]);
@@ -56,7 +72,7 @@ internal static class RescalingStage
                         $"the blocked energy lies outside the range of the {o.BaseSize}×{o.BaseSize} lattice");
                 ladder[i].Add((r.TXi, r.Error));
             }
-            rounds.Add(RescalingRecord.ToJson(result));
+            rounds.Add(RescalingRecord.ToJson(result, withCurve: false));
         }
         var targets = new JsonArray();
         for (int i = 0; i < temps.Length; i++)
@@ -68,6 +84,18 @@ internal static class RescalingStage
                 ["t_xi_error"] = ResultJson.Numbers(ladder[i].Select(l => l.Error)),
             });
         return new JsonObject { ["rungs"] = o.LadderRungs, ["targets"] = targets, ["rounds"] = rounds };
+    }
+
+    /// <summary>
+    /// Grid of the measured L×L energy curve: the blocked energies of the 2L×2L lattice at the rescaling grid
+    /// <paramref name="grid"/> lie at T_ξ anywhere from about half the lowest to twice the highest grid temperature, so the
+    /// curve spans that range, with four intervals per interval of the rescaling grid (Hermite interpolation between them).
+    /// </summary>
+    public static double[] CurveGrid(IReadOnlyList<double> grid, int gridPoints)
+    {
+        double lo = grid[0] / 2, hi = 2 * grid[^1];
+        int n = 4 * (Math.Max(2, gridPoints) - 1) + 1;
+        return Enumerable.Range(0, n).Select(i => Math.Round(lo + (hi - lo) * i / (n - 1), 10)).ToArray();
     }
 
     /// <summary>T_ξ at rung <paramref name="rung"/> of the input ladder for target T (rung 1: the rescaled temperature).</summary>

@@ -68,7 +68,7 @@ public sealed record SamplingRecord
     public bool? Converged { get; init; }
     /// <summary>The verdict's reasons.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
-    /// <summary>Exact ⟨e⟩ of the output lattice at T.</summary>
+    /// <summary>Exact ⟨e⟩ of the output lattice at T (NaN where the model has no finite-size solution).</summary>
     public double ExactEnergy { get; init; } = double.NaN;
     /// <summary>The final configurations, relative to the run folder.</summary>
     public string Samples { get; init; } = "";
@@ -86,6 +86,18 @@ public sealed record SamplingRecord
 
     /// <summary>⟨e⟩, widened as <see cref="M2"/>.</summary>
     public Estimate Energy => Widened(JsonFields.Estimate(Observables["energy"]), EnergyBetweenChainError);
+
+    /// <summary>
+    /// The observable named as in <c>mcmc --json</c>: ⟨e⟩ and ⟨m²⟩ as <see cref="Energy"/> and <see cref="M2"/>, the others
+    /// (clock and XY: "helicity", "vortex_density", whose errors already include the between-chain spread) as recorded;
+    /// NaNs when the record lacks it.
+    /// </summary>
+    public Estimate Of(string observable) => observable switch
+    {
+        "m2" => M2,
+        "energy" => Energy,
+        _ => JsonFields.Estimate(Observables[observable]),
+    };
 
     private static Estimate Widened(Estimate e, double between) => between > e.Error ? e with { Error = between } : e;
 
@@ -184,15 +196,15 @@ internal static class SamplingStage
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
         var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
             massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps);
-        var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, t, options);
+        var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(o.Model, size, t), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
         var details = r.LatentHmc!;
         string samplesPath = run.SamplesPath(size, t);
         RelaxedConfigurationFile.Write(c.Output(samplesPath), r.FinalConfigurations, o.Chains,
-            new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains));
+            new RelaxedConfigurationMetadata(size, t, r.Shift, r.Method, options.Seed, o.Chains, o.Model.Name));
         RelaxedConfigurationFile.Write(c.Output(run.LatentPath(size, t)), Numerics.Precision.ToSingle(details.FinalLatent), o.Chains,
-            new RelaxedConfigurationMetadata(size, t, r.Shift, Latent.LatentFile.SamplerName, options.Seed, o.Chains));
+            new RelaxedConfigurationMetadata(size, t, r.Shift, Latent.LatentFile.SamplerName, options.Seed, o.Chains, o.Model.Name));
 
         // Drift check: a chain still forgetting its start has halves that disagree beyond their (τ-corrected) errors.
         var measured = r.M2Trace.AsSpan(r.M2Trace.Length - trajectories);
@@ -224,10 +236,10 @@ internal static class SamplingStage
             DriftSigma = ConvergenceDiagnostics.DriftSigma(measured),
             M2BetweenChainError = ConvergenceDiagnostics.BetweenChainError(r.ChainM2Trace, o.Chains, trajectories),
             EnergyBetweenChainError = ConvergenceDiagnostics.BetweenChainError(r.ChainEnergyTrace, o.Chains, trajectories),
-            Observables = ResultJson.Observables(r.Observables, convergence),
+            Observables = r.Angle is { } angle ? ResultJson.Observables(angle, convergence) : ResultJson.Observables(r.Observables, convergence),
             Converged = convergence.Verdict.Converged,
             Warnings = convergence.Verdict.Warnings,
-            ExactEnergy = KaufmanSolution.Compute(size, t).Energy,
+            ExactEnergy = ExactReference.EnergyOf(o.Model, size, t) ?? double.NaN,
             Samples = c.Relative(samplesPath),
             M2Trace = curve.Mean,
             M2TraceError = curve.Error,
@@ -244,13 +256,14 @@ internal static class SamplingStage
         var o = c.Options;
         int below = o.SizeAt(level - 1);
         string path = c.Run.LatentPath(below, t);
-        var (zBelow, count, meta) = RelaxedConfigurationFile.Read(path);
+        var (zBelow, count, meta) = RelaxedConfigurationFile.Read(path, o.Model.Name);
         if (count != o.Chains || meta.Size != below)
             throw new InvalidDataException($"{path} holds {count} latents of {meta.Size}×{meta.Size}, expected {o.Chains} of {below}×{below}");
-        var noise = new float[o.Chains * 3 * below * below];
+        int channels = o.Model.Components;
+        var noise = new float[o.Chains * 3 * below * below * channels];
         Randomness.Xoshiro256.ForStream(seed, 0x7761726DUL).FillGaussian(noise);
-        var z = new float[o.Chains * 4 * below * below];
-        SuperResolutionFlow.ComposeLatent(zBelow, noise, z, below);
+        var z = new float[o.Chains * 4 * below * below * channels];
+        SuperResolutionFlow.ComposeLatent(zBelow, noise, z, below, channels);
         var start = new double[z.Length];
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(z, start);
         return start;

@@ -9,7 +9,7 @@ namespace SpinFlow.Pipeline.Stages;
 /// </summary>
 internal sealed class StageContext(PipelineOptions options, RunFolder? run, IRanks? ranks = null, string? outputRoot = null)
 {
-    internal const ulong RescaleStream = 1, ReferenceStream = 2, DataStream = 3, TrainStream = 4, SampleStream = 5, GenerateStream = 6;
+    internal const ulong RescaleStream = 1, ReferenceStream = 2, DataStream = 3, TrainStream = 4, SampleStream = 5, GenerateStream = 6, CurveStream = 7;
 
     /// <summary>The run's settings.</summary>
     public PipelineOptions Options { get; } = options;
@@ -45,7 +45,7 @@ internal sealed class StageContext(PipelineOptions options, RunFolder? run, IRan
     public Latent.FlowStackSetup StackAt(double t, int level, int rung, bool inputModel)
     {
         var paths = Enumerable.Range(1, level).Select(k => Run.CheckpointPath(Options.SizeAt(k - 1), t)).ToArray();
-        var setup = Latent.FlowStackLoader.Load(paths, Run.InputDataPath(Options.BaseSize, t, rung), inputModel);
+        var setup = Latent.FlowStackLoader.Load(paths, Run.InputDataPath(Options.BaseSize, t, rung), inputModel, Options.Model);
         setup.Flow.Threads = FlowThreads;
         return Ranks.Size > 1 ? setup with { Flow = new RankSplitFlow(setup.Flow, Ranks) } : setup;
     }

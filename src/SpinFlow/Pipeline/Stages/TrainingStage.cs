@@ -23,7 +23,7 @@ public sealed record TrainingRecord(double Temperature, int Level, int InputSize
         ["batch"] = Batch,
         ["checkpoint"] = Checkpoint,
         ["transfer_from"] = TransferFrom,
-        ["bound_per_site"] = BoundPerSite,
+        ["bound_per_site"] = ResultJson.Number(BoundPerSite),
         ["loss_per_site"] = new JsonArray(LossPerSite.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
         ["kl_per_site"] = ResultJson.Number(KlPerSite),
     };
@@ -48,20 +48,22 @@ internal static class TrainingStage
         var run = c.Run;
         int inputSize = o.SizeAt(level - 1);
         string dataPath = level == 1 ? run.InputDataPath(o.BaseSize, t) : run.GeneratedDataPath(inputSize, t);
-        var (data, count, meta) = RelaxedConfigurationFile.Read(dataPath);
+        var (data, count, meta) = RelaxedConfigurationFile.Read(dataPath, o.Model.Name);
         if (meta.Size != inputSize) throw new InvalidDataException($"{dataPath} holds {meta.Size}×{meta.Size} configurations, expected {inputSize}×{inputSize}");
         int steps = level == 1 ? o.TrainSteps : o.TransferSteps;
         var trainerOptions = new FlowTrainerOptions(t, o.BatchAt(level), o.Gamma, level == 1 ? o.GammaSteps : 0, c.SeedOf(StageContext.TrainStream, t, level),
-            Math.Max(10, steps / 10), new AdamOptions(o.LearningRate));
+            Math.Max(10, steps / 10), new AdamOptions(o.LearningRate), o.Model);
         string ckpt = run.CheckpointPath(inputSize, t);
         // A stage interrupted half-way continues from its last checkpoint: same seed stream per step, so the same run.
         TrainingStart start = File.Exists(ckpt) ? new TrainingStart.Resume(IO.Checkpoint.Load(ckpt))
             : level == 1 ? new TrainingStart.New(SuperResolutionFlow.Create(inputSize, trainerOptions.Seed, o.Architecture))
             : new TrainingStart.Transfer(IO.Checkpoint.Load(run.CheckpointPath(o.SizeAt(level - 2), t)));
-        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize)), trainerOptions, c.Ranks);
+        var trainer = FlowTrainer.Start(start, new SuperResolutionLatent(new DataSetDistribution(data, count, inputSize, channels: o.Model.Components)), trainerOptions, c.Ranks);
         trainer.InputTemperature = meta.Temperature;
-        if (level == 1 && count >= 2)
-            trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, new RelaxedIsing(meta.Size, meta.Temperature, meta.Shift)).Entropy;
+        // H(p_z) of the data set's relaxed model, where its ln Z is known exactly (Ising, clock:2, clock:4).
+        var inputModel = RelaxedModels.Create(o.Model, meta.Size, meta.Temperature, meta.Shift);
+        if (level == 1 && count >= 2 && FlowTrainer.HasLatentEntropy(inputModel))
+            trainer.LatentEntropy = FlowTrainer.LatentEntropyOf(data, count, inputModel).Entropy;
         trainer.Flow.Threads = c.FlowThreads;
         long remaining = Math.Max(0, steps - trainer.Step);
         FlowTrainingStep last = default;
