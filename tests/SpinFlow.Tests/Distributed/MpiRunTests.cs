@@ -130,6 +130,20 @@ public sealed class MpiRunTests : IDisposable
     }
 
     [MpiFact]
+    public void ThreeRankXyPipelineWritesTheOneRankRunBitForBit()
+    {
+        // Two-channel flows: batches and chains split over groups of ranks carry L²·2 values per row.
+        string[] Xy(string folder) => [.. Pipeline(folder).Select(a => a == "2.2,2.6" ? "0.8,1.0" : a), "--model", "xy"];
+        string one = Path.Combine(_dir, "xy-one"), three = Path.Combine(_dir, "xy-three");
+        var alone = CliRunner.Run(Xy(one));
+        Assert.True(alone.ExitCode == 0, alone.Stderr);
+        var grouped = RunMpi(3, Xy(three));
+        Assert.True(grouped.ExitCode == 0, grouped.Stderr);
+        AssertSameRun(one, three);
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(three, "stages")), f => JsonNode.Parse(File.ReadAllText(f))!["ranks"]!.AsArray().Count > 1);
+    }
+
+    [MpiFact]
     public void DataParallelTrainWritesTheOneRankCheckpointBitForBit()
     {
         string xi = Path.Combine(_dir, "xi.h5");
