@@ -170,6 +170,7 @@ public static class SampleCommand
             if (r.AcceptanceOf(LatentHmcSampler.SpinMove) is { } spin)
                 cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
                     $"largest |F(F⁻¹(x)) − x| {Format.Number(hmc.SpinMoveRoundTrip, "G3")}");
+            if (hmc.Times is { } times) cli.Out.WriteLine(TimeLine(times));
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
                 ? "flow importance-weight ESS: not available (no density for the latent prior)"
                 : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
@@ -192,6 +193,18 @@ public static class SampleCommand
         cli.Out.WriteLine($"wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s; cost per effective m² sample {Format.Number(cost * 1e3, "G4")} ms " +
             "(wall time × 2τ_int(m²) / (samples × chains))");
         ObservablesTable.WriteVerdict(cli, r.Convergence);
+    }
+
+    /// <summary>Where the wall time went, one line: each part's seconds and share, then each flow's forward/inverse/backward seconds.</summary>
+    internal static string TimeLine(SamplingTimes times)
+    {
+        string parts = string.Join(", ", times.Parts.Where(p => p.Seconds > 0.0005 * times.Total)
+            .Select(p => $"{p.Name} {Format.Number(p.Seconds, "F1")} s ({Format.Number(100 * p.Seconds / times.Total, "F0")} %)"));
+        string levels = times.Levels is { } l
+            ? "; per flow (forward/inverse/backward s): " + string.Join(", ", Enumerable.Range(0, l.Forward.Length)
+                .Select(k => $"{k + 1}: {Format.Number(l.Forward[k], "F1")}/{Format.Number(l.Inverse[k], "F1")}/{Format.Number(l.Backward[k], "F1")}"))
+            : "";
+        return $"time ({Format.Number(times.Total, "F1")} s): {parts}{levels}";
     }
 
     private static JsonObject TraceJson(string kind, int size, double tx, int warmup, double[] m2)
@@ -256,6 +269,7 @@ public static class SampleCommand
             },
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
             ["seconds_per_effective_sample"] = ResultJson.Number(cost),
+            ["time_breakdown"] = hmc?.Times?.ToJson(),
             ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
             ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
         }, r.Convergence);

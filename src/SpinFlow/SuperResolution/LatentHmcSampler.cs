@@ -71,7 +71,8 @@ public sealed record LatentHmcOptions
 /// <param name="LevelCurvature">With <see cref="LatentHmcOptions.MassPerLevel"/>: curvature of U measured on each latent level (ξ first) halfway through the warm-up; otherwise empty.</param>
 /// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
 /// <param name="SpinMoveRoundTrip">With <see cref="LatentHmcOptions.SpinSweeps"/>: largest |F(F⁻¹(x')) − x'| over all spin moves (float32 round-off); otherwise NaN.</param>
-public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip);
+/// <param name="Times">Where the wall time went (<see cref="SamplingTimes.LatentHmcParts"/>), with each member flow's passes.</param>
+public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip, SamplingTimes? Times = null);
 
 /// <summary>
 /// Exact sampling of a relaxed spin model (<see cref="IRelaxedModel"/>: Ising, clock:Q, XY) by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -154,7 +155,11 @@ public sealed class LatentHmcSampler
     public FlowSamplerResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
     {
         var clock = Stopwatch.StartNew();
+        var flowTimesAtStart = Target.Flow.PassTimes;
         int chains = Options.Chains, n = Target.Dimension;
+        // Wall ticks per part, taken around whole calls only (no per-site cost).
+        long hmcTicks = 0, spinGradientTicks = 0, measureGenerateTicks = 0, measureObserveTicks = 0, massTicks = 0;
+        var hmcTarget = default(LatentTargetTimes);
         // HMC runs on u with z = s ⊙ u; s = 1 (u = z) unless a mass per level is adapted.
         var scaled = new ScaledTarget(Target);
         var hmc = new HamiltonianMonteCarlo(scaled, chains, Options.Hmc, Options.Seed);
@@ -183,11 +188,24 @@ public sealed class LatentHmcSampler
         bool justMoved = false;
         void Observe(ChainMeasurement into)
         {
+            long t0 = Stopwatch.GetTimestamp();
             scaled.ToOriginal(hmc.Positions, z);
             Target.Generate(z, x, energyX, logDet);
             if (justMoved) spinMove!.CheckRoundTrip(x);
             justMoved = false;
+            long t1 = Stopwatch.GetTimestamp();
             trace.Add(into.Add(x));
+            measureGenerateTicks += t1 - t0;
+            measureObserveTicks += Stopwatch.GetTimestamp() - t1;
+        }
+        void Trajectory()
+        {
+            var before = Target.Times;
+            long t0 = Stopwatch.GetTimestamp();
+            hmc.Trajectory();
+            hmcTicks += Stopwatch.GetTimestamp() - t0;
+            var spent = Target.Times.Since(before);
+            hmcTarget = new(hmcTarget.Forward + spent.Forward, hmcTarget.Energy + spent.Energy, hmcTarget.Backward + spent.Backward);
         }
         // After a trajectory: relax the generated lattice locally and continue HMC from the moved latents.
         void MoveSpins()
@@ -196,7 +214,9 @@ public sealed class LatentHmcSampler
             scaled.ToOriginal(hmc.Positions, moved);
             spinMove.Apply(moved);
             scaled.ToScaled(moved, moved);
+            long t0 = Stopwatch.GetTimestamp();
             hmc.SetPositions(moved);
+            spinGradientTicks += Stopwatch.GetTimestamp() - t0;
             justMoved = true;
         }
 
@@ -218,6 +238,7 @@ public sealed class LatentHmcSampler
             if (Options.MassPerLevel && t == Options.WarmUp / 2)
             {
                 // Scales from where the chains are now, not from the start: the stiffness builds up as they leave z ~ p_z.
+                long m0 = Stopwatch.GetTimestamp();
                 scaled.ToOriginal(hmc.Positions, z);
                 curvature = LevelCurvatures(z, chains, Prior);
                 levelScale = LevelScales(curvature);
@@ -229,8 +250,9 @@ public sealed class LatentHmcSampler
                 scaled.ToScaled(z, u);
                 hmc.SetPositions(u);
                 hmc.BeginWarmUp();
+                massTicks += Stopwatch.GetTimestamp() - m0;
             }
-            hmc.Trajectory();
+            Trajectory();
             MoveSpins();
             Observe(warmUpMeasure);
             progress?.Report((t + 1.0) / total);
@@ -239,7 +261,7 @@ public sealed class LatentHmcSampler
         for (int t = 0; t < Options.Trajectories; t++)
         {
             cancellation.ThrowIfCancellationRequested();
-            hmc.Trajectory();
+            Trajectory();
             MoveSpins();
             Observe(measure);
             progress?.Report((Options.WarmUp + t + 1.0) / total);
@@ -250,13 +272,33 @@ public sealed class LatentHmcSampler
         var moves = new List<MoveAcceptance> { new(HmcMove, statistics.AcceptanceRate, statistics.Proposals) };
         // The spin moves' rate covers the whole run, warm-up included; so does their count.
         if (spinMove is not null) moves.Add(new(SpinMove, spinMove.SpinAcceptance, (long)spinMove.Moves * spinMove.Sweeps * chains * n));
+        static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+        var spinTimes = spinMove?.Times ?? default;
+        double wall = clock.Elapsed.TotalSeconds;
+        var parts = new List<TimePart>
+        {
+            new("hmc_flow_forward", hmcTarget.Forward),
+            new("hmc_energy", hmcTarget.Energy),
+            new("hmc_flow_backward", hmcTarget.Backward),
+            new("hmc_bookkeeping", Seconds(hmcTicks) - hmcTarget.Total),
+            new("spin_generate", spinTimes.Generate),
+            new("spin_sweeps", spinTimes.Sweeps),
+            new("spin_inverse", spinTimes.Inverse),
+            new("spin_gradient", Seconds(spinGradientTicks)),
+            new("measure_generate", Seconds(measureGenerateTicks)),
+            new("measure_observables", Seconds(measureObserveTicks)),
+            new("mass_adaptation", Seconds(massTicks)),
+        };
+        parts.Add(new("other", wall - parts.Sum(p => p.Seconds)));
+        var flowTimes = Target.Flow.PassTimes is { } end && flowTimesAtStart is { } begin ? end.Since(begin) : null;
+        var times = new SamplingTimes(wall, parts, flowTimes);
         return new FlowSamplerResult(Method, observables, convergence, measure.Averages.TauEnergy, measure.Averages.TauM2, statistics.AcceptanceRate, moves,
             startEss, trace.ToArray(), x, clock.Elapsed, Target.Model.Shift)
         {
             ChainM2Trace = chainM2?.ToArray() ?? [],
             ChainEnergyTrace = chainEnergy?.ToArray() ?? [],
             Angle = angle,
-            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN),
+            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN, times),
         };
     }
 

@@ -80,6 +80,30 @@ public sealed record SamplingRecord
     public int? ConvergedStep { get; init; }
     /// <summary>Wall time of the stage (written by the runner).</summary>
     public double Seconds { get; init; } = double.NaN;
+    /// <summary>Where the sampler's wall time went (parts and per-flow passes); null in records written before breakdowns.</summary>
+    public SamplingTimes? TimeBreakdown { get; init; }
+
+    /// <summary>
+    /// τ_int of <paramref name="observable"/> ("m2" or "energy") in trajectories for cost accounting: the larger of Sokal's τ
+    /// and the τ implied by the effective sample size over the chains, chains × trajectories / (2 ESS), so that chains that
+    /// have not forgotten their start cannot look cheap.
+    /// </summary>
+    public double EffectiveTau(string observable)
+    {
+        double sokal = observable == "m2" ? TauM2 : TauEnergy;
+        double ess = JsonFields.Number(Observables[observable]?["ess"]);
+        double fromEss = ess > 0 ? (double)Chains * Trajectories / (2 * ess) : double.NaN;
+        return double.IsNaN(fromEss) ? sokal : double.IsNaN(sokal) ? fromEss : Math.Max(sokal, fromEss);
+    }
+
+    /// <summary>True when <see cref="EffectiveTau"/> of <paramref name="observable"/> comes from the ESS rather than Sokal's τ.</summary>
+    public bool TauFromEss(string observable) => EffectiveTau(observable) > (observable == "m2" ? TauM2 : TauEnergy);
+
+    /// <summary>
+    /// Wall seconds per effective sample of <paramref name="observable"/>: stage wall (warm-up included) × 2τ / (chains ×
+    /// measured trajectories), with τ = <see cref="EffectiveTau"/>; NaN when unknown.
+    /// </summary>
+    public double SecondsPerEffectiveSample(string observable) => Seconds * 2 * EffectiveTau(observable) / ((double)Chains * Trajectories);
 
     /// <summary>⟨m²⟩: Sokal's error, widened to the between-chain error where that is larger (stuck chains fool the first).</summary>
     public Estimate M2 => Widened(JsonFields.Estimate(Observables["m2"]), M2BetweenChainError);
@@ -122,6 +146,7 @@ public sealed record SamplingRecord
         ["m2_trace"] = ResultJson.Numbers(M2Trace),
         ["m2_trace_error"] = ResultJson.Numbers(M2TraceError),
         ["converged_step"] = ConvergedStep,
+        ["time_breakdown"] = TimeBreakdown?.ToJson(),
     };
 
     /// <summary>Reads a stored record, old or new.</summary>
@@ -163,6 +188,7 @@ public sealed record SamplingRecord
             M2TraceError = Series(s["m2_trace_error"]),
             ConvergedStep = s["converged_step"] is JsonValue cs && cs.TryGetValue(out int step) ? step : null,
             Seconds = D(s["seconds"]),
+            TimeBreakdown = SamplingTimes.FromJson(s["time_breakdown"]),
         };
     }
 }
@@ -232,6 +258,7 @@ internal static class SamplingStage
             M2Trace = curve.Mean,
             M2TraceError = curve.Error,
             ConvergedStep = curve.ConvergedStep,
+            TimeBreakdown = details.Times,
         };
     }
 
