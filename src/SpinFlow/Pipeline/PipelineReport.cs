@@ -141,6 +141,7 @@ public static class PipelineReport
               "With many rows a few beyond 2σ are expected (5 % each); large deviations at small acceptance or large τ_int point to chains that had not forgotten their start.");
         md.AppendLine();
 
+        BinderSection(md, results);
         CostSection(md, results);
 
         if (results.Inputs.Count > 0)
@@ -163,6 +164,18 @@ public static class PipelineReport
         md.AppendLine("- `fig2-rescaling.png` (temperature rescaling), `fig4-convergence.png` (⟨m²⟩ against latent-HMC step), `fig5-structure-factor.png` (⟨m²⟩ against T per size), `training-curves.png`; redraw any of them with `spinflow plot --run DIR`.");
         md.AppendLine("- `flows/*.ckpt` (trained flows), `data/*.h5` (inputs ξ and generated configurations), `stages/*.json` (one record per finished stage; `--resume` skips those).");
         return md.ToString();
+    }
+
+    /// <summary>The Binder cumulant per size and temperature against Swendsen–Wang (where the records have it).</summary>
+    private static void BinderSection(StringBuilder md, PipelineResults results)
+    {
+        var rows = results.Entries.Where(e => e.Observable == "binder").OrderBy(e => e.Size).ThenBy(e => e.Temperature).ToArray();
+        if (rows.Length == 0) return;
+        md.AppendLine("## Binder cumulant U₄ = 1 − ⟨m⁴⟩ / 3⟨m²⟩² per size and temperature").AppendLine();
+        md.AppendLine("| L | T | U₄ flow | U₄ SW | dev (σ) | ESS |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var e in rows)
+            md.AppendLine(Inv, $"| {e.Size} | {e.Temperature:F4} | {Pm(e.Flow)} | {Pm(e.Reference)} | {Sigma(e.DeviationSigma)} | {Number(e.Ess)} |");
+        md.AppendLine();
     }
 
     /// <summary>The cost per effective sample beside Swendsen–Wang, and where each sampling stage's time went.</summary>

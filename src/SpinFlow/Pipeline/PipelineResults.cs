@@ -9,7 +9,7 @@ namespace SpinFlow.Pipeline;
 /// <param name="Size">Linear size of the lattice.</param>
 /// <param name="Level">Super-resolution level that produced it (1 = Flow_base).</param>
 /// <param name="Temperature">Target temperature T_x.</param>
-/// <param name="Observable">"m2" or "energy".</param>
+/// <param name="Observable">"m2", "energy" or "binder" (U₄ = 1 − ⟨m⁴⟩/3⟨m²⟩²).</param>
 /// <param name="Flow">Latent-HMC estimate (τ in trajectories).</param>
 /// <param name="Reference">Swendsen–Wang estimate on the same size and temperature (τ in sweeps).</param>
 /// <param name="Exact">Exact value when known (⟨e⟩ from the finite-size solution), else NaN.</param>
@@ -76,6 +76,7 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var reference = new Dictionary<(int, double), (Estimate M2, Estimate E)>();
         // Wall seconds per reference sweep at each size: the stage's wall shared equally by its temperatures (they run side by side).
         var referenceSecondsPerSweep = new Dictionary<int, double>();
+        var referenceBinder = new Dictionary<(int, double), Estimate>();
         for (int level = 0; level <= options.Levels; level++)
         {
             int size = options.SizeAt(level);
@@ -84,7 +85,11 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             var node = run.Load(name);
             var points = ReferenceRecord.FromJson(node).Points;
             if (points.Count > 0) referenceSecondsPerSweep[size] = JsonFields.Number(node["seconds"]) / points.Sum(p => (double)p.Sweeps);
-            foreach (var p in points) reference[(size, p.Temperature)] = (p.M2, p.Energy);
+            foreach (var p in points)
+            {
+                reference[(size, p.Temperature)] = (p.M2, p.Energy);
+                referenceBinder[(size, p.Temperature)] = JsonFields.Estimate(p.Observables["binder"]);
+            }
             curves.Add(new ReferenceCurve(size, points.Select(p => p.Temperature).ToArray(), points.Select(p => p.M2).ToArray()));
         }
 
@@ -125,6 +130,15 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, s.ExactEnergy, e.DeviationSigma(refE.Mean, refE.Error),
                     s.Acceptance, s.TauEnergy, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
                     Ess: JsonFields.Number(s.Observables["energy"]?["ess"]), RHat: JsonFields.Number(s.Observables["energy"]?["r_hat"]), Cost: CostOf("energy", refE)));
+                if (s.Observables["binder"] is { } binderNode)
+                {
+                    // U₄ has no between-chain error of its own in the record: its error is the assessed one (τ- and ESS-based).
+                    var u4 = JsonFields.Estimate(binderNode);
+                    var refU4 = referenceBinder.GetValueOrDefault((size, t), unknown);
+                    entries.Add(new PipelineEntry(size, level, t, "binder", u4, refU4, double.NaN, u4.DeviationSigma(refU4.Mean, refU4.Error),
+                        s.Acceptance, u4.Tau, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
+                        Ess: JsonFields.Number(binderNode["ess"]), RHat: JsonFields.Number(binderNode["r_hat"])));
+                }
             }
         }
 

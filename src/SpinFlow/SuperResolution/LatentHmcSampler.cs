@@ -190,7 +190,9 @@ public sealed class LatentHmcSampler
         {
             long t0 = Stopwatch.GetTimestamp();
             scaled.ToOriginal(hmc.Positions, z);
-            Target.Generate(z, x, energyX, logDet);
+            // After a spin move the last evaluation of U was at these very positions (SetPositions): reuse its x = F(z).
+            if (justMoved) Target.LastOutput.CopyTo(x);
+            else Target.Generate(z, x, energyX, logDet);
             if (justMoved) spinMove!.CheckRoundTrip(x);
             justMoved = false;
             long t1 = Stopwatch.GetTimestamp();

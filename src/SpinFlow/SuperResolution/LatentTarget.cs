@@ -43,6 +43,9 @@ public sealed class LatentTarget : IDifferentiableTarget
     /// <summary>Seconds spent so far in the flow's generation passes, the model's energy (and gradient), and the flow's reverse passes.</summary>
     public LatentTargetTimes Times => new(Seconds(_forwardTicks), Seconds(_energyTicks), Seconds(_backwardTicks));
 
+    /// <summary>x = F(z) of every row of the latest <see cref="EnergyAndGradient"/> call (empty before the first), so that a caller can measure it without a second forward pass.</summary>
+    public ReadOnlySpan<float> LastOutput => _x;
+
     private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
 
     /// <summary>Targets π_x of <paramref name="model"/> through <paramref name="flow"/>; the flow must produce the model's configurations (same L, same values per site).</summary>
