@@ -119,4 +119,33 @@ public class LatentSpinMoveTests(ITestOutputHelper output)
         Assert.Equal(LatentHmcSampler.Method, withSpins.Method);
         Assert.Null(withSpins.FlowMetropolis);
     }
+
+    /// <summary>
+    /// A measurement after a spin move reuses the x = F(z) of the move's re-evaluation of U instead of a second forward pass:
+    /// the measured configurations must still be exactly F of the chains' latents. The time breakdown covers the run.
+    /// </summary>
+    [Fact]
+    public void MeasurementsAfterSpinMovesSeeExactlyTheGeneratedLatticeAndTheTimeIsAccountedFor()
+    {
+        const double T = 2.3;
+        const ulong Seed = 9;
+        var flow = RandomFlow(SmallSuperRes(), 4, Seed, scale: 0.3, aScale: 0.2);
+        var inputs = ExactSamplingTests.InputData(2, T, 16, Seed);
+        var result = new LatentHmcSampler(flow, T, inputs, Options(Seed, sweeps: 2, chains: 4, warmUp: 4, trajectories: 8)).Run();
+        var hmc = result.LatentHmc!;
+        var x = new float[hmc.FinalLatent.Length];
+        new LatentTarget(flow, new RelaxedIsing(4, T)).Generate(hmc.FinalLatent, x, new double[4], new double[4]);
+        Assert.Equal(x, result.FinalConfigurations.ToArray());
+
+        var times = hmc.Times!;
+        Assert.Equal(times.Total, times.Parts.Sum(p => p.Seconds), 9);
+        Assert.InRange(times.Total, 0, result.Elapsed.TotalSeconds + 1e-9);
+        foreach (var part in times.Parts)
+            Assert.True(part.Seconds >= 0, $"{part.Name}: {part.Seconds} s");
+        Assert.True(times["hmc_flow_forward"] > 0 && times["hmc_flow_backward"] > 0 && times["spin_inverse"] > 0);
+        Assert.Single(times.Levels!.Forward);
+        var back = SamplingTimes.FromJson(times.ToJson())!;
+        Assert.Equal(times.Parts, back.Parts);
+        Assert.Equal(times.Levels.Backward, back.Levels!.Backward);
+    }
 }
