@@ -141,7 +141,8 @@ public static class SampleCommand
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
 
-            double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
+            double samplesTaken = (double)n * c;
+            double costPerEffective = EffectiveSampleCost.Seconds(r.Elapsed.TotalSeconds, EffectiveSampleCost.Tau(r.TauM2.Tau, r.Convergence.Observables.M2.Ess, samplesTaken), samplesTaken);
             Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, setup);
             if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
             if (outPath is not null)
@@ -191,7 +192,7 @@ public static class SampleCommand
         cli.Out.WriteLine($"τ_int ({unit}): e {Format.Number(r.TauEnergy.Tau, "F2")}, m² {Format.Number(r.TauM2.Tau, "F2")}" +
             (r.TauM2.Reliable && r.TauEnergy.Reliable ? "" : " (window not reached: run longer)"));
         cli.Out.WriteLine($"wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s; cost per effective m² sample {Format.Number(cost * 1e3, "G4")} ms " +
-            "(wall time × 2τ_int(m²) / (samples × chains))");
+            "(wall time × 2τ / (samples × chains), τ the larger of τ_int(m²) and samples × chains / 2 ESS)");
         ObservablesTable.WriteVerdict(cli, r.Convergence);
     }
 

@@ -88,13 +88,8 @@ public sealed record SamplingRecord
     /// and the τ implied by the effective sample size over the chains, chains × trajectories / (2 ESS), so that chains that
     /// have not forgotten their start cannot look cheap.
     /// </summary>
-    public double EffectiveTau(string observable)
-    {
-        double sokal = observable == "m2" ? TauM2 : TauEnergy;
-        double ess = JsonFields.Number(Observables[observable]?["ess"]);
-        double fromEss = ess > 0 ? (double)Chains * Trajectories / (2 * ess) : double.NaN;
-        return double.IsNaN(fromEss) ? sokal : double.IsNaN(sokal) ? fromEss : Math.Max(sokal, fromEss);
-    }
+    public double EffectiveTau(string observable) =>
+        EffectiveSampleCost.Tau(observable == "m2" ? TauM2 : TauEnergy, JsonFields.Number(Observables[observable]?["ess"]), (double)Chains * Trajectories);
 
     /// <summary>True when <see cref="EffectiveTau"/> of <paramref name="observable"/> comes from the ESS rather than Sokal's τ.</summary>
     public bool TauFromEss(string observable) => EffectiveTau(observable) > (observable == "m2" ? TauM2 : TauEnergy);
@@ -103,7 +98,7 @@ public sealed record SamplingRecord
     /// Wall seconds per effective sample of <paramref name="observable"/>: stage wall (warm-up included) × 2τ / (chains ×
     /// measured trajectories), with τ = <see cref="EffectiveTau"/>; NaN when unknown.
     /// </summary>
-    public double SecondsPerEffectiveSample(string observable) => Seconds * 2 * EffectiveTau(observable) / ((double)Chains * Trajectories);
+    public double SecondsPerEffectiveSample(string observable) => EffectiveSampleCost.Seconds(Seconds, EffectiveTau(observable), (double)Chains * Trajectories);
 
     /// <summary>⟨m²⟩: Sokal's error, widened to the between-chain error where that is larger (stuck chains fool the first).</summary>
     public Estimate M2 => Widened(JsonFields.Estimate(Observables["m2"]), M2BetweenChainError);
