@@ -42,6 +42,10 @@ public static class SampleCommand
         {
             Description = "latent-hmc through superres flows: adapt a mass per latent level (ξ, each flow's noises) halfway through the warm-up, from the measured curvature",
         };
+        var levelWeighting = new Option<double?>("--level-size-weighting")
+        {
+            Description = "latent-hmc with --mass-per-level: scale of level k × (n_finest / n_k)^w; 0.25 gives every level the same share of the energy error (default 0)",
+        };
         var spinSweeps = new Option<int>("--spin-sweeps")
         {
             Description = "latent-hmc: Metropolis sweeps of the output lattice's spins after every trajectory (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x); exact; default 0)",
@@ -67,7 +71,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of a relaxed spin model through flows: latent HMC or flow Metropolis (Ising), with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, levelWeighting, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -88,6 +92,9 @@ public static class SampleCommand
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
             if (kind == FlowMh && parse.GetValue(massPerLevel)) throw new UsageException("--mass-per-level applies to --method latent-hmc only (flow-mh has no latent momenta)");
             if (kind == FlowMh && parse.GetValue(spinSweeps) != 0) throw new UsageException("--spin-sweeps applies to --method latent-hmc only");
+            double? weighting = parse.GetValue(levelWeighting);
+            if (weighting is not null && !parse.GetValue(massPerLevel)) throw new UsageException("--level-size-weighting needs --mass-per-level");
+            if (weighting is double wt && !(wt >= 0 && wt <= 0.5)) throw new UsageException($"--level-size-weighting must lie in [0, 0.5], got {Format.Number(wt)}");
             double? pCluster = parse.GetValue(clusterMove), pInput = parse.GetValue(inputMove), rho = parse.GetValue(pcnRho);
             if (kind == LatentHmc && (pCluster is not null || pInput is not null || rho is not null))
                 throw new UsageException("--cluster-move-probability, --input-move-probability and --pcn-rho apply to --method flow-mh only");
@@ -129,7 +136,8 @@ public static class SampleCommand
                     MaxDegreeOfParallelism = threadCount,
                 };
                 var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(setup.Model, size, tx),
-                    new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps)));
+                    new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps),
+                        levelSizeWeighting: weighting ?? 0));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else

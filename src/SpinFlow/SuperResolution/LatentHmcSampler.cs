@@ -42,10 +42,20 @@ public sealed record LatentHmcOptions
     /// </summary>
     public bool DispersedStarts { get; }
 
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: exponent w of the size weighting of each level's scale, s_k = (n_f / n_k)^w / √κ_k,
+    /// n_k the latent values on level k and n_f on the finest. 0 (default) gives every level the same effective curvature;
+    /// 1/4 gives every level the same share of the leapfrog energy error (∝ n_k (s_k² κ_k)² ε⁴), so the few coarse latents
+    /// (ξ: 1/64 of a 128×128 stack's) take larger steps at almost no cost in ε. Any fixed value keeps the chain exact.
+    /// </summary>
+    public double LevelSizeWeighting { get; }
+
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
     public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
-        bool dispersedStarts = true)
+        bool dispersedStarts = true, double levelSizeWeighting = 0)
     {
+        if (!(levelSizeWeighting >= 0 && levelSizeWeighting <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(levelSizeWeighting), levelSizeWeighting, "the level size weighting must lie in [0, 0.5]");
         if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
         if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
@@ -62,6 +72,7 @@ public sealed record LatentHmcOptions
         MassPerLevel = massPerLevel;
         SpinSweeps = spinSweeps;
         DispersedStarts = dispersedStarts;
+        LevelSizeWeighting = levelSizeWeighting;
     }
 }
 
@@ -243,7 +254,7 @@ public sealed class LatentHmcSampler
                 long m0 = Stopwatch.GetTimestamp();
                 scaled.ToOriginal(hmc.Positions, z);
                 curvature = LevelCurvatures(z, chains, Prior);
-                levelScale = LevelScales(curvature);
+                levelScale = LevelScales(curvature, LevelSizes(Prior), Options.LevelSizeWeighting);
                 var perSite = new double[n];
                 for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i / Prior.Channels)];
                 hmc.EndWarmUp();
@@ -357,7 +368,13 @@ public sealed class LatentHmcSampler
     /// Scale 1/√κ of each level relative to the finest noises (which keep scale 1, so the tuned ε carries over); a level
     /// measured softer than a quarter of the finest (or non-convex) is treated as a quarter, so no scale exceeds 2.
     /// </summary>
-    internal static double[] LevelScales(ReadOnlySpan<double> curvature)
+    internal static double[] LevelScales(ReadOnlySpan<double> curvature) => LevelScales(curvature, [], 0);
+
+    /// <summary>
+    /// As <see cref="LevelScales(ReadOnlySpan{double})"/>, each level's scale then multiplied by (n_f / n_k)^<paramref name="weighting"/>
+    /// (<see cref="LatentHmcOptions.LevelSizeWeighting"/>; <paramref name="sizes"/> = latent values per level, ξ first).
+    /// </summary>
+    internal static double[] LevelScales(ReadOnlySpan<double> curvature, ReadOnlySpan<int> sizes, double weighting)
     {
         double finest = curvature[^1];
         if (!(finest > 0) || !double.IsFinite(finest)) return Enumerable.Repeat(1.0, curvature.Length).ToArray();
@@ -366,8 +383,18 @@ public sealed class LatentHmcSampler
         {
             double kappa = double.IsFinite(curvature[k]) ? Math.Max(curvature[k], finest / 4) : finest;
             scale[k] = Math.Sqrt(finest / kappa);
+            if (weighting > 0 && sizes.Length == scale.Length && sizes[k] > 0) scale[k] *= Math.Pow((double)sizes[^1] / sizes[k], weighting);
         }
         return scale;
+    }
+
+    /// <summary>Latent values on each level of <paramref name="prior"/> (ξ first).</summary>
+    private static int[] LevelSizes(LatticeDistribution prior)
+    {
+        var sizes = new int[prior.Levels + 1];
+        int sites = prior.Size * prior.Size;
+        for (int i = 0; i < sites; i++) sizes[prior.LevelOf(i)] += prior.Channels;
+        return sizes;
     }
 
     /// <summary>
