@@ -133,6 +133,12 @@ public sealed record PipelineOptions
     /// and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
+
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: the size weighting w of the level scales (<see cref="SuperResolution.LatentHmcOptions.LevelSizeWeighting"/>;
+    /// 0 = each level scaled by its curvature alone).
+    /// </summary>
+    public double LevelSizeWeighting { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; } = 8;
     /// <summary>Measured Swendsen–Wang sweeps of each reference point.</summary>
@@ -201,6 +207,8 @@ public sealed record PipelineOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be positive and finite");
         if (!(Gamma >= 0) || !double.IsFinite(Gamma)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "γ must be non-negative and finite");
         AtLeast(SpinSweeps, 0, nameof(SpinSweeps));
+        if (!(LevelSizeWeighting >= 0 && LevelSizeWeighting <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(LevelSizeWeighting), LevelSizeWeighting, "LevelSizeWeighting must lie in [0, 0.5]");
         if (MassPerLevel)
             for (int level = 1; level <= Levels; level++)
                 if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), $"WarmUp must be at least 4 at every level, got {WarmUpAt(level)} at level {level}: the latent mass per level (on in both presets) is measured halfway through the warm-up");
@@ -331,6 +339,7 @@ public sealed record PipelineOptions
         if (InputLadder) settings["input_ladder"] = true;
         if (MassPerLevel) settings["mass_per_level"] = true;
         if (SpinSweeps > 0) settings["spin_sweeps"] = SpinSweeps;
+        if (LevelSizeWeighting > 0) settings["level_size_weighting"] = LevelSizeWeighting;
         return settings;
     }
 

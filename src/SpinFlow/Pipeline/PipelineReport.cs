@@ -98,7 +98,9 @@ public static class PipelineReport
             (o.InputLadder ? ", ξ at level k from the input ladder T_ξ⁽ᵏ⁾ = R^k(T), R the measured rescaling map (table below)" : "") +
             $", {PerLevel(o, o.WarmUpAt)} warm-up trajectories with step-size tuning, " +
             $"{PerLevel(o, o.TrajectoriesAt)} measured, {o.LeapfrogSteps} leapfrog steps" +
-            (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises, then ε is tuned again" : "") +
+            (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises" +
+                (o.LevelSizeWeighting > 0 ? string.Create(Inv, $", times (n_finest / n_k)^{o.LevelSizeWeighting:G3} for a level of n_k latent values") : "") +
+                ", then ε is tuned again" : "") +
             (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +
             ") with observables from the improved estimators; " +
             $"Swendsen–Wang references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
