@@ -22,7 +22,7 @@ public static class PipelineCommand
         var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 16 paper)" };
         var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
         var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
-        var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per latent-HMC trajectory (preset: 8 quick and paper, 24 tc)" };
+        var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per latent-HMC trajectory (preset: 8)" };
         var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Swendsen–Wang sweeps per reference point (preset: 20000 quick, 40000 paper)" };
         var inputs = new Option<string?>("--inputs")
         {
