@@ -11,7 +11,7 @@ public static class PipelineCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext cli)
     {
-        var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes) or paper (16 → … → 128 at 7 temperatures, hours on 2 cores); per model (--model)", DefaultValueFactory = _ => "quick" };
+        var preset = new Option<string>("--preset") { Description = "quick (8 → 16 → 32 at 3 temperatures, minutes), paper (16 → … → 128 at 7 temperatures, hours on 2 cores; per model, --model) or tc (Ising: 16 → … → 256 at 2.25, T_c, 2.30, ≲ 4 h on 2 cores)", DefaultValueFactory = _ => "quick" };
         var model = CommonOptions.Model("Spin model: " + Lattice.SpinModel.ValidNames + " (the presets pick temperatures around its transition: xy 0.7, 0.9, 1.1 quick; clock:6 around 0.70 and 0.90)");
         var baseSize = new Option<int?>("--base-size") { Description = "Input lattice size, a power of two ≥ 2 (preset: 8 quick, 16 paper)" };
         var levels = new Option<int?>("--levels") { Description = "Super-resolution levels; the final size is base·2^levels (preset: 2 quick, 3 paper)" };
@@ -23,6 +23,7 @@ public static class PipelineCommand
         var chains = new Option<int?>("--chains") { Description = "Latent-HMC chains per level and temperature (preset: 8 quick, 16 paper)" };
         var warmUp = new Option<string?>("--warmup") { Description = "Warm-up trajectories per chain: one value, or one per level as a,b,c (preset: 100 quick, 100,30,20 paper)" };
         var trajectories = new Option<string?>("--trajectories") { Description = "Measured trajectories per chain: one value, or one per level as a,b,c (preset: 200 quick, 150,80,40 paper)" };
+        var hmcSteps = new Option<int?>("--hmc-steps") { Description = "Leapfrog steps per latent-HMC trajectory (preset: 8)" };
         var referenceSweeps = new Option<int?>("--reference-sweeps") { Description = "Reference sweeps per point, Swendsen–Wang (Ising) or Wolff (clock, xy) (Ising preset: 20000 quick, 40000 paper)" };
         var inputs = new Option<string?>("--inputs")
         {
@@ -38,7 +39,7 @@ public static class PipelineCommand
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang (Ising) or Wolff (clock, xy) references; writes report.md, results.json and figures")
         {
-            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, referenceSweeps, inputs, spinSweeps, seed, threads,
+            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, hmcSteps, referenceSweeps, inputs, spinSweeps, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -74,16 +75,20 @@ public static class PipelineCommand
             {
                 "quick" => PipelinePreset.Quick,
                 "paper" => PipelinePreset.Paper,
-                var other => throw new UsageException($"--preset must be quick or paper, not '{other}'"),
+                "tc" => PipelinePreset.Tc,
+                var other => throw new UsageException($"--preset must be quick, paper or tc, not '{other}'"),
             };
             string? temps = parse.GetValue(temperature);
             var spinModel = Lattice.SpinModel.Parse(parse.GetValue(model)!);
+            if (kind == PipelinePreset.Tc && spinModel is not Lattice.IsingModel)
+                throw new UsageException($"--preset tc is the Ising T_c preset; --model {spinModel.Name} runs the quick or paper preset");
             var options = PipelineOptions.ForPreset(kind, spinModel, parse.GetValue(baseSize), parse.GetValue(levels), temps is null ? null : TemperatureGrid.Parse(temps, spinModel));
             options = options with
             {
                 TrainSteps = parse.GetValue(trainSteps) ?? options.TrainSteps,
                 TransferSteps = parse.GetValue(transferSteps) ?? options.TransferSteps,
                 Chains = parse.GetValue(chains) ?? options.Chains,
+                LeapfrogSteps = parse.GetValue(hmcSteps) ?? options.LeapfrogSteps,
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
                 SpinSweeps = parse.GetValue(spinSweeps) ?? options.SpinSweeps,
                 Seed = parse.GetValue(seed),
@@ -112,7 +117,7 @@ public static class PipelineCommand
         ("LevelTrajectories", "--trajectories"), ("LevelWarmUp", "--warmup"), ("TrainSteps", "--train-steps"), ("TransferSteps", "--transfer-steps"),
         ("ReferenceSweeps", "--reference-sweeps"), ("SpinSweeps", "--spin-sweeps"), ("Trajectories", "--trajectories"), ("WarmUp", "--warmup"),
         ("WarmStart", "--inputs"), ("BaseSize", "--base-size"), ("Levels", "--levels"), ("Temperatures", "--temperature"), ("Chains", "--chains"),
-        ("Threads", "--threads"),
+        ("Threads", "--threads"), ("LeapfrogSteps", "--hmc-steps"),
     ];
 
     private static PipelineOptions InOptionNames(Func<PipelineOptions> build)

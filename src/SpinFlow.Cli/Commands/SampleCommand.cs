@@ -42,6 +42,10 @@ public static class SampleCommand
         {
             Description = "latent-hmc through superres flows: adapt a mass per latent level (ξ, each flow's noises) halfway through the warm-up, from the measured curvature",
         };
+        var levelWeighting = new Option<double?>("--level-size-weighting")
+        {
+            Description = "latent-hmc with --mass-per-level: scale of level k × (n_finest / n_k)^w; 0.25 gives every level the same share of the energy error (default 0)",
+        };
         var spinSweeps = new Option<int>("--spin-sweeps")
         {
             Description = "latent-hmc: Metropolis sweeps of the output lattice's spins after every trajectory (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x); exact; default 0)",
@@ -67,7 +71,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of a relaxed spin model through flows: latent HMC or flow Metropolis (Ising), with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, levelWeighting, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -88,6 +92,9 @@ public static class SampleCommand
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
             if (kind == FlowMh && parse.GetValue(massPerLevel)) throw new UsageException("--mass-per-level applies to --method latent-hmc only (flow-mh has no latent momenta)");
             if (kind == FlowMh && parse.GetValue(spinSweeps) != 0) throw new UsageException("--spin-sweeps applies to --method latent-hmc only");
+            double? weighting = parse.GetValue(levelWeighting);
+            if (weighting is not null && !parse.GetValue(massPerLevel)) throw new UsageException("--level-size-weighting needs --mass-per-level");
+            if (weighting is double wt && !(wt >= 0 && wt <= 0.5)) throw new UsageException($"--level-size-weighting must lie in [0, 0.5], got {Format.Number(wt)}");
             double? pCluster = parse.GetValue(clusterMove), pInput = parse.GetValue(inputMove), rho = parse.GetValue(pcnRho);
             if (kind == LatentHmc && (pCluster is not null || pInput is not null || rho is not null))
                 throw new UsageException("--cluster-move-probability, --input-move-probability and --pcn-rho apply to --method flow-mh only");
@@ -129,7 +136,8 @@ public static class SampleCommand
                     MaxDegreeOfParallelism = threadCount,
                 };
                 var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(setup.Model, size, tx),
-                    new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps)));
+                    new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps),
+                        levelSizeWeighting: weighting ?? 0));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else
@@ -141,7 +149,8 @@ public static class SampleCommand
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
 
-            double costPerEffective = r.Elapsed.TotalSeconds * 2 * r.TauM2.Tau / ((double)n * c);
+            double samplesTaken = (double)n * c;
+            double costPerEffective = EffectiveSampleCost.Seconds(r.Elapsed.TotalSeconds, EffectiveSampleCost.Tau(r.TauM2.Tau, r.Convergence.Observables.M2.Ess, samplesTaken), samplesTaken);
             Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, setup);
             if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
             if (outPath is not null)
@@ -170,6 +179,7 @@ public static class SampleCommand
             if (r.AcceptanceOf(LatentHmcSampler.SpinMove) is { } spin)
                 cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
                     $"largest |F(F⁻¹(x)) − x| {Format.Number(hmc.SpinMoveRoundTrip, "G3")}");
+            if (hmc.Times is { } times) cli.Out.WriteLine(TimeLine(times));
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
                 ? "flow importance-weight ESS: not available (no density for the latent prior)"
                 : $"flow importance-weight ESS per draw: {Format.Number(r.WeightEss, "G3")} (from the {c} starting draws z ~ p_z; rough)");
@@ -190,8 +200,20 @@ public static class SampleCommand
         cli.Out.WriteLine($"τ_int ({unit}): e {Format.Number(r.TauEnergy.Tau, "F2")}, m² {Format.Number(r.TauM2.Tau, "F2")}" +
             (r.TauM2.Reliable && r.TauEnergy.Reliable ? "" : " (window not reached: run longer)"));
         cli.Out.WriteLine($"wall time {Format.Number(r.Elapsed.TotalSeconds, "F2")} s; cost per effective m² sample {Format.Number(cost * 1e3, "G4")} ms " +
-            "(wall time × 2τ_int(m²) / (samples × chains))");
+            "(wall time × 2τ / (samples × chains), τ the larger of τ_int(m²) and samples × chains / 2 ESS)");
         ObservablesTable.WriteVerdict(cli, r.Convergence);
+    }
+
+    /// <summary>Where the wall time went, one line: each part's seconds and share, then each flow's forward/inverse/backward seconds.</summary>
+    internal static string TimeLine(SamplingTimes times)
+    {
+        string parts = string.Join(", ", times.Parts.Where(p => p.Seconds > 0.0005 * times.Total)
+            .Select(p => $"{p.Name} {Format.Number(p.Seconds, "F1")} s ({Format.Number(100 * p.Seconds / times.Total, "F0")} %)"));
+        string levels = times.Levels is { } l
+            ? "; per flow (forward/inverse/backward s): " + string.Join(", ", Enumerable.Range(0, l.Forward.Length)
+                .Select(k => $"{k + 1}: {Format.Number(l.Forward[k], "F1")}/{Format.Number(l.Inverse[k], "F1")}/{Format.Number(l.Backward[k], "F1")}"))
+            : "";
+        return $"time ({Format.Number(times.Total, "F1")} s): {parts}{levels}";
     }
 
     private static JsonObject TraceJson(string kind, int size, double tx, int warmup, double[] m2)
@@ -256,6 +278,7 @@ public static class SampleCommand
             },
             ["tau_int"] = new JsonObject { ["energy"] = ResultJson.Number(r.TauEnergy.Tau), ["m2"] = ResultJson.Number(r.TauM2.Tau) },
             ["seconds_per_effective_sample"] = ResultJson.Number(cost),
+            ["time_breakdown"] = hmc?.Times?.ToJson(),
             ["wall_seconds"] = ResultJson.Number(r.Elapsed.TotalSeconds),
             ["flows"] = new JsonArray(paths.Select(p => (JsonNode?)JsonValue.Create(Path.GetFullPath(p))).ToArray()),
         }, r.Convergence);

@@ -37,6 +37,27 @@ public interface ILatticeFlow
     /// (overwritten). Parameter gradients are not computed (see <see cref="Flow.Backward(FlowTape, ReadOnlySpan{float}, ReadOnlySpan{double}, Span{float}, Span{float})"/>).
     /// </summary>
     void Backward(FlowTape tape, ReadOnlySpan<float> gradX, ReadOnlySpan<double> gradLogDet, Span<float> gradZ);
+
+    /// <summary>Seconds spent so far in each member flow's passes (one entry for a single flow); null where not recorded.</summary>
+    FlowPassTimes? PassTimes => null;
+}
+
+/// <summary>Cumulative seconds per member flow (generation order) in generation (taped or not), inference and reverse passes.</summary>
+/// <param name="Forward">Generation passes x = f(z), taped or not.</param>
+/// <param name="Inverse">Inference passes z = f⁻¹(x).</param>
+/// <param name="Backward">Reverse-mode passes of taped generations.</param>
+public sealed record FlowPassTimes(double[] Forward, double[] Inverse, double[] Backward)
+{
+    /// <summary>This minus an earlier reading <paramref name="before"/> of the same flow: the time spent in between.</summary>
+    public FlowPassTimes Since(FlowPassTimes before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        static double[] Minus(double[] a, double[] b) => a.Select((v, i) => v - b[i]).ToArray();
+        return new(Minus(Forward, before.Forward), Minus(Inverse, before.Inverse), Minus(Backward, before.Backward));
+    }
+
+    /// <summary>Total seconds over members and passes.</summary>
+    public double Total => Forward.Sum() + Inverse.Sum() + Backward.Sum();
 }
 
 /// <summary>The layer outputs of one taped generation (activations inside a bijector are recomputed, not stored).</summary>
@@ -92,6 +113,9 @@ public sealed class Flow : ILatticeFlow
 
     /// <summary>Number of parameters.</summary>
     public int ParameterCount => Parameters.Length;
+
+    /// <inheritdoc/>
+    public FlowPassTimes PassTimes => _engine.PassTimes();
 
     /// <inheritdoc/>
     public int Threads
@@ -286,6 +310,7 @@ public sealed class Flow : ILatticeFlow
     {
         var layers = new List<EngineLayer<T>>();
         int channels = 0;
+        int stage = 0;
         foreach (var (flow, stride, parameters, slot) in stages)
         {
             if (channels != 0 && flow.Channels != channels) throw new ArgumentException("all flows of an engine must act on the same number of channels");
@@ -305,8 +330,10 @@ public sealed class Flow : ILatticeFlow
                     ParameterOffset = layer.Bijector * o.ParameterCount,
                     GradientSlot = slot,
                     Packed = new T[map.Length],
+                    Stage = stage,
                 });
             }
+            stage++;
         }
         return new FlowEngine<T>(size, Math.Max(1, channels), layers, slots, threads);
     }

@@ -20,6 +20,8 @@ internal sealed class EngineLayer<T> where T : unmanaged, IFloatingPointIeee754<
     public required int GradientSlot { get; init; }
     /// <summary>Packed copy of the bijector's active parameters, refreshed before each pass.</summary>
     public required T[] Packed { get; init; }
+    /// <summary>Index of the owning flow among the engine's stages (generation order): the key of its pass times.</summary>
+    public int Stage { get; init; }
 
     public int PlaquetteCount => Geometry.PlaquetteCount;
 
@@ -56,6 +58,8 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     private T[] _plaquetteLogDet = [];
     private T[] _chunkGradients = [];
     private readonly double[] _gradientSum;
+    // Stopwatch ticks per (pass, stage), summed around whole layer passes only: profiling at no per-site cost.
+    private readonly long[] _stageTicks;
 
     public int Size { get; }
     public int Channels { get; }
@@ -68,6 +72,16 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Worker threads used per pass (1 = run on the calling thread).</summary>
     public int Threads { get; set; }
 
+    /// <summary>Number of stages (flows) whose layers the engine runs.</summary>
+    public int Stages { get; }
+
+    /// <summary>Seconds spent so far per stage (generation order) in generation (taped or not), inference and reverse passes.</summary>
+    public FlowPassTimes PassTimes()
+    {
+        double[] Seconds(int pass) => Enumerable.Range(0, Stages).Select(k => _stageTicks[pass * Stages + k] / (double)System.Diagnostics.Stopwatch.Frequency).ToArray();
+        return new FlowPassTimes(Seconds((int)Pass.Generate), Seconds((int)Pass.Infer), Seconds((int)Pass.Backward));
+    }
+
     /// <summary>
     /// Most workers that ran at least one chunk of a single layer pass since this was last set to 0: tests use it to
     /// check that a multi-threaded run really shared its layers between threads.
@@ -78,6 +92,8 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("flows run in float or double");
         Size = size;
+        Stages = layers.Count == 0 ? 1 : layers.Max(l => l.Stage) + 1;
+        _stageTicks = new long[3 * Stages];
         Channels = channels;
         Layers = layers;
         GradientSlots = gradientSlots;
@@ -121,7 +137,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         logDet[..batch].Clear();
         fixed (T* px = x)
         fixed (double* pld = logDet)
-            for (int k = 0; k < Layers.Count; k++) RunLayer(Layers[k], px, batch, Pass.Generate, pld, null, null);
+            for (int k = 0; k < Layers.Count; k++) TimedLayer(Layers[k], px, batch, Pass.Generate, pld, null, null);
     }
 
     /// <summary>z = f⁻¹(x); logDet[b] = ln|det ∂z/∂x| (overwritten).</summary>
@@ -133,7 +149,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
         logDet[..batch].Clear();
         fixed (T* pz = z)
         fixed (double* pld = logDet)
-            for (int k = Layers.Count - 1; k >= 0; k--) RunLayer(Layers[k], pz, batch, Pass.Infer, pld, null, null);
+            for (int k = Layers.Count - 1; k >= 0; k--) TimedLayer(Layers[k], pz, batch, Pass.Infer, pld, null, null);
     }
 
     /// <summary>Generation that stores every layer's output in <paramref name="tape"/> for <see cref="Backward"/>.</summary>
@@ -149,7 +165,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
             {
                 if (tape[k].Length != batch * ValuesPerSample) throw new ArgumentException("tape batch size differs from the input's", nameof(tape));
                 input.CopyTo(tape[k]);
-                fixed (T* pk = tape[k]) RunLayer(Layers[k], pk, batch, Pass.Generate, pld, null, null);
+                fixed (T* pk = tape[k]) TimedLayer(Layers[k], pk, batch, Pass.Generate, pld, null, null);
                 input = tape[k];
             }
         input.CopyTo(x);
@@ -177,7 +193,7 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
                 var layer = Layers[k];
                 if (tape[k].Length != gradX.Length) throw new ArgumentException("tape batch size differs from the gradient's", nameof(tape));
                 double[]? grad = layer.GradientSlot >= 0 ? gradients[layer.GradientSlot] : null;
-                fixed (T* py = tape[k]) RunLayer(layer, py, batch, Pass.Backward, null, pg, gld, grad);
+                fixed (T* py = tape[k]) TimedLayer(layer, py, batch, Pass.Backward, null, pg, gld, grad);
             }
         if (gradZ.Length != 0) work.AsSpan(0, gradX.Length).CopyTo(gradZ);
     }
@@ -191,6 +207,13 @@ internal sealed unsafe class FlowEngine<T> where T : unmanaged, IFloatingPointIe
     // ───────────────────────────── one layer ─────────────────────────────
 
     private enum Pass { Generate, Infer, Backward }
+
+    private void TimedLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        RunLayer(layer, lattice, batch, pass, logDet, grad, gradLogDet, paramGrad);
+        _stageTicks[(int)pass * Stages + layer.Stage] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void RunLayer(EngineLayer<T> layer, T* lattice, int batch, Pass pass, double* logDet, T* grad, double[]? gradLogDet, double[]? paramGrad = null,

@@ -54,6 +54,9 @@ public sealed class FlowStack : ILatticeFlow
         _engine = Flow.BuildEngine(stages, Size, _distinct.Length, flows[^1].Threads);
     }
 
+    /// <inheritdoc/>
+    public FlowPassTimes PassTimes => _engine.PassTimes();
+
     /// <summary>Total parameters of the distinct member flows.</summary>
     public int ParameterCount => _distinct.Sum(f => f.ParameterCount);
 

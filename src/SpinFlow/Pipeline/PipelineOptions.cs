@@ -10,6 +10,8 @@ public enum PipelinePreset
     Quick,
     /// <summary>The paper's Fig. 5: 16 → 32 → 64 → 128 at seven temperatures in 2.0…2.6 (hours on 2 cores).</summary>
     Paper,
+    /// <summary>Issue 18: 16 → 32 → 64 → 128 → 256 at T_c and beside it (2.25, 2.30), sized for ≤ 4 h on 2 cores.</summary>
+    Tc,
 }
 
 /// <summary>
@@ -146,6 +148,12 @@ public sealed record PipelineOptions
     /// and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
+
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: the size weighting w of the level scales (<see cref="SuperResolution.LatentHmcOptions.LevelSizeWeighting"/>;
+    /// 0 = each level scaled by its curvature alone).
+    /// </summary>
+    public double LevelSizeWeighting { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; } = 8;
     /// <summary>Measured sweeps (Swendsen–Wang for Ising, Wolff for clock and XY) of each reference point.</summary>
@@ -217,6 +225,8 @@ public sealed record PipelineOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be positive and finite");
         if (!(Gamma >= 0) || !double.IsFinite(Gamma)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "γ must be non-negative and finite");
         AtLeast(SpinSweeps, 0, nameof(SpinSweeps));
+        if (!(LevelSizeWeighting >= 0 && LevelSizeWeighting <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(LevelSizeWeighting), LevelSizeWeighting, "LevelSizeWeighting must lie in [0, 0.5]");
         if (MassPerLevel)
             for (int level = 1; level <= Levels; level++)
                 if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), $"WarmUp must be at least 4 at every level, got {WarmUpAt(level)} at level {level}: the latent mass per level (on in both presets) is measured halfway through the warm-up");
@@ -225,15 +235,21 @@ public sealed record PipelineOptions
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");
     }
 
+    // The T_c preset's sampling settings (docs/BENCHMARKS.md, "cost per effective sample"; the 4-hour estimate is in README.md).
+    private const int TcLeapfrogSteps = 8, TcSpinSweeps = 10;
+    private static readonly int[] TcWarmUp = [100, 50, 40, 40], TcTrajectories = [300, 200, 200, 200];
+
     /// <summary>
     /// The settings of <paramref name="preset"/> for <paramref name="model"/> (default Ising); base size, levels and
-    /// temperatures default to the preset's (quick: 8, 2, three temperatures; paper: 16, 3, seven; see
+    /// temperatures default to the preset's (quick: 8, 2, three temperatures; paper: 16, 3, seven; tc (Ising only): 16, 4, 2.25/T_c/2.30; see
     /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' settings, except that the paper
     /// preset trains and samples less for the costlier two-channel flows.
     /// </summary>
     public static PipelineOptions ForPreset(PipelinePreset preset, SpinModel? model = null, int? baseSize = null, int? levels = null, IReadOnlyList<double>? temperatures = null)
     {
         model ??= SpinModel.Ising;
+        if (preset == PipelinePreset.Tc && model is not IsingModel)
+            throw new ArgumentException($"--preset tc is the Ising T_c preset; {model.Name} has no such preset (use quick or paper)", nameof(preset));
         bool angle = model.Components == 2;
         var options = preset switch
         {
@@ -274,6 +290,33 @@ public sealed record PipelineOptions
                 LevelWarmUp = levels is null or 3 ? [100, 30, 20] : null,
                 LevelTrajectories = levels is null or 3 ? [150, 80, 40] : null,
                 LeapfrogSteps = 8,
+                ReferenceSweeps = 40000,
+            },
+            PipelinePreset.Tc => new PipelineOptions
+            {
+                Preset = "tc",
+                BaseSize = baseSize ?? 16,
+                Levels = levels ?? 4,
+                Temperatures = temperatures ?? [2.25, Exact.Onsager.CriticalTemperature, 2.30],
+                // As the paper preset, one level deeper, with the trajectories the 4-hour budget allows (README.md); 24
+                // leapfrog steps did not pay at 128×128 (docs/BENCHMARKS.md, cost per effective sample), so 8 stay.
+                RescaleSweeps = 20000,
+                GridPoints = 13,
+                DataSamples = 10000,
+                GeneratedSamples = 2048,
+                TrainSteps = 1500,
+                TransferSteps = 600,
+                Batch = 32,
+                ConstantSitesPerBatch = true,
+                InputLadder = true,
+                MassPerLevel = true,
+                SpinSweeps = TcSpinSweeps,
+                Chains = 16,
+                WarmUp = 30,
+                Trajectories = 100,
+                LevelWarmUp = levels is null or 4 ? TcWarmUp : null,
+                LevelTrajectories = levels is null or 4 ? TcTrajectories : null,
+                LeapfrogSteps = TcLeapfrogSteps,
                 ReferenceSweeps = 40000,
             },
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
@@ -355,6 +398,7 @@ public sealed record PipelineOptions
         if (InputLadder) settings["input_ladder"] = true;
         if (MassPerLevel) settings["mass_per_level"] = true;
         if (SpinSweeps > 0) settings["spin_sweeps"] = SpinSweeps;
+        if (LevelSizeWeighting > 0) settings["level_size_weighting"] = LevelSizeWeighting;
         return settings;
     }
 

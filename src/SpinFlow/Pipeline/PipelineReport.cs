@@ -122,7 +122,9 @@ public static class PipelineReport
             (o.InputLadder ? ", ξ at level k from the input ladder T_ξ⁽ᵏ⁾ = R^k(T), R the measured rescaling map (table below)" : "") +
             $", {PerLevel(o, o.WarmUpAt)} warm-up trajectories with step-size tuning, " +
             $"{PerLevel(o, o.TrajectoriesAt)} measured, {o.LeapfrogSteps} leapfrog steps" +
-            (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises, then ε is tuned again" : "") +
+            (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises" +
+                (o.LevelSizeWeighting > 0 ? string.Create(Inv, $", times (n_finest / n_k)^{o.LevelSizeWeighting:G3} for a level of n_k latent values") : "") +
+                ", then ε is tuned again" : "") +
             (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +
             ") with observables from the improved estimators; " +
             $"{refName} references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
@@ -165,6 +167,9 @@ public static class PipelineReport
               "With many rows a few beyond 2σ are expected (5 % each); large deviations at small acceptance or large τ_int point to chains that had not forgotten their start.");
         md.AppendLine();
         AngleTable(md, results, refName, refShort);
+
+        BinderSection(md, results, refShort);
+        CostSection(md, results, refName, refShort);
 
         if (results.Inputs.Count > 0)
         {
@@ -218,6 +223,60 @@ public static class PipelineReport
         o.ReferenceAlgorithm == MonteCarlo.SpinAlgorithm.SwendsenWang ? ("Swendsen–Wang", "SW") : ("Wolff", "Wolff");
 
     private static string Exact(double v) => double.IsFinite(v) ? v.ToString("F6", Inv) : "–";
+
+    /// <summary>The Binder cumulant per size and temperature against the reference chain (where the records have it).</summary>
+    private static void BinderSection(StringBuilder md, PipelineResults results, string refShort)
+    {
+        var rows = results.Entries.Where(e => e.Observable == "binder").OrderBy(e => e.Size).ThenBy(e => e.Temperature).ToArray();
+        if (rows.Length == 0) return;
+        md.AppendLine("## Binder cumulant U₄ = 1 − ⟨m⁴⟩ / 3⟨m²⟩² per size and temperature").AppendLine();
+        md.AppendLine($"| L | T | U₄ flow | U₄ {refShort} | dev (σ) | ESS |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var e in rows)
+            md.AppendLine(Inv, $"| {e.Size} | {e.Temperature:F4} | {Pm(e.Flow)} | {Pm(e.Reference)} | {Sigma(e.DeviationSigma)} | {Number(e.Ess)} |");
+        md.AppendLine();
+    }
+
+    /// <summary>The cost per effective sample beside the reference chain, and where each sampling stage's time went.</summary>
+    private static void CostSection(StringBuilder md, PipelineResults results, string refName, string refShort)
+    {
+        var rows = results.Entries.Where(e => e.Cost is not null).OrderBy(e => e.Size).ThenBy(e => e.Temperature).ThenByDescending(e => e.Observable).ToArray();
+        if (rows.Length == 0) return;
+        md.AppendLine("## Cost per effective sample").AppendLine();
+        md.AppendLine("Flow: the sampling stage's wall time (warm-up, mass adaptation and spin moves included) × 2τ / (chains × measured trajectories), " +
+            "τ in trajectories the larger of Sokal's τ_int and the one implied by the effective sample size over the chains, " +
+            "chains × trajectories / (2 ESS) (marked ESS: the chains disagree, so Sokal's τ would make the run look cheaper than it is). " +
+            $"{refName}: the reference stage's wall time shared equally by its temperatures (they run side by side; warm-up sweeps included) " +
+            $"per measured sweep × 2τ_int (sweeps), on the same lattice in the same run. Ratio: flow over {refName}.").AppendLine();
+        md.AppendLine($"| L | T | observable | τ flow (traj.) | s / eff. sample flow | τ {refShort} (sweeps) | s / eff. sample {refShort} | ratio |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var e in rows)
+        {
+            var c = e.Cost!;
+            md.AppendLine(Inv, $"| {e.Size} | {e.Temperature:F4} | {(e.Observable == "m2" ? "⟨m²⟩" : "⟨e⟩")} | {c.Tau:F1}{(c.TauFromEss ? " (ESS)" : "")} | " +
+                $"{Number(c.Seconds)} | {c.ReferenceTau:F1} | {Number(c.ReferenceSeconds)} | {Number(c.Ratio)} |");
+        }
+        md.AppendLine();
+        var timed = results.Entries.Where(e => e.Times is not null).OrderBy(e => e.Size).ThenBy(e => e.Temperature).ToArray();
+        if (timed.Length == 0) return;
+        md.AppendLine("### Where the sampling time goes").AppendLine();
+        md.AppendLine("Seconds of each part of latent HMC (timed around whole calls); flow passes per level: forward / inverse / backward seconds of each flow of the stack (Flow at the coarsest size first), over the whole stage.").AppendLine();
+        var names = SuperResolution.SamplingTimes.LatentHmcParts;
+        md.AppendLine("| L | T | total (s) | " + string.Join(" | ", names.Select(n => n.Name)) + " | flow passes per level (fwd/inv/bwd s) |");
+        md.AppendLine("|---|---|---|" + string.Concat(names.Select(_ => "---|")) + "---|");
+        foreach (var e in timed)
+        {
+            var t = e.Times!;
+            string levels = t.Levels is { } l
+                ? string.Join("; ", Enumerable.Range(0, l.Forward.Length).Select(k => string.Create(Inv, $"{k + 1}: {l.Forward[k]:F1}/{l.Inverse[k]:F1}/{l.Backward[k]:F1}")))
+                : "–";
+            string parts = string.Join(" | ", names.Select(n => t[n.Name].ToString("F1", Inv)));
+            md.AppendLine(string.Create(Inv, $"| {e.Size} | {e.Temperature:F4} | {t.Total:F1} | ") + parts + $" | {levels} |");
+        }
+        md.AppendLine();
+        md.AppendLine("Parts: " + string.Join("; ", names.Select(n => $"`{n.Name}` {n.Meaning}")) + ".").AppendLine();
+    }
+
+    private static string Number(double v) => double.IsFinite(v) ? v.ToString(v >= 100 ? "G4" : "G3", Inv) : "–";
 
     private static string Converged(bool? c) => c switch { true => "yes", false => "**no**", null => "?" };
 

@@ -10,7 +10,7 @@ namespace SpinFlow.Pipeline;
 /// <param name="Size">Linear size of the lattice.</param>
 /// <param name="Level">Super-resolution level that produced it (1 = Flow_base).</param>
 /// <param name="Temperature">Target temperature T_x.</param>
-/// <param name="Observable">Named as in <c>mcmc --json</c>: "m2", "energy"; clock and XY also "helicity", "vortex_density".</param>
+/// <param name="Observable">Named as in <c>mcmc --json</c>: "m2", "energy", "binder" (U₄ = 1 − ⟨m⁴⟩/3⟨m²⟩²); clock and XY also "helicity", "vortex_density".</param>
 /// <param name="Flow">Latent-HMC estimate (τ in trajectories).</param>
 /// <param name="Reference">The reference chain's estimate on the same size and temperature (τ in sweeps).</param>
 /// <param name="Exact">Exact value when known (⟨e⟩ from the finite-size solution: Ising, clock:2, clock:4), else NaN.</param>
@@ -23,9 +23,27 @@ namespace SpinFlow.Pipeline;
 /// <param name="Warnings">The verdict's reasons (empty when converged or unknown).</param>
 /// <param name="Ess">Effective sample size behind the flow's error bar (NaN when unknown).</param>
 /// <param name="RHat">Split-R̂ of the observable over the chains (NaN when unknown).</param>
+/// <param name="Cost">Cost per effective sample of the flow and of Swendsen–Wang (null when unknown).</param>
+/// <param name="Times">Where the sampling stage's wall time went (on the m² entry; null when not recorded).</param>
 public sealed record PipelineEntry(int Size, int Level, double Temperature, string Observable, Estimate Flow, Estimate Reference,
     double Exact, double DeviationSigma, double Acceptance, double TauInt, double Seconds, double DriftSigma = double.NaN,
-    bool? Converged = null, IReadOnlyList<string>? Warnings = null, double Ess = double.NaN, double RHat = double.NaN);
+    bool? Converged = null, IReadOnlyList<string>? Warnings = null, double Ess = double.NaN, double RHat = double.NaN,
+    EffectiveCost? Cost = null, SuperResolution.SamplingTimes? Times = null);
+
+/// <summary>
+/// Cost per effective sample of one observable: the flow's stage wall × 2τ / (chains × measured trajectories), τ the
+/// larger of Sokal's and the ESS-implied one, beside Swendsen–Wang's wall per temperature × 2τ / sweeps on the same lattice.
+/// </summary>
+/// <param name="Tau">The flow's τ in trajectories used for the cost.</param>
+/// <param name="TauFromEss">Whether <paramref name="Tau"/> is the ESS-implied τ (chains that disagree) rather than Sokal's.</param>
+/// <param name="Seconds">The flow's wall seconds per effective sample.</param>
+/// <param name="ReferenceTau">Swendsen–Wang's τ in sweeps.</param>
+/// <param name="ReferenceSeconds">Swendsen–Wang's wall seconds per effective sample (NaN when the reference stage has no time).</param>
+public sealed record EffectiveCost(double Tau, bool TauFromEss, double Seconds, double ReferenceTau, double ReferenceSeconds)
+{
+    /// <summary>Flow cost over Swendsen–Wang cost.</summary>
+    public double Ratio => Seconds / ReferenceSeconds;
+}
 
 /// <summary>
 /// ⟨m²⟩ of the input data set of one target temperature (measured at T_ξ on the base lattice); <paramref name="Rung"/> k
@@ -70,12 +88,16 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
     {
         var curves = new List<ReferenceCurve>();
         var reference = new Dictionary<(int, double), ReferencePoint>();
+        // Wall seconds per reference sweep at each size: the stage's wall shared equally by its temperatures (they run side by side).
+        var referenceSecondsPerSweep = new Dictionary<int, double>();
         for (int level = 0; level <= options.Levels; level++)
         {
             int size = options.SizeAt(level);
             string name = PipelineRun.ReferenceStage(size);
             if (!run.IsDone(name)) continue;
-            var points = ReferenceRecord.FromJson(run.Load(name)).Points;
+            var node = run.Load(name);
+            var points = ReferenceRecord.FromJson(node).Points;
+            if (points.Count > 0) referenceSecondsPerSweep[size] = JsonFields.Number(node["seconds"]) / points.Sum(p => (double)p.Sweeps);
             foreach (var p in points) reference[(size, p.Temperature)] = p;
             curves.Add(new ReferenceCurve(size, points.Select(p => p.Temperature).ToArray(), points.Select(p => p.M2).ToArray())
             {
@@ -112,12 +134,24 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
                 var point = reference.GetValueOrDefault((size, t));
                 var (refM2, refE) = point is null ? (unknown, unknown) : (point.M2, point.Energy);
                 var (m2, e) = (s.M2, s.Energy);
+                double perSweep = referenceSecondsPerSweep.GetValueOrDefault(size, double.NaN);
+                EffectiveCost CostOf(string observable, Estimate referenceValue) => new(s.EffectiveTau(observable), s.TauFromEss(observable),
+                    s.SecondsPerEffectiveSample(observable), referenceValue.Tau, perSweep * 2 * referenceValue.Tau);
                 entries.Add(new PipelineEntry(size, level, t, "m2", m2, refM2, double.NaN, m2.DeviationSigma(refM2.Mean, refM2.Error),
                     s.Acceptance, s.TauM2, s.Seconds, s.DriftSigma, s.Converged, s.Warnings.ToArray(),
-                    JsonFields.Number(s.Observables["m2"]?["ess"]), JsonFields.Number(s.Observables["m2"]?["r_hat"])));
+                    JsonFields.Number(s.Observables["m2"]?["ess"]), JsonFields.Number(s.Observables["m2"]?["r_hat"]), CostOf("m2", refM2), s.TimeBreakdown));
                 entries.Add(new PipelineEntry(size, level, t, "energy", e, refE, s.ExactEnergy, e.DeviationSigma(refE.Mean, refE.Error),
                     s.Acceptance, s.TauEnergy, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
-                    Ess: JsonFields.Number(s.Observables["energy"]?["ess"]), RHat: JsonFields.Number(s.Observables["energy"]?["r_hat"])));
+                    Ess: JsonFields.Number(s.Observables["energy"]?["ess"]), RHat: JsonFields.Number(s.Observables["energy"]?["r_hat"]), Cost: CostOf("energy", refE)));
+                if (s.Observables["binder"] is { } binderNode)
+                {
+                    // U₄ has no between-chain error of its own in the record: its error is the assessed one (τ- and ESS-based).
+                    var u4 = JsonFields.Estimate(binderNode);
+                    var refU4 = point?.Observables["binder"] is { } rb ? JsonFields.Estimate(rb) : unknown;
+                    entries.Add(new PipelineEntry(size, level, t, "binder", u4, refU4, double.NaN, u4.DeviationSigma(refU4.Mean, refU4.Error),
+                        s.Acceptance, u4.Tau, s.Seconds, Converged: s.Converged, Warnings: s.Warnings.ToArray(),
+                        Ess: JsonFields.Number(binderNode["ess"]), RHat: JsonFields.Number(binderNode["r_hat"])));
+                }
                 foreach (string observable in AngleObservables(options.Model))
                 {
                     var (flow, reference1) = (s.Of(observable), point?[observable] ?? unknown);
@@ -161,6 +195,13 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             ["warnings"] = new JsonArray((e.Warnings ?? []).Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
             ["ess"] = ResultJson.Number(e.Ess),
             ["r_hat"] = ResultJson.Number(e.RHat),
+            ["tau_effective"] = e.Cost is null ? null : ResultJson.Number(e.Cost.Tau),
+            ["tau_effective_from"] = e.Cost is null ? null : e.Cost.TauFromEss ? "ess" : "sokal",
+            ["seconds_per_effective_sample"] = e.Cost is null ? null : ResultJson.Number(e.Cost.Seconds),
+            ["reference_tau_int"] = e.Cost is null ? null : ResultJson.Number(e.Cost.ReferenceTau),
+            ["reference_seconds_per_effective_sample"] = e.Cost is null ? null : ResultJson.Number(e.Cost.ReferenceSeconds),
+            ["cost_ratio"] = e.Cost is null ? null : ResultJson.Number(e.Cost.Ratio),
+            ["time_breakdown"] = e.Times?.ToJson(),
         }).ToArray()),
         ["inputs"] = new JsonArray(Inputs.Select(i => (JsonNode?)new JsonObject
         {
@@ -204,7 +245,8 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
             JsonFields.Number(e["temperature"]), e["observable"]!.GetValue<string>(), JsonFields.Estimate(e["flow"]), JsonFields.Estimate(e["reference"]),
             JsonFields.Number(e["exact"]), JsonFields.Number(e["deviation_sigma"]), JsonFields.Number(e["acceptance"]), JsonFields.Number(e["tau_int"]),
             JsonFields.Number(e["wall_seconds"]), JsonFields.Number(e["drift_sigma"]),
-            Verdict(e["converged"]), WarningsOf(e["warnings"]), JsonFields.Number(e["ess"]), JsonFields.Number(e["r_hat"]))).ToArray();
+            Verdict(e["converged"]), WarningsOf(e["warnings"]), JsonFields.Number(e["ess"]), JsonFields.Number(e["r_hat"]), CostOf(e),
+            SuperResolution.SamplingTimes.FromJson(e["time_breakdown"]))).ToArray();
         var inputs = node["inputs"]!.AsArray().Select(i => new PipelineInput(JsonFields.Number(i!["temperature"]), JsonFields.Number(i["t_xi"]),
             (int)JsonFields.Number(i["size"]), JsonFields.Estimate(i["m2"]), i["rung"] is null ? 1 : (int)JsonFields.Number(i["rung"]))).ToArray();
         var curves = node["reference_curves"]!.AsArray().Select(c => new ReferenceCurve((int)JsonFields.Number(c!["size"]),
@@ -221,6 +263,10 @@ public sealed record PipelineResults(IReadOnlyList<PipelineEntry> Entries, IRead
         var model = node["settings"]?["model"] is JsonValue m ? SpinModel.Parse(m.GetValue<string>()) : SpinModel.Ising;
         return new PipelineResults(entries, inputs, curves, traces, training, stages) { Model = model };
     }
+
+    private static EffectiveCost? CostOf(JsonNode e) => e["seconds_per_effective_sample"] is null ? null
+        : new(JsonFields.Number(e["tau_effective"]), e["tau_effective_from"]?.GetValue<string>() == "ess", JsonFields.Number(e["seconds_per_effective_sample"]),
+            JsonFields.Number(e["reference_tau_int"]), JsonFields.Number(e["reference_seconds_per_effective_sample"]));
 
     /// <summary>True or false as recorded; null when absent or not a boolean.</summary>
     private static bool? Verdict(JsonNode? node) =>

@@ -42,10 +42,20 @@ public sealed record LatentHmcOptions
     /// </summary>
     public bool DispersedStarts { get; }
 
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: exponent w of the size weighting of each level's scale, s_k = (n_f / n_k)^w / √κ_k,
+    /// n_k the latent values on level k and n_f on the finest. 0 (default) gives every level the same effective curvature;
+    /// 1/4 gives every level the same share of the leapfrog energy error (∝ n_k (s_k² κ_k)² ε⁴), so the few coarse latents
+    /// (ξ: 1/64 of a 128×128 stack's) take larger steps at almost no cost in ε. Any fixed value keeps the chain exact.
+    /// </summary>
+    public double LevelSizeWeighting { get; }
+
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
     public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
-        bool dispersedStarts = true)
+        bool dispersedStarts = true, double levelSizeWeighting = 0)
     {
+        if (!(levelSizeWeighting >= 0 && levelSizeWeighting <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(levelSizeWeighting), levelSizeWeighting, "the level size weighting must lie in [0, 0.5]");
         if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
         if (massPerLevel && warmUp < 4) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "a mass per level needs at least 4 warm-up trajectories (half to measure, half to retune ε)");
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
@@ -62,6 +72,7 @@ public sealed record LatentHmcOptions
         MassPerLevel = massPerLevel;
         SpinSweeps = spinSweeps;
         DispersedStarts = dispersedStarts;
+        LevelSizeWeighting = levelSizeWeighting;
     }
 }
 
@@ -71,7 +82,8 @@ public sealed record LatentHmcOptions
 /// <param name="LevelCurvature">With <see cref="LatentHmcOptions.MassPerLevel"/>: curvature of U measured on each latent level (ξ first) halfway through the warm-up; otherwise empty.</param>
 /// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
 /// <param name="SpinMoveRoundTrip">With <see cref="LatentHmcOptions.SpinSweeps"/>: largest |F(F⁻¹(x')) − x'| over all spin moves (float32 round-off); otherwise NaN.</param>
-public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip);
+/// <param name="Times">Where the wall time went (<see cref="SamplingTimes.LatentHmcParts"/>), with each member flow's passes.</param>
+public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip, SamplingTimes? Times = null);
 
 /// <summary>
 /// Exact sampling of a relaxed spin model (<see cref="IRelaxedModel"/>: Ising, clock:Q, XY) by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -154,7 +166,11 @@ public sealed class LatentHmcSampler
     public FlowSamplerResult Run(IProgress<double>? progress = null, CancellationToken cancellation = default, double[]? start = null)
     {
         var clock = Stopwatch.StartNew();
+        var flowTimesAtStart = Target.Flow.PassTimes;
         int chains = Options.Chains, n = Target.Dimension;
+        // Wall ticks per part, taken around whole calls only (no per-site cost).
+        long hmcTicks = 0, spinGradientTicks = 0, measureGenerateTicks = 0, measureObserveTicks = 0, massTicks = 0;
+        var hmcTarget = default(LatentTargetTimes);
         // HMC runs on u with z = s ⊙ u; s = 1 (u = z) unless a mass per level is adapted.
         var scaled = new ScaledTarget(Target);
         var hmc = new HamiltonianMonteCarlo(scaled, chains, Options.Hmc, Options.Seed);
@@ -183,11 +199,26 @@ public sealed class LatentHmcSampler
         bool justMoved = false;
         void Observe(ChainMeasurement into)
         {
+            long t0 = Stopwatch.GetTimestamp();
             scaled.ToOriginal(hmc.Positions, z);
-            Target.Generate(z, x, energyX, logDet);
+            // After a spin move the last evaluation of U was at these very positions (SetPositions): reuse its x = F(z).
+            if (justMoved) Target.LastOutput.CopyTo(x);
+            else Target.Generate(z, x, energyX, logDet);
             if (justMoved) spinMove!.CheckRoundTrip(x);
             justMoved = false;
+            long t1 = Stopwatch.GetTimestamp();
             trace.Add(into.Add(x));
+            measureGenerateTicks += t1 - t0;
+            measureObserveTicks += Stopwatch.GetTimestamp() - t1;
+        }
+        void Trajectory()
+        {
+            var before = Target.Times;
+            long t0 = Stopwatch.GetTimestamp();
+            hmc.Trajectory();
+            hmcTicks += Stopwatch.GetTimestamp() - t0;
+            var spent = Target.Times.Since(before);
+            hmcTarget = new(hmcTarget.Forward + spent.Forward, hmcTarget.Energy + spent.Energy, hmcTarget.Backward + spent.Backward);
         }
         // After a trajectory: relax the generated lattice locally and continue HMC from the moved latents.
         void MoveSpins()
@@ -196,7 +227,9 @@ public sealed class LatentHmcSampler
             scaled.ToOriginal(hmc.Positions, moved);
             spinMove.Apply(moved);
             scaled.ToScaled(moved, moved);
+            long t0 = Stopwatch.GetTimestamp();
             hmc.SetPositions(moved);
+            spinGradientTicks += Stopwatch.GetTimestamp() - t0;
             justMoved = true;
         }
 
@@ -218,9 +251,10 @@ public sealed class LatentHmcSampler
             if (Options.MassPerLevel && t == Options.WarmUp / 2)
             {
                 // Scales from where the chains are now, not from the start: the stiffness builds up as they leave z ~ p_z.
+                long m0 = Stopwatch.GetTimestamp();
                 scaled.ToOriginal(hmc.Positions, z);
                 curvature = LevelCurvatures(z, chains, Prior);
-                levelScale = LevelScales(curvature);
+                levelScale = LevelScales(curvature, LevelSizes(Prior), Options.LevelSizeWeighting);
                 var perSite = new double[n];
                 for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i / Prior.Channels)];
                 hmc.EndWarmUp();
@@ -229,8 +263,9 @@ public sealed class LatentHmcSampler
                 scaled.ToScaled(z, u);
                 hmc.SetPositions(u);
                 hmc.BeginWarmUp();
+                massTicks += Stopwatch.GetTimestamp() - m0;
             }
-            hmc.Trajectory();
+            Trajectory();
             MoveSpins();
             Observe(warmUpMeasure);
             progress?.Report((t + 1.0) / total);
@@ -239,7 +274,7 @@ public sealed class LatentHmcSampler
         for (int t = 0; t < Options.Trajectories; t++)
         {
             cancellation.ThrowIfCancellationRequested();
-            hmc.Trajectory();
+            Trajectory();
             MoveSpins();
             Observe(measure);
             progress?.Report((Options.WarmUp + t + 1.0) / total);
@@ -250,13 +285,33 @@ public sealed class LatentHmcSampler
         var moves = new List<MoveAcceptance> { new(HmcMove, statistics.AcceptanceRate, statistics.Proposals) };
         // The spin moves' rate covers the whole run, warm-up included; so does their count.
         if (spinMove is not null) moves.Add(new(SpinMove, spinMove.SpinAcceptance, (long)spinMove.Moves * spinMove.Sweeps * chains * n));
+        static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+        var spinTimes = spinMove?.Times ?? default;
+        double wall = clock.Elapsed.TotalSeconds;
+        var parts = new List<TimePart>
+        {
+            new("hmc_flow_forward", hmcTarget.Forward),
+            new("hmc_energy", hmcTarget.Energy),
+            new("hmc_flow_backward", hmcTarget.Backward),
+            new("hmc_bookkeeping", Seconds(hmcTicks) - hmcTarget.Total),
+            new("spin_generate", spinTimes.Generate),
+            new("spin_sweeps", spinTimes.Sweeps),
+            new("spin_inverse", spinTimes.Inverse),
+            new("spin_gradient", Seconds(spinGradientTicks)),
+            new("measure_generate", Seconds(measureGenerateTicks)),
+            new("measure_observables", Seconds(measureObserveTicks)),
+            new("mass_adaptation", Seconds(massTicks)),
+        };
+        parts.Add(new("other", wall - parts.Sum(p => p.Seconds)));
+        var flowTimes = Target.Flow.PassTimes is { } end && flowTimesAtStart is { } begin ? end.Since(begin) : null;
+        var times = new SamplingTimes(wall, parts, flowTimes);
         return new FlowSamplerResult(Method, observables, convergence, measure.Averages.TauEnergy, measure.Averages.TauM2, statistics.AcceptanceRate, moves,
             startEss, trace.ToArray(), x, clock.Elapsed, Target.Model.Shift)
         {
             ChainM2Trace = chainM2?.ToArray() ?? [],
             ChainEnergyTrace = chainEnergy?.ToArray() ?? [],
             Angle = angle,
-            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN),
+            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN, times),
         };
     }
 
@@ -313,7 +368,13 @@ public sealed class LatentHmcSampler
     /// Scale 1/√κ of each level relative to the finest noises (which keep scale 1, so the tuned ε carries over); a level
     /// measured softer than a quarter of the finest (or non-convex) is treated as a quarter, so no scale exceeds 2.
     /// </summary>
-    internal static double[] LevelScales(ReadOnlySpan<double> curvature)
+    internal static double[] LevelScales(ReadOnlySpan<double> curvature) => LevelScales(curvature, [], 0);
+
+    /// <summary>
+    /// As <see cref="LevelScales(ReadOnlySpan{double})"/>, each level's scale then multiplied by (n_f / n_k)^<paramref name="weighting"/>
+    /// (<see cref="LatentHmcOptions.LevelSizeWeighting"/>; <paramref name="sizes"/> = latent values per level, ξ first).
+    /// </summary>
+    internal static double[] LevelScales(ReadOnlySpan<double> curvature, ReadOnlySpan<int> sizes, double weighting)
     {
         double finest = curvature[^1];
         if (!(finest > 0) || !double.IsFinite(finest)) return Enumerable.Repeat(1.0, curvature.Length).ToArray();
@@ -322,8 +383,18 @@ public sealed class LatentHmcSampler
         {
             double kappa = double.IsFinite(curvature[k]) ? Math.Max(curvature[k], finest / 4) : finest;
             scale[k] = Math.Sqrt(finest / kappa);
+            if (weighting > 0 && sizes.Length == scale.Length && sizes[k] > 0) scale[k] *= Math.Pow((double)sizes[^1] / sizes[k], weighting);
         }
         return scale;
+    }
+
+    /// <summary>Latent values on each level of <paramref name="prior"/> (ξ first).</summary>
+    private static int[] LevelSizes(LatticeDistribution prior)
+    {
+        var sizes = new int[prior.Levels + 1];
+        int sites = prior.Size * prior.Size;
+        for (int i = 0; i < sites; i++) sizes[prior.LevelOf(i)] += prior.Channels;
+        return sizes;
     }
 
     /// <summary>

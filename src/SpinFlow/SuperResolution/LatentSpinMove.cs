@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using SpinFlow.Relaxation;
 
@@ -39,6 +40,12 @@ public sealed class LatentSpinMove
     /// <summary>Largest |F(F⁻¹(x')) − x'| over all sites, chains and moves checked so far (float32 round-off of the flow).</summary>
     public double RoundTripError { get; private set; }
 
+    /// <summary>Seconds spent so far in generating x = F(z) with its energy, in the spin sweeps (s | x, Metropolis, x | s), and in z' = F⁻¹(x').</summary>
+    public (double Generate, double Sweeps, double Inverse) Times =>
+        (_generateTicks / (double)Stopwatch.Frequency, _sweepTicks / (double)Stopwatch.Frequency, _inverseTicks / (double)Stopwatch.Frequency);
+
+    private long _generateTicks, _sweepTicks, _inverseTicks;
+
     /// <summary>Moves done so far (each moves every chain).</summary>
     public int Moves { get; private set; }
 
@@ -66,12 +73,19 @@ public sealed class LatentSpinMove
     {
         int chains = _move.Chains, n = _target.Dimension;
         if (z.Length != chains * n) throw new ArgumentException($"expected {chains} × {n} latents, got {z.Length}", nameof(z));
+        long t0 = Stopwatch.GetTimestamp();
         _target.Generate(z, _x, _energy, _logDet);
+        long t1 = Stopwatch.GetTimestamp();
         TensorPrimitives.ConvertTruncating<float, double>(_x, _xDouble);
         _move.Apply(_xDouble);
         TensorPrimitives.ConvertTruncating<double, float>(_xDouble, _x);
+        long t2 = Stopwatch.GetTimestamp();
         _target.Flow.Infer(_x, _zFloat, _logDet);
         TensorPrimitives.ConvertTruncating<float, double>(_zFloat, z);
+        long t3 = Stopwatch.GetTimestamp();
+        _generateTicks += t1 - t0;
+        _sweepTicks += t2 - t1;
+        _inverseTicks += t3 - t2;
         Moves++;
     }
 

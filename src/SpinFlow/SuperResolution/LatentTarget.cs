@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SpinFlow.Flows;
 using SpinFlow.Hmc;
 using SpinFlow.Relaxation;
@@ -28,6 +29,7 @@ public sealed class LatentTarget : IDifferentiableTarget
     private float[] _z = [], _x = [], _gradX = [], _gradZ = [];
     private double[] _logDet = [], _energyX = [], _minusOne = [];
     private FlowTape? _tape;
+    private long _forwardTicks, _energyTicks, _backwardTicks;
 
     /// <summary>The flow F (generation direction z → x).</summary>
     public ILatticeFlow Flow { get; }
@@ -37,6 +39,14 @@ public sealed class LatentTarget : IDifferentiableTarget
 
     /// <inheritdoc/>
     public int Dimension { get; }
+
+    /// <summary>Seconds spent so far in the flow's generation passes, the model's energy (and gradient), and the flow's reverse passes.</summary>
+    public LatentTargetTimes Times => new(Seconds(_forwardTicks), Seconds(_energyTicks), Seconds(_backwardTicks));
+
+    /// <summary>x = F(z) of every row of the latest <see cref="EnergyAndGradient"/> call (empty before the first), so that a caller can measure it without a second forward pass.</summary>
+    public ReadOnlySpan<float> LastOutput => _x;
+
+    private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
 
     /// <summary>Targets π_x of <paramref name="model"/> through <paramref name="flow"/>; the flow must produce the model's configurations (same L, same values per site).</summary>
     public LatentTarget(ILatticeFlow flow, IRelaxedModel model)
@@ -62,18 +72,27 @@ public sealed class LatentTarget : IDifferentiableTarget
         if (withGradient && gradient.Length != z.Length) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {z.Length}", nameof(gradient));
         Ensure(batch);
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(z, _z);
+        long t0 = Stopwatch.GetTimestamp();
         if (!withGradient)
         {
             Flow.Generate(_z, _x, _logDet);
+            long t1 = Stopwatch.GetTimestamp();
             Model.EnergyAndGradient(_x, _energyX, Span<float>.Empty);
+            _forwardTicks += t1 - t0;
+            _energyTicks += Stopwatch.GetTimestamp() - t1;
         }
         else
         {
             Flow.Generate(_z, _x, _logDet, _tape!);
+            long t1 = Stopwatch.GetTimestamp();
             Model.EnergyAndGradient(_x, _energyX, _gradX);
+            long t2 = Stopwatch.GetTimestamp();
             // ∂U/∂logDet = −1 for every row.
             Flow.Backward(_tape!, _gradX, _minusOne, _gradZ);
             System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, double>(_gradZ, gradient);
+            _forwardTicks += t1 - t0;
+            _energyTicks += t2 - t1;
+            _backwardTicks += Stopwatch.GetTimestamp() - t2;
         }
         for (int b = 0; b < batch; b++) energy[b] = _energyX[b] - _logDet[b];
     }
@@ -88,8 +107,12 @@ public sealed class LatentTarget : IDifferentiableTarget
         if (energyX.Length != batch || logDet.Length != batch) throw new ArgumentException($"energyX and logDet need {batch} entries");
         Ensure(batch);
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(z, _z);
+        long t0 = Stopwatch.GetTimestamp();
         Flow.Generate(_z, x, logDet);
+        long t1 = Stopwatch.GetTimestamp();
         Model.EnergyAndGradient(x, energyX, Span<float>.Empty);
+        _forwardTicks += t1 - t0;
+        _energyTicks += Stopwatch.GetTimestamp() - t1;
     }
 
     private int BatchOf(int length)
@@ -113,4 +136,14 @@ public sealed class LatentTarget : IDifferentiableTarget
         _tape = Flow.CreateTape(batch);
         _batch = batch;
     }
+}
+
+/// <summary>Cumulative seconds of a <see cref="LatentTarget"/>: flow generation passes, model energy (and gradient), flow reverse passes.</summary>
+public readonly record struct LatentTargetTimes(double Forward, double Energy, double Backward)
+{
+    /// <summary>The time spent between an earlier reading <paramref name="before"/> and this one.</summary>
+    public LatentTargetTimes Since(LatentTargetTimes before) => new(Forward - before.Forward, Energy - before.Energy, Backward - before.Backward);
+
+    /// <summary>Sum of the three.</summary>
+    public double Total => Forward + Energy + Backward;
 }

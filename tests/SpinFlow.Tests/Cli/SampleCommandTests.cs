@@ -44,7 +44,7 @@ public sealed class SampleCommandTests : IDisposable
     [
         "size", "temperature", "method", "samples", "chains", "warmup", "seed", "measurements", "observables", "acceptance", "step_size",
         "level_scale", "spin_sweeps", "spin_acceptance", "spin_move_round_trip", "input_temperature", "weight_ess", "moves", "tau_int",
-        "seconds_per_effective_sample", "wall_seconds", "flows", "converged", "warnings", "r_hat_basis",
+        "seconds_per_effective_sample", "time_breakdown", "wall_seconds", "flows", "converged", "warnings", "r_hat_basis",
     ];
 
     private static JsonObject ReadJson(string path) => (JsonObject)JsonNode.Parse(File.ReadAllText(path))!;

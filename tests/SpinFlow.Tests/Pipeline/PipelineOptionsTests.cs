@@ -97,6 +97,33 @@ public sealed class PipelineOptionsTests
     }
 
     [Fact]
+    public void TcPresetRunsSixteenToTwoFiftySixAtTcAndBesideIt()
+    {
+        var o = PipelineOptions.ForPreset(PipelinePreset.Tc);
+        Assert.Equal("tc", o.Preset);
+        Assert.Equal([16, 32, 64, 128, 256], Enumerable.Range(0, o.Levels + 1).Select(o.SizeAt));
+        Assert.Equal([2.25, SpinFlow.Exact.Onsager.CriticalTemperature, 2.30], o.Temperatures);
+        Assert.True(o.InputLadder && o.MassPerLevel && o.SpinSweeps > 0);
+        Assert.Equal(o.Levels, o.LevelWarmUp!.Count);
+        Assert.Equal(o.Levels, o.LevelTrajectories!.Count);
+        Assert.Equal(o.LeapfrogSteps, o.SettingsJson()["leapfrog_steps"]!.GetValue<int>());
+        // Another depth drops the per-level lists (they belong to four levels) and keeps the single values.
+        var three = PipelineOptions.ForPreset(PipelinePreset.Tc, levels: 3);
+        Assert.Null(three.LevelWarmUp);
+        three.Validate();
+        var bad = CliRunner.Run("pipeline", "--preset", "tc", "--hmc-steps", "0", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--hmc-steps", bad.Stderr);
+        var unknown = CliRunner.Run("pipeline", "--preset", "tcc", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("quick, paper or tc", unknown.Stderr);
+        var xy = CliRunner.Run("pipeline", "--preset", "tc", "--model", "xy", "--temperature", "0.9", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
+        Assert.Equal(2, xy.ExitCode);
+        Assert.Contains("--preset tc", xy.Stderr);
+        Assert.Throws<ArgumentException>(() => PipelineOptions.ForPreset(PipelinePreset.Tc, SpinFlow.Lattice.SpinModel.Xy));
+    }
+
+    [Fact]
     public void CliInputsChoosesLadderPaperOrWarm()
     {
         var o = CliRunner.Run("pipeline", "--inputs", "sideways", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using SpinFlow.Exact;
 using SpinFlow.Flows;
 using SpinFlow.Pipeline;
+using SpinFlow.Pipeline.Stages;
+using SpinFlow.SuperResolution;
 using SpinFlow.Tests.Cli;
 
 namespace SpinFlow.Tests.Pipeline;
@@ -71,7 +73,7 @@ public sealed class PipelineRunTests : IDisposable
         // results.json: one entry per size, temperature and observable, with numeric deviations.
         var json = JsonNode.Parse(File.ReadAllText(run.ResultsPath))!;
         var entries = json["entries"]!.AsArray();
-        Assert.Equal(4, entries.Count);
+        Assert.Equal(6, entries.Count); // ⟨m²⟩, ⟨e⟩ and U₄ at 8 and 16
         foreach (var e in entries)
         {
             Assert.True(double.IsFinite(e!["deviation_sigma"]!.GetValue<double>()));
@@ -104,6 +106,38 @@ public sealed class PipelineRunTests : IDisposable
         string report = File.ReadAllText(run.ReportPath);
         Assert.Contains("| 16 |", report);
         Assert.Contains("Wall time per stage", report);
+        Assert.Contains("## Binder cumulant", report);
+        Assert.Contains("## Cost per effective sample", report);
+        Assert.Contains("### Where the sampling time goes", report);
+
+        // Cost per effective sample (issue 18): stage wall × 2τ / (chains × measured trajectories), τ the larger of Sokal's and
+        // the ESS-implied one; Swendsen–Wang: the reference stage's wall per sweep × 2τ on the same lattice.
+        var record = SamplingRecord.FromJson(run.Load(PipelineRun.SampleStage(options.Temperatures[0], 16)));
+        int samples = record.Chains * record.Trajectories;
+        double essM2 = record.Observables["m2"]!["ess"]!.GetValue<double>();
+        double tauM2 = Math.Max(record.TauM2, samples / (2 * essM2));
+        var m2Cost = summary.Results.Entries.Single(e => e.Size == 16 && e.Observable == "m2").Cost!;
+        Assert.Equal(tauM2, m2Cost.Tau, 9);
+        Assert.Equal(record.Seconds * 2 * tauM2 / samples, m2Cost.Seconds, 9);
+        var reference = run.Load(PipelineRun.ReferenceStage(16));
+        var point = reference["points"]!.AsArray().Single(p => p!["temperature"]!.GetValue<double>() == options.Temperatures[0])!;
+        double perSweep = reference["seconds"]!.GetValue<double>() / reference["points"]!.AsArray().Sum(p => p!["sweeps"]!.GetValue<double>());
+        Assert.Equal(perSweep * 2 * point["observables"]!["m2"]!["tau"]!.GetValue<double>(), m2Cost.ReferenceSeconds, 12);
+        var m2Json = entries.Single(e => e!["size"]!.GetValue<int>() == 16 && e["observable"]!.GetValue<string>() == "m2")!;
+        Assert.Equal(m2Cost.Ratio, m2Json["cost_ratio"]!.GetValue<double>(), 9);
+
+        // Where the time went: the parts add up to the sampler's wall time, which lies inside the stage's; every flow of the
+        // stack ran forward, inverse (spin moves) and reverse passes.
+        var times = record.TimeBreakdown!;
+        Assert.Equal(times.Total, times.Parts.Sum(p => p.Seconds), 9);
+        Assert.True(times.Total <= record.Seconds, $"sampler {times.Total} s beyond the stage's {record.Seconds} s");
+        Assert.Equal(SamplingTimes.LatentHmcParts.Select(p => p.Name), times.Parts.Select(p => p.Name));
+        foreach (string part in new[] { "hmc_flow_forward", "hmc_flow_backward", "spin_sweeps", "spin_inverse", "spin_gradient", "measure_observables" })
+            Assert.True(times[part] > 0, $"{part} took no time");
+        Assert.Equal(2, times.Levels!.Forward.Length);
+        for (int k = 0; k < 2; k++)
+            Assert.True(times.Levels.Forward[k] > 0 && times.Levels.Inverse[k] > 0 && times.Levels.Backward[k] > 0, $"flow {k + 1} has a pass without time");
+        Assert.True(times.Levels.Total <= times.Total);
 
         // spinflow plot redraws every figure from the run's JSON alone.
         foreach (string png in new[] { run.RescalingFigurePath, run.ConvergenceFigurePath, run.StructureFactorFigurePath, run.TrainingFigurePath })

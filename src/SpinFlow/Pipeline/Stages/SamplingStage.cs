@@ -80,6 +80,25 @@ public sealed record SamplingRecord
     public int? ConvergedStep { get; init; }
     /// <summary>Wall time of the stage (written by the runner).</summary>
     public double Seconds { get; init; } = double.NaN;
+    /// <summary>Where the sampler's wall time went (parts and per-flow passes); null in records written before breakdowns.</summary>
+    public SamplingTimes? TimeBreakdown { get; init; }
+
+    /// <summary>
+    /// τ_int of <paramref name="observable"/> ("m2" or "energy") in trajectories for cost accounting: the larger of Sokal's τ
+    /// and the τ implied by the effective sample size over the chains, chains × trajectories / (2 ESS), so that chains that
+    /// have not forgotten their start cannot look cheap.
+    /// </summary>
+    public double EffectiveTau(string observable) =>
+        EffectiveSampleCost.Tau(observable == "m2" ? TauM2 : TauEnergy, JsonFields.Number(Observables[observable]?["ess"]), (double)Chains * Trajectories);
+
+    /// <summary>True when <see cref="EffectiveTau"/> of <paramref name="observable"/> comes from the ESS rather than Sokal's τ.</summary>
+    public bool TauFromEss(string observable) => EffectiveTau(observable) > (observable == "m2" ? TauM2 : TauEnergy);
+
+    /// <summary>
+    /// Wall seconds per effective sample of <paramref name="observable"/>: stage wall (warm-up included) × 2τ / (chains ×
+    /// measured trajectories), with τ = <see cref="EffectiveTau"/>; NaN when unknown.
+    /// </summary>
+    public double SecondsPerEffectiveSample(string observable) => EffectiveSampleCost.Seconds(Seconds, EffectiveTau(observable), (double)Chains * Trajectories);
 
     /// <summary>⟨m²⟩: Sokal's error, widened to the between-chain error where that is larger (stuck chains fool the first).</summary>
     public Estimate M2 => Widened(JsonFields.Estimate(Observables["m2"]), M2BetweenChainError);
@@ -134,6 +153,7 @@ public sealed record SamplingRecord
         ["m2_trace"] = ResultJson.Numbers(M2Trace),
         ["m2_trace_error"] = ResultJson.Numbers(M2TraceError),
         ["converged_step"] = ConvergedStep,
+        ["time_breakdown"] = TimeBreakdown?.ToJson(),
     };
 
     /// <summary>Reads a stored record, old or new.</summary>
@@ -175,6 +195,7 @@ public sealed record SamplingRecord
             M2TraceError = Series(s["m2_trace_error"]),
             ConvergedStep = s["converged_step"] is JsonValue cs && cs.TryGetValue(out int step) ? step : null,
             Seconds = D(s["seconds"]),
+            TimeBreakdown = SamplingTimes.FromJson(s["time_breakdown"]),
         };
     }
 }
@@ -195,7 +216,7 @@ internal static class SamplingStage
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
         var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
-            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps);
+            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps, levelSizeWeighting: o.MassPerLevel ? o.LevelSizeWeighting : 0);
         var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(o.Model, size, t), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
@@ -244,6 +265,7 @@ internal static class SamplingStage
             M2Trace = curve.Mean,
             M2TraceError = curve.Error,
             ConvergedStep = curve.ConvergedStep,
+            TimeBreakdown = details.Times,
         };
     }
 
