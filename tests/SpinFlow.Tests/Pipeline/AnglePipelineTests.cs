@@ -83,8 +83,8 @@ public sealed class AnglePipelineTests : IDisposable
         var json = JsonNode.Parse(File.ReadAllText(run.ResultsPath))!;
         Assert.Equal("xy", json["settings"]!["model"]!.GetValue<string>());
         var entries = json["entries"]!.AsArray();
-        Assert.Equal(8, entries.Count);
-        Assert.Equal(["energy", "helicity", "m2", "vortex_density"], entries.Select(e => e!["observable"]!.GetValue<string>()).Distinct().Order());
+        Assert.Equal(10, entries.Count);
+        Assert.Equal(["binder", "energy", "helicity", "m2", "vortex_density"], entries.Select(e => e!["observable"]!.GetValue<string>()).Distinct().Order());
         foreach (var e in entries)
         {
             Assert.Equal("wolff", e!["reference_method"]!.GetValue<string>());
