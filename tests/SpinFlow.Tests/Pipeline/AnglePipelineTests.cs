@@ -164,6 +164,22 @@ public sealed class AnglePipelineTests : IDisposable
         Assert.Equal(SpinAlgorithm.SwendsenWang, ising.ReferenceAlgorithm);
     }
 
+    [Fact]
+    public void MeasuredCurveSpansEveryRungOfTheLadder()
+    {
+        // One step: half the lowest to twice the highest grid temperature, four intervals per grid interval.
+        double[] grid = [0.7, 0.9, 1.1];
+        var one = SpinFlow.Pipeline.Stages.RescalingStage.CurveGrid(grid, 3);
+        Assert.Equal(9, one.Length);
+        Assert.Equal(0.35, one[0], 12);
+        Assert.Equal(2.2, one[^1], 12);
+        // Three rungs walk down from 0.7 by up to a factor 2 each (the XY paper preset reached 0.347 at rung 3 of T = 0.7).
+        var three = SpinFlow.Pipeline.Stages.RescalingStage.CurveGrid(grid, 3, rungs: 3);
+        Assert.Equal(0.0875, three[0], 12);
+        Assert.Equal(2.2, three[^1], 12);
+        Assert.True(three.Zip(three.Skip(1), (a, b) => b - a).Max() <= one[1] - one[0] + 1e-9);
+    }
+
     private sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
     {
         public void Report(PipelineProgress value) => report(value);

@@ -27,7 +27,7 @@ internal static class RescalingStage
         else
         {
             // The measured curve costs about a third of the stage (smaller lattice, more points).
-            half = MonteCarloEnergyCurve.Run(o.Model, o.BaseSize, CurveGrid(grid, o.GridPoints), o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10),
+            half = MonteCarloEnergyCurve.Run(o.Model, o.BaseSize, CurveGrid(grid, o.GridPoints, o.LadderRungs), o.RescaleSweeps, Math.Max(100, o.RescaleSweeps / 10),
                 c.SeedOf(StageContext.CurveStream), -1, new InlineProgress(f => progress.Report(f / 3)), ct);
             rest = new InlineProgress(f => progress.Report((1 + 2 * f) / 3));
         }
@@ -87,14 +87,18 @@ internal static class RescalingStage
     }
 
     /// <summary>
-    /// Grid of the measured L×L energy curve: the blocked energies of the 2L×2L lattice at the rescaling grid
-    /// <paramref name="grid"/> lie at T_ξ anywhere from about half the lowest to twice the highest grid temperature, so the
-    /// curve spans that range, with four intervals per interval of the rescaling grid (Hermite interpolation between them).
+    /// Grid of the measured L×L energy curve: one rescaling step takes the blocked energies of the 2L×2L lattice at the
+    /// rescaling grid <paramref name="grid"/> to T_ξ anywhere from about half the lowest to twice the highest grid
+    /// temperature, and the input ladder repeats the step up to <paramref name="rungs"/> times (for XY at low T it walks
+    /// down), so the curve spans [lowest / 2^rungs, 2 × highest]; the spacing is that of four intervals per interval of
+    /// the rescaling grid over the one-step range (Hermite interpolation between the points).
     /// </summary>
-    public static double[] CurveGrid(IReadOnlyList<double> grid, int gridPoints)
+    public static double[] CurveGrid(IReadOnlyList<double> grid, int gridPoints, int rungs = 1)
     {
         double lo = grid[0] / 2, hi = 2 * grid[^1];
-        int n = 4 * (Math.Max(2, gridPoints) - 1) + 1;
+        double spacing = (hi - lo) / (4 * (Math.Max(2, gridPoints) - 1));
+        lo = grid[0] / Math.Pow(2, Math.Max(1, rungs));
+        int n = (int)Math.Ceiling((hi - lo) / spacing - 1e-9) + 1;
         return Enumerable.Range(0, n).Select(i => Math.Round(lo + (hi - lo) * i / (n - 1), 10)).ToArray();
     }
 
