@@ -24,6 +24,32 @@ public readonly record struct AngleMeasurement(double Energy, double Mx, double 
 /// </remarks>
 public static class AngleConfiguration
 {
+    /// <summary>θ_i ∈ [0, 2π) of unit spins (cos θ_i, sin θ_i).</summary>
+    public static void AnglesOf(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin, Span<double> angles)
+    {
+        for (int i = 0; i < angles.Length; i++)
+        {
+            double a = Math.Atan2(sin[i], cos[i]);
+            angles[i] = a < 0 ? a + 2 * Math.PI : a;
+        }
+    }
+
+    /// <summary>θ_i = 2πk_i/Q of clock states k_i.</summary>
+    public static void ClockAngles(ReadOnlySpan<byte> states, int q, Span<double> angles)
+    {
+        for (int i = 0; i < angles.Length; i++) angles[i] = 2 * Math.PI * states[i] / q;
+    }
+
+    /// <summary>Unit spins of clock states from the model's tables (<see cref="ClockModel.CosTable"/>, <see cref="ClockModel.SinTable"/>).</summary>
+    public static void ClockSpins(ReadOnlySpan<byte> states, ReadOnlySpan<double> cosTable, ReadOnlySpan<double> sinTable, Span<double> cos, Span<double> sin)
+    {
+        for (int i = 0; i < cos.Length; i++)
+        {
+            cos[i] = cosTable[states[i]];
+            sin[i] = sinTable[states[i]];
+        }
+    }
+
     /// <summary>Energy, magnetisation and helicity terms from the spin components; vortices from <paramref name="vortexDensity"/>.</summary>
     public static AngleMeasurement Measure(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin, int size, double vortexDensity)
     {

@@ -460,8 +460,7 @@ public sealed class ClockMetropolis : IAngleSampler
     /// <inheritdoc />
     public void CopyAngles(Span<double> angles)
     {
-        ReadOnlySpan<byte> states = States;
-        for (int i = 0; i < _sites; i++) angles[i] = 2 * Math.PI * states[i] / _q;
+        AngleConfiguration.ClockAngles(States, _q, angles[.._sites]);
     }
 
     /// <inheritdoc />
@@ -469,10 +468,6 @@ public sealed class ClockMetropolis : IAngleSampler
     {
         ReadOnlySpan<byte> states = States;
         SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
-        for (int i = 0; i < _sites; i++)
-        {
-            cos[i] = _cos[states[i]];
-            sin[i] = _sin[states[i]];
-        }
+        AngleConfiguration.ClockSpins(states, _cos, _sin, cos[.._sites], sin[.._sites]);
     }
 }

@@ -143,7 +143,7 @@ public sealed class ClockWolff : IAngleSampler
     /// <inheritdoc />
     public void CopyAngles(Span<double> angles)
     {
-        for (int i = 0; i < _sites; i++) angles[i] = 2 * Math.PI * _states[i] / _q;
+        AngleConfiguration.ClockAngles(_states, _q, angles[.._sites]);
     }
 
     /// <inheritdoc />
@@ -151,10 +151,6 @@ public sealed class ClockWolff : IAngleSampler
     {
         ReadOnlySpan<byte> states = _states;
         SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
-        for (int i = 0; i < _sites; i++)
-        {
-            cos[i] = _cos[states[i]];
-            sin[i] = _sin[states[i]];
-        }
+        AngleConfiguration.ClockSpins(states, _cos, _sin, cos[.._sites], sin[.._sites]);
     }
 }

@@ -339,11 +339,7 @@ public sealed class XyMetropolis : IAngleSampler
     public void CopyAngles(Span<double> angles)
     {
         if (_stale) Gather();
-        for (int i = 0; i < _sites; i++)
-        {
-            double a = Math.Atan2(_sin[i], _cos[i]);
-            angles[i] = a < 0 ? a + 2 * Math.PI : a;
-        }
+        AngleConfiguration.AnglesOf(_cos, _sin, angles[.._sites]);
     }
 
     /// <inheritdoc />

@@ -132,11 +132,7 @@ public sealed class XyWolff : IAngleSampler
     /// <inheritdoc />
     public void CopyAngles(Span<double> angles)
     {
-        for (int i = 0; i < _sites; i++)
-        {
-            double a = Math.Atan2(_sin[i], _cos[i]);
-            angles[i] = a < 0 ? a + 2 * Math.PI : a;
-        }
+        AngleConfiguration.AnglesOf(_cos, _sin, angles[.._sites]);
     }
 
     /// <inheritdoc />

@@ -235,7 +235,7 @@ public sealed record PipelineOptions
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");
     }
 
-    // The T_c preset's sampling settings (docs/BENCHMARKS.md, "cost per effective sample"; the 4-hour estimate is in README.md).
+    // The T_c preset's sampling settings, sized for its time budget on two cores.
     private const int TcLeapfrogSteps = 8, TcSpinSweeps = 10;
     private static readonly int[] TcWarmUp = [100, 50, 40, 40], TcTrajectories = [300, 200, 200, 200];
 
@@ -292,39 +292,24 @@ public sealed record PipelineOptions
                 LeapfrogSteps = 8,
                 ReferenceSweeps = 40000,
             },
-            PipelinePreset.Tc => new PipelineOptions
+            // The paper preset one level deeper, at and beside T_c, with the trajectories its time budget allows.
+            PipelinePreset.Tc => ForPreset(PipelinePreset.Paper, model, baseSize, levels: 3) with
             {
                 Preset = "tc",
-                BaseSize = baseSize ?? 16,
                 Levels = levels ?? 4,
                 Temperatures = temperatures ?? [2.25, Exact.Onsager.CriticalTemperature, 2.30],
-                // As the paper preset, one level deeper, with the trajectories the 4-hour budget allows (README.md); 24
-                // leapfrog steps did not pay at 128×128 (docs/BENCHMARKS.md, cost per effective sample), so 8 stay.
-                RescaleSweeps = 20000,
-                GridPoints = 13,
-                DataSamples = 10000,
-                GeneratedSamples = 2048,
-                TrainSteps = 1500,
-                TransferSteps = 600,
-                Batch = 32,
-                ConstantSitesPerBatch = true,
-                InputLadder = true,
-                MassPerLevel = true,
                 SpinSweeps = TcSpinSweeps,
-                Chains = 16,
                 WarmUp = 30,
                 Trajectories = 100,
                 LevelWarmUp = levels is null or 4 ? TcWarmUp : null,
                 LevelTrajectories = levels is null or 4 ? TcTrajectories : null,
                 LeapfrogSteps = TcLeapfrogSteps,
-                ReferenceSweeps = 40000,
             },
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
         };
         if (angle && preset == PipelinePreset.Paper)
         {
-            // A clock or XY flow step costs ≈ 1.7–2× an Ising one (two channels; docs/BENCHMARKS.md), so the paper
-            // preset trains and measures about a quarter less to stay within 4 h on 2 cores (README, pipeline section).
+            // Two-channel flow steps cost about twice an Ising one: train and measure less to keep the same time budget.
             options = options with
             {
                 TrainSteps = 1200,
