@@ -14,28 +14,13 @@ public sealed class AnglePipelineTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>XY 4 → 8 → 16 at T = 0.9 (near T_BKT) with small flows and short stages; the chains of level 2 start where level 1's ended.</summary>
-    private static PipelineOptions TinyXy() =>
-        PipelineOptions.ForPreset(PipelinePreset.Quick, SpinModel.Xy, baseSize: 4, levels: 2, temperatures: [0.9]) with
-        {
-            Preset = "tiny-xy",
-            RescaleSweeps = 1000,
-            GridPoints = 3,
-            DataSamples = 256,
-            GeneratedSamples = 64,
-            TrainSteps = 30,
-            TransferSteps = 20,
-            Batch = 8,
-            Architecture = new SuperResolutionFlowOptions(new RealNvpOptions(2, 4, 1, equivariant: true), 2, 2),
-            Chains = 8,
-            WarmUp = 60,
-            Trajectories = 100,
-            LevelTrajectories = [100, 120],
-            InputLadder = false,
-            WarmStart = true,
-            LeapfrogSteps = 5,
-            ReferenceSweeps = 4000,
-            Threads = 1,
-        };
+    private static PipelineOptions TinyXy() => PipelineRunTests.Tiny(0.9, SpinModel.Xy) with
+    {
+        Preset = "tiny-xy",
+        WarmUp = 60,
+        Trajectories = 100,
+        LevelTrajectories = [100, 120],
+    };
 
     [Fact]
     public void TinyXyPipelineWritesEveryArtefactResumesAndMatchesWolffAtTheLargestSize()

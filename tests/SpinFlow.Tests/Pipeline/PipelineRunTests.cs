@@ -15,8 +15,8 @@ public sealed class PipelineRunTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>4 → 8 → 16 at one temperature with small flows and short stages: seconds, not minutes.</summary>
-    private static PipelineOptions Tiny(double temperature = 3.2) =>
-        PipelineOptions.ForPreset(PipelinePreset.Quick, baseSize: 4, levels: 2, temperatures: [temperature]) with
+    internal static PipelineOptions Tiny(double temperature = 3.2, SpinFlow.Lattice.SpinModel? model = null) =>
+        PipelineOptions.ForPreset(PipelinePreset.Quick, model, baseSize: 4, levels: 2, temperatures: [temperature]) with
         {
             RescaleSweeps = 1000,
             GridPoints = 3,
