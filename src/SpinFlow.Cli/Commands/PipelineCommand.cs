@@ -34,12 +34,16 @@ public static class PipelineCommand
         {
             Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 10)",
         };
+        var latentMass = new Option<string?>("--latent-mass")
+        {
+            Description = "Mass of the latent HMC: none, level (one scale per latent level from its measured curvature) or fourier (one per level and shell of wave vectors; the soft long-wavelength modes of ξ move farther) (preset: level; tc: fourier)",
+        };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = CommonOptions.Threads("Threads of the flows");
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang (Ising) or Wolff (clock, xy) references; writes report.md, results.json and figures")
         {
-            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, hmcSteps, referenceSweeps, inputs, spinSweeps, seed, threads,
+            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, hmcSteps, referenceSweeps, inputs, spinSweeps, latentMass, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -101,6 +105,14 @@ public static class PipelineCommand
                 "paper" => options with { InputLadder = false, WarmStart = false },
                 "warm" => options with { InputLadder = false, WarmStart = true },
                 var other => throw new UsageException($"--inputs must be ladder, paper or warm, not '{other}'"),
+            };
+            options = parse.GetValue(latentMass) switch
+            {
+                null => options,
+                "none" => options with { MassPerLevel = false, FourierMass = false },
+                "level" => options with { MassPerLevel = true, FourierMass = false },
+                "fourier" => options with { MassPerLevel = true, FourierMass = true },
+                var other => throw new UsageException($"--latent-mass must be none, level or fourier, not '{other}'"),
             };
             if (PerLevel(parse.GetValue(warmUp), options.Levels, "--warmup") is { } w)
                 options = options with { WarmUp = w[0], LevelWarmUp = w.Length == 1 ? null : w };

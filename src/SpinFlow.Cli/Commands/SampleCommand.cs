@@ -42,6 +42,10 @@ public static class SampleCommand
         {
             Description = "latent-hmc through superres flows: adapt a mass per latent level (ξ, each flow's noises) halfway through the warm-up, from the measured curvature",
         };
+        var fourierMass = new Option<bool>("--fourier-mass")
+        {
+            Description = "latent-hmc with --mass-per-level: make each level's mass diagonal in Fourier space, one scale per shell of wave vectors (the soft long-wavelength modes of ξ, which carry the magnetisation, take larger steps)",
+        };
         var levelWeighting = new Option<double?>("--level-size-weighting")
         {
             Description = "latent-hmc with --mass-per-level: scale of level k × (n_finest / n_k)^w; 0.25 gives every level the same share of the energy error (default 0)",
@@ -71,7 +75,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of a relaxed spin model through flows: latent HMC or flow Metropolis (Ising), with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, levelWeighting, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, fourierMass, levelWeighting, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -92,6 +96,7 @@ public static class SampleCommand
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
             if (kind == FlowMh && parse.GetValue(massPerLevel)) throw new UsageException("--mass-per-level applies to --method latent-hmc only (flow-mh has no latent momenta)");
             if (kind == FlowMh && parse.GetValue(spinSweeps) != 0) throw new UsageException("--spin-sweeps applies to --method latent-hmc only");
+            if (parse.GetValue(fourierMass) && !parse.GetValue(massPerLevel)) throw new UsageException("--fourier-mass needs --mass-per-level");
             double? weighting = parse.GetValue(levelWeighting);
             if (weighting is not null && !parse.GetValue(massPerLevel)) throw new UsageException("--level-size-weighting needs --mass-per-level");
             if (weighting is double wt && !(wt >= 0 && wt <= 0.5)) throw new UsageException($"--level-size-weighting must lie in [0, 0.5], got {Format.Number(wt)}");
@@ -137,7 +142,7 @@ public static class SampleCommand
                 };
                 var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(setup.Model, size, tx),
                     new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps),
-                        levelSizeWeighting: weighting ?? 0));
+                        levelSizeWeighting: weighting ?? 0, fourierMass: parse.GetValue(fourierMass)));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else
@@ -175,7 +180,9 @@ public static class SampleCommand
         {
             cli.Out.WriteLine($"latent HMC: acceptance {Format.Number(r.Acceptance, "F3")}, step size {Format.Number(hmc.StepSize, "G4")}");
             if (hmc.LevelScale is { Length: > 0 } scale)
-                cli.Out.WriteLine($"scale per latent level (ξ first; step = ε × scale): {string.Join(", ", scale.Select(v => Format.Number(v, "F3")))}");
+                cli.Out.WriteLine($"scale per latent level (ξ first; step = ε × scale{(hmc.ShellScale is null ? "" : ", root mean square over the level's modes")}): {string.Join(", ", scale.Select(v => Format.Number(v, "F3")))}");
+            if (hmc.ShellScale is { } shells)
+                cli.Out.WriteLine($"scale per shell of wave vectors (q = 0 first), per level: {string.Join("; ", shells.Select(level => string.Join(" ", level.Select(v => Format.Number(v, "F2")))))}");
             if (r.AcceptanceOf(LatentHmcSampler.SpinMove) is { } spin)
                 cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
                     $"largest |F(F⁻¹(x)) − x| {Format.Number(hmc.SpinMoveRoundTrip, "G3")}");
@@ -263,6 +270,8 @@ public static class SampleCommand
             ["acceptance"] = ResultJson.Number(r.Acceptance),
             ["step_size"] = hmc is null ? null : ResultJson.Number(hmc.StepSize),
             ["level_scale"] = hmc?.LevelScale is { Length: > 0 } ls ? ResultJson.Numbers(ls) : null,
+            ["shell_scale"] = hmc?.ShellScale is { } shellScale ? new JsonArray([.. shellScale.Select(level => (JsonNode?)ResultJson.Numbers(level))]) : null,
+            ["shell_curvature"] = hmc?.ShellCurvature is { } shellCurvature ? new JsonArray([.. shellCurvature.Select(level => (JsonNode?)ResultJson.Numbers(level))]) : null,
             ["spin_sweeps"] = spin is null ? null : spinSweeps,
             ["spin_acceptance"] = spin is null ? null : ResultJson.Number(spin.Rate),
             ["spin_move_round_trip"] = spin is null ? null : ResultJson.Number(hmc!.SpinMoveRoundTrip),

@@ -98,6 +98,16 @@ public abstract class LatticeDistribution
         return 0;
     }
 
+    /// <summary>
+    /// The sites of latent level <paramref name="level"/> as square periodic grids, each m×m sites row-major (sites, not
+    /// values: value = site·C + channel): the whole lattice for a distribution drawn whole (level 0).
+    /// </summary>
+    public virtual IReadOnlyList<int[]> LevelGrids(int level)
+    {
+        if (level != 0) throw new ArgumentOutOfRangeException(nameof(level), level, "a distribution drawn whole has level 0 only");
+        return [Enumerable.Range(0, Sites).ToArray()];
+    }
+
     /// <summary>True when site (row, col) holds an input value ξ of a super-resolution latent (never for a distribution drawn whole).</summary>
     public virtual bool IsInputSite(int row, int col) => false;
 

@@ -98,6 +98,29 @@ public sealed class SuperResolutionLatent : LatticeDistribution
         return _levels - Math.Min(tz, _levels);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// ξ is one L0×L0 grid of stride 2^Levels; the noises of flow k sit on the three cosets (odd row, even column), (even,
+    /// odd), (odd, odd) of the stride-2^(Levels−k) sublattice, each an L×L grid of twice that stride.
+    /// </remarks>
+    public override IReadOnlyList<int[]> LevelGrids(int level)
+    {
+        if ((uint)level > (uint)_levels) throw new ArgumentOutOfRangeException(nameof(level), level, $"levels run from 0 (ξ) to {_levels}");
+        if (level == 0) return [Grid(0, 0, Stride)];
+        int spacing = 1 << (_levels - level);
+        return [Grid(spacing, 0, 2 * spacing), Grid(0, spacing, 2 * spacing), Grid(spacing, spacing, 2 * spacing)];
+    }
+
+    private int[] Grid(int rowOffset, int colOffset, int stride)
+    {
+        int m = Size / stride;
+        var sites = new int[m * m];
+        for (int r = 0; r < m; r++)
+            for (int c = 0; c < m; c++)
+                sites[r * m + c] = (rowOffset + r * stride) * Size + colOffset + c * stride;
+        return sites;
+    }
+
     /// <summary>
     /// The one stream order: ξ of the whole batch from <see cref="Input"/> (batch × L0² into <paramref name="xi"/>), then all
     /// noises of the batch in one Gaussian fill (batch × <see cref="NoiseSites"/>, sample-major, coarsest level first).

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics;
 using SpinFlow.Lattice;
 using SpinFlow.Statistics;
@@ -54,22 +53,12 @@ public static class AngleChainRun
         int sites = options.Size * options.Size;
         var obs = AngleObservables.Analyze(energy, absM, helicity, vortices, sites, options.Temperature);
         var (_, convergence) = ConvergenceDiagnostics.Assess(obs.Base, MomentChains.OfOneChain(energy, absM), sites, options.Temperature);
-        convergence = convergence.WithWarnings(HelicityChecks(helicity));
+        // Υ is the observable of the XY runs: the same segment-R̂ and drift checks as the plain means.
+        convergence = convergence.WithWarnings(ConvergenceDiagnostics.Checks("Υ", [helicity]));
         progress?.Report(1.0);
         return new AngleMcmcResult(model, options, obs.ScaleTau(options.MeasureEvery), energy, absM, helicity, vortices, speed, total.Elapsed)
         {
             Convergence = convergence,
         };
-    }
-
-    // Υ is the observable of the XY runs: the same segment-R̂ and drift checks as the plain means.
-    private static IEnumerable<string> HelicityChecks(double[] helicity)
-    {
-        double rHat = ConvergenceDiagnostics.SegmentRHat(helicity);
-        if (rHat > ConvergenceDiagnostics.MaxRHat)
-            yield return string.Create(CultureInfo.InvariantCulture, $"split-R̂ > {ConvergenceDiagnostics.MaxRHat} ({ConvergenceDiagnostics.SegmentsOfOneChain} segments of the one chain): Υ {rHat:F2} (the chain's segments disagree)");
-        double drift = ConvergenceDiagnostics.DriftSigma(helicity);
-        if (Math.Abs(drift) > ConvergenceDiagnostics.MaxDriftSigma)
-            yield return string.Create(CultureInfo.InvariantCulture, $"drift (second half − first half) beyond {ConvergenceDiagnostics.MaxDriftSigma}σ: Υ {drift:+0.0;-0.0}σ");
     }
 }

@@ -154,6 +154,12 @@ public sealed record PipelineOptions
     /// 0 = each level scaled by its curvature alone).
     /// </summary>
     public double LevelSizeWeighting { get; init; }
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: each level's mass diagonal in Fourier space, one scale per shell of wave vectors
+    /// (<see cref="SuperResolution.LatentHmcOptions.FourierMass"/>), so that the soft long-wavelength modes of ξ, which carry
+    /// the magnetisation, are not held to the step of its stiff staggered modes.
+    /// </summary>
+    public bool FourierMass { get; init; }
     /// <summary>Leapfrog steps per trajectory.</summary>
     public int LeapfrogSteps { get; init; } = 8;
     /// <summary>Measured sweeps (Swendsen–Wang for Ising, Wolff for clock and XY) of each reference point.</summary>
@@ -227,6 +233,7 @@ public sealed record PipelineOptions
         AtLeast(SpinSweeps, 0, nameof(SpinSweeps));
         if (!(LevelSizeWeighting >= 0 && LevelSizeWeighting <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(LevelSizeWeighting), LevelSizeWeighting, "LevelSizeWeighting must lie in [0, 0.5]");
+        if (FourierMass && !MassPerLevel) throw new ArgumentException("FourierMass is a mass per level: it needs MassPerLevel", nameof(FourierMass));
         if (MassPerLevel)
             for (int level = 1; level <= Levels; level++)
                 if (WarmUpAt(level) < 4) throw new ArgumentOutOfRangeException(nameof(WarmUp), WarmUpAt(level), $"WarmUp must be at least 4 at every level, got {WarmUpAt(level)} at level {level}: the latent mass per level (on in both presets) is measured halfway through the warm-up");
@@ -384,6 +391,7 @@ public sealed record PipelineOptions
         if (MassPerLevel) settings["mass_per_level"] = true;
         if (SpinSweeps > 0) settings["spin_sweeps"] = SpinSweeps;
         if (LevelSizeWeighting > 0) settings["level_size_weighting"] = LevelSizeWeighting;
+        if (FourierMass) settings["fourier_mass"] = true;
         return settings;
     }
 

@@ -123,6 +123,7 @@ public static class PipelineReport
             $", {PerLevel(o, o.WarmUpAt)} warm-up trajectories with step-size tuning, " +
             $"{PerLevel(o, o.TrajectoriesAt)} measured, {o.LeapfrogSteps} leapfrog steps" +
             (o.MassPerLevel ? "; halfway through the warm-up each latent level (ξ, each flow's noises) gets the scale 1/√κ of its measured curvature κ relative to the finest noises" +
+                (o.FourierMass ? $" — one per shell of wave vectors on the level's grids ({SuperResolution.LatentHmcSampler.FourierShells} shells of λ(q) = 4 − 2 cos q_x − 2 cos q_y), so that the soft long-wavelength modes of ξ move farther than its stiff staggered ones" : "") +
                 (o.LevelSizeWeighting > 0 ? string.Create(Inv, $", times (n_finest / n_k)^{o.LevelSizeWeighting:G3} for a level of n_k latent values") : "") +
                 ", then ε is tuned again" : "") +
             (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +

@@ -228,6 +228,25 @@ public static class ConvergenceDiagnostics
         return (widened, new ConvergenceReport(ConvergenceVerdict.Of(warnings), diagnostics, k, basis));
     }
 
+    /// <summary>
+    /// The split-R̂ (one chain: over <see cref="SegmentsOfOneChain"/> segments) and drift checks of <see cref="Assess"/> for
+    /// one more observable <paramref name="name"/> measured per chain (e.g. Υ of the XY runs): one reason per failed check.
+    /// </summary>
+    public static IEnumerable<string> Checks(string name, IReadOnlyList<double[]> chains)
+    {
+        ArgumentNullException.ThrowIfNull(chains);
+        if (chains.Count < 1) throw new ArgumentException("no chains", nameof(chains));
+        int k = chains.Count;
+        double rHat = k == 1 ? SegmentRHat(chains[0]) : SplitRHat(chains);
+        if (rHat > MaxRHat)
+            yield return k == 1
+                ? $"split-R̂ > {Num(MaxRHat)} ({SegmentsOfOneChain} segments of the one chain): {name} {Num(rHat, "F2")} (the chain's segments disagree)"
+                : $"split-R̂ > {Num(MaxRHat)} (split halves of {k} chains): {name} {Num(rHat, "F2")} (the chains disagree)";
+        double drift = DriftSigma(ChainAverage(chains));
+        if (Math.Abs(drift) > MaxDriftSigma)
+            yield return $"drift (second half − first half) beyond {Num(MaxDriftSigma)}σ: {name} {Num(drift, "+0.0;-0.0")}σ";
+    }
+
     private static double Max(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Max(a, b);
 
     private static string Num(double v, string format = "G4") => v.ToString(format, Inv);

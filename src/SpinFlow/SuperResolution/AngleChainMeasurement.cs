@@ -49,6 +49,9 @@ internal sealed class AngleChainMeasurement : ChainMeasurement
     public override (IsingObservables Observables, ConvergenceReport Report, AngleObservables? Angle) Assess(double temperature)
     {
         var (observables, report) = Averages.Assess(temperature);
+        // Υ and the vortex density are what the XY runs are about: chains that disagree on them are not converged either.
+        report = report.WithWarnings(ConvergenceDiagnostics.Checks("Υ", ConvergenceDiagnostics.ChainsOf(_helicity, _chains))
+            .Concat(ConvergenceDiagnostics.Checks("vortex density", ConvergenceDiagnostics.ChainsOf(_vortices, _chains))));
         return (observables, report, new AngleObservables(observables, Plain(_helicity), Plain(_vortices)));
     }
 

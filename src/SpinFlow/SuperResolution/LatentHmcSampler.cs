@@ -50,10 +50,20 @@ public sealed record LatentHmcOptions
     /// </summary>
     public double LevelSizeWeighting { get; }
 
+    /// <summary>
+    /// With <see cref="MassPerLevel"/>: each level's mass is diagonal in Fourier space on its grids of sites (ξ one L0×L0 grid,
+    /// each flow's noises three), with one scale 1/√κ per shell of wave vectors measured like the level's curvature
+    /// (<see cref="FourierShells"/>). The long-wavelength modes of ξ, which carry the magnetisation of the generated lattice,
+    /// are far softer than its staggered modes, which set a level's mean curvature; a scale per shell lets them move
+    /// as far as their own stiffness allows. Fixed during measurement, so the chain stays exact.
+    /// </summary>
+    public bool FourierMass { get; }
+
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
     public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
-        bool dispersedStarts = true, double levelSizeWeighting = 0)
+        bool dispersedStarts = true, double levelSizeWeighting = 0, bool fourierMass = false)
     {
+        if (fourierMass && !massPerLevel) throw new ArgumentException("a Fourier mass is a mass per level: it needs massPerLevel", nameof(fourierMass));
         if (!(levelSizeWeighting >= 0 && levelSizeWeighting <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(levelSizeWeighting), levelSizeWeighting, "the level size weighting must lie in [0, 0.5]");
         if (spinSweeps < 0) throw new ArgumentOutOfRangeException(nameof(spinSweeps), spinSweeps, "spin sweeps per trajectory must be non-negative");
@@ -73,6 +83,7 @@ public sealed record LatentHmcOptions
         SpinSweeps = spinSweeps;
         DispersedStarts = dispersedStarts;
         LevelSizeWeighting = levelSizeWeighting;
+        FourierMass = fourierMass;
     }
 }
 
@@ -83,7 +94,10 @@ public sealed record LatentHmcOptions
 /// <param name="LevelScale">With <see cref="LatentHmcOptions.MassPerLevel"/>: the scale s = 1/√mass of each level's latents during measurement; otherwise empty.</param>
 /// <param name="SpinMoveRoundTrip">With <see cref="LatentHmcOptions.SpinSweeps"/>: largest |F(F⁻¹(x')) − x'| over all spin moves (float32 round-off); otherwise NaN.</param>
 /// <param name="Times">Where the wall time went (<see cref="SamplingTimes.LatentHmcParts"/>), with each member flow's passes.</param>
-public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip, SamplingTimes? Times = null);
+/// <param name="ShellCurvature">With <see cref="LatentHmcOptions.FourierMass"/>: curvature per level (ξ first) and shell of wave vectors (<see cref="LatentHmcSampler.FourierShells"/>; NaN where a level's grids have no mode in the shell); otherwise null.</param>
+/// <param name="ShellScale">With <see cref="LatentHmcOptions.FourierMass"/>: the scale per level and shell during measurement; otherwise null.</param>
+public sealed record LatentHmcDetails(double StepSize, double[] FinalLatent, double[] LevelCurvature, double[] LevelScale, double SpinMoveRoundTrip, SamplingTimes? Times = null,
+    double[][]? ShellCurvature = null, double[][]? ShellScale = null);
 
 /// <summary>
 /// Exact sampling of a relaxed spin model (<see cref="IRelaxedModel"/>: Ising, clock:Q, XY) by HMC in the latent space of a flow (DESIGN.md §8, paper §III C): chains
@@ -185,6 +199,7 @@ public sealed class LatentHmcSampler
         hmc.SetPositions(start);
         var z = new double[chains * n];
         double[]? curvature = null, levelScale = null;
+        double[][]? shellCurvature = null, shellScale = null;
 
         var x = new float[chains * n];
         var energyX = new double[chains];
@@ -253,12 +268,22 @@ public sealed class LatentHmcSampler
                 // Scales from where the chains are now, not from the start: the stiffness builds up as they leave z ~ p_z.
                 long m0 = Stopwatch.GetTimestamp();
                 scaled.ToOriginal(hmc.Positions, z);
-                curvature = LevelCurvatures(z, chains, Prior);
-                levelScale = LevelScales(curvature, LevelSizes(Prior), Options.LevelSizeWeighting);
-                var perSite = new double[n];
-                for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i / Prior.Channels)];
                 hmc.EndWarmUp();
-                scaled.SetScale(perSite);
+                if (Options.FourierMass)
+                {
+                    shellCurvature = ShellCurvatures(z, chains, Prior);
+                    shellScale = ShellScales(shellCurvature, Prior, Options.LevelSizeWeighting);
+                    (curvature, levelScale) = LevelSummaries(shellCurvature, shellScale, Prior);
+                    scaled.SetFourierScales(FourierScales(shellScale, Prior));
+                }
+                else
+                {
+                    curvature = LevelCurvatures(z, chains, Prior);
+                    levelScale = LevelScales(curvature, LevelSizes(Prior), Options.LevelSizeWeighting);
+                    var perSite = new double[n];
+                    for (int i = 0; i < n; i++) perSite[i] = levelScale[Prior.LevelOf(i / Prior.Channels)];
+                    scaled.SetScale(perSite);
+                }
                 var u = new double[z.Length];
                 scaled.ToScaled(z, u);
                 hmc.SetPositions(u);
@@ -311,7 +336,7 @@ public sealed class LatentHmcSampler
             ChainM2Trace = chainM2?.ToArray() ?? [],
             ChainEnergyTrace = chainEnergy?.ToArray() ?? [],
             Angle = angle,
-            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN, times),
+            LatentHmc = new LatentHmcDetails(hmc.StepSize, z, curvature ?? [], levelScale ?? [], spinMove?.RoundTripError ?? double.NaN, times, shellCurvature, shellScale),
         };
     }
 
@@ -386,6 +411,179 @@ public sealed class LatentHmcSampler
             if (weighting > 0 && sizes.Length == scale.Length && sizes[k] > 0) scale[k] *= Math.Pow((double)sizes[^1] / sizes[k], weighting);
         }
         return scale;
+    }
+
+    /// <summary>
+    /// Shells of wave vectors q of an m×m grid by λ(q) = 4 − 2 cos q_x − 2 cos q_y (the lattice Laplacian's eigenvalue):
+    /// q = 0, then λ in (0, ½], (½, 2], (2, 4], (4, 6], (6, 8] — finer at long wavelengths, where a grid's collective modes live.
+    /// </summary>
+    public const int FourierShells = 6;
+
+    /// <summary>Shell (0 … <see cref="FourierShells"/> − 1) of wave vector (k_y, k_x) of an m×m grid.</summary>
+    public static int ShellOf(int m, int ky, int kx)
+    {
+        if (ky == 0 && kx == 0) return 0;
+        // q and −q must fall in the same shell exactly, also on a boundary such as λ = 2.
+        ky = Math.Min(ky, m - ky);
+        kx = Math.Min(kx, m - kx);
+        double lambda = 4 - 2 * Math.Cos(2 * Math.PI * ky / m) - 2 * Math.Cos(2 * Math.PI * kx / m);
+        return lambda <= 0.5 ? 1 : lambda <= 2 ? 2 : lambda <= 4 ? 3 : lambda <= 6 ? 4 : 5;
+    }
+
+    /// <summary>
+    /// Curvature vᵀ∇²U v of U per latent level and shell of wave vectors at <paramref name="z"/> (chains × N): for every
+    /// chain one random unit direction made of the shell's modes on every grid of the level (<see cref="LatticeDistribution.LevelGrids"/>)
+    /// and channel, by central differences of ∇U; averaged over chains. NaN where the level's grids have no mode in the shell.
+    /// </summary>
+    internal double[][] ShellCurvatures(ReadOnlySpan<double> z, int chains, LatticeDistribution prior)
+    {
+        const double H = 0.02;
+        int n = Target.Dimension, levels = prior.Levels, channels = prior.Channels;
+        var rng = Xoshiro256.ForStream(Options.Seed, CurvatureStream);
+        var v = new double[chains * n];
+        var plus = new double[chains * n];
+        var minus = new double[chains * n];
+        var gPlus = new double[chains * n];
+        var gMinus = new double[chains * n];
+        var energy = new double[chains];
+        var result = new double[levels + 1][];
+        for (int k = 0; k <= levels; k++)
+        {
+            var grids = prior.LevelGrids(k);
+            int m = (int)Math.Round(Math.Sqrt(grids[0].Length));
+            var fft = new FourierTransform2D(m);
+            var re = new double[m * m];
+            var im = new double[m * m];
+            result[k] = new double[FourierShells];
+            for (int shell = 0; shell < FourierShells; shell++)
+            {
+                bool any = false;
+                for (int ky = 0; ky < m && !any; ky++)
+                    for (int kx = 0; kx < m && !any; kx++) any = ShellOf(m, ky, kx) == shell;
+                if (!any)
+                {
+                    result[k][shell] = double.NaN;
+                    continue;
+                }
+                Array.Clear(v);
+                for (int c = 0; c < chains; c++)
+                {
+                    var row = v.AsSpan(c * n, n);
+                    foreach (var grid in grids)
+                        for (int channel = 0; channel < channels; channel++)
+                        {
+                            rng.FillGaussian(re);
+                            Array.Clear(im);
+                            fft.Forward(re, im);
+                            for (int ky = 0; ky < m; ky++)
+                                for (int kx = 0; kx < m; kx++)
+                                    if (ShellOf(m, ky, kx) != shell) re[ky * m + kx] = im[ky * m + kx] = 0;
+                            fft.Inverse(re, im);
+                            for (int j = 0; j < grid.Length; j++) row[grid[j] * channels + channel] = re[j];
+                        }
+                    double norm = System.Numerics.Tensors.TensorPrimitives.Norm<double>(row);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1 / norm, row);
+                }
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, H, z, plus);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -H, z, minus);
+                Target.EnergyAndGradient(plus, energy, gPlus);
+                Target.EnergyAndGradient(minus, energy, gMinus);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(gPlus, gMinus, gPlus);
+                result[k][shell] = System.Numerics.Tensors.TensorPrimitives.Dot<double>(gPlus, v) / (2 * H) / chains;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Modes per shell of one grid of each level of <paramref name="prior"/> (ξ first).</summary>
+    private static int[][] ShellModes(LatticeDistribution prior)
+    {
+        var modes = new int[prior.Levels + 1][];
+        for (int k = 0; k <= prior.Levels; k++)
+        {
+            int m = (int)Math.Round(Math.Sqrt(prior.LevelGrids(k)[0].Length));
+            modes[k] = new int[FourierShells];
+            for (int ky = 0; ky < m; ky++)
+                for (int kx = 0; kx < m; kx++) modes[k][ShellOf(m, ky, kx)]++;
+        }
+        return modes;
+    }
+
+    /// <summary>
+    /// Scale 1/√κ per level and shell relative to the finest level's mean curvature (its modes weighted equally), with
+    /// the floor and size weighting of <see cref="LevelScales(ReadOnlySpan{double}, ReadOnlySpan{int}, double)"/>; 1 for an empty shell.
+    /// </summary>
+    internal static double[][] ShellScales(double[][] curvature, LatticeDistribution prior, double weighting)
+    {
+        var modes = ShellModes(prior);
+        var sizes = LevelSizes(prior);
+        double finest = 0;
+        int count = 0;
+        for (int shell = 0; shell < FourierShells; shell++)
+            if (modes[^1][shell] > 0)
+            {
+                finest += modes[^1][shell] * curvature[^1][shell];
+                count += modes[^1][shell];
+            }
+        finest /= count;
+        var scale = new double[curvature.Length][];
+        for (int k = 0; k < curvature.Length; k++)
+        {
+            scale[k] = new double[FourierShells];
+            for (int shell = 0; shell < FourierShells; shell++)
+            {
+                double kappa = curvature[k][shell];
+                if (modes[k][shell] == 0 || !(finest > 0) || !double.IsFinite(finest)) scale[k][shell] = 1;
+                else
+                {
+                    scale[k][shell] = Math.Sqrt(finest / (double.IsFinite(kappa) ? Math.Max(kappa, finest / 4) : finest));
+                    if (weighting > 0) scale[k][shell] *= Math.Pow((double)sizes[^1] / sizes[k], weighting);
+                }
+            }
+        }
+        return scale;
+    }
+
+    /// <summary>Per level: the mean curvature over its modes, and the root mean square of their scales.</summary>
+    private static (double[] Curvature, double[] Scale) LevelSummaries(double[][] curvature, double[][] scale, LatticeDistribution prior)
+    {
+        var modes = ShellModes(prior);
+        var meanCurvature = new double[curvature.Length];
+        var rmsScale = new double[curvature.Length];
+        for (int k = 0; k < curvature.Length; k++)
+        {
+            double c = 0, s2 = 0;
+            int count = 0;
+            for (int shell = 0; shell < FourierShells; shell++)
+            {
+                if (modes[k][shell] == 0) continue;
+                c += modes[k][shell] * curvature[k][shell];
+                s2 += modes[k][shell] * scale[k][shell] * scale[k][shell];
+                count += modes[k][shell];
+            }
+            meanCurvature[k] = c / count;
+            rmsScale[k] = Math.Sqrt(s2 / count);
+        }
+        return (meanCurvature, rmsScale);
+    }
+
+    /// <summary>The <see cref="FourierScale"/> of every grid and channel of every level, from the scales per level and shell.</summary>
+    private static List<FourierScale> FourierScales(double[][] scale, LatticeDistribution prior)
+    {
+        var result = new List<FourierScale>();
+        int channels = prior.Channels;
+        for (int k = 0; k <= prior.Levels; k++)
+        {
+            var grids = prior.LevelGrids(k);
+            int m = (int)Math.Round(Math.Sqrt(grids[0].Length));
+            var multiplier = new double[m * m];
+            for (int ky = 0; ky < m; ky++)
+                for (int kx = 0; kx < m; kx++) multiplier[ky * m + kx] = scale[k][ShellOf(m, ky, kx)];
+            foreach (var grid in grids)
+                for (int channel = 0; channel < channels; channel++)
+                    result.Add(new FourierScale([.. grid.Select(site => site * channels + channel)], m, multiplier));
+        }
+        return result;
     }
 
     /// <summary>Latent values on each level of <paramref name="prior"/> (ξ first).</summary>

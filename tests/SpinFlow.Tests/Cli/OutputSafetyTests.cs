@@ -133,6 +133,9 @@ public sealed class OutputSafetyTests : IDisposable
     {
         string xi = DataSet(), flow = SuperResCheckpoint(2);
         AssertBad(CliRunner.Run("sample", "-f", flow, "-i", xi, "-T", "3", "-m", "flow-mh", "-n", "8", "--mass-per-level"), "--mass-per-level");
+        AssertBad(CliRunner.Run("sample", "-f", flow, "-i", xi, "-T", "3", "-n", "8", "--fourier-mass"), "--fourier-mass needs --mass-per-level");
+        AssertBad(CliRunner.Run("pipeline", "--latent-mass", "dense", "--out", PathOf("run")), "--latent-mass");
+        Assert.False(Directory.Exists(PathOf("run")));
         AssertBad(CliRunner.Run("sample", "-f", flow + ",", "-i", xi, "-T", "3", "-n", "8"), "stray comma");
         AssertBad(CliRunner.Run("generate", "-f", "," + flow, "-i", xi, "-n", "4", "-o", PathOf("g.h5")), "stray comma");
         AssertBad(CliRunner.Run("relaxed", "-L", "4", "-T", "2.5", "-n", "64", "--threads", "-1"), "--threads");

@@ -40,6 +40,47 @@ public class SuperResolutionLatentTests
     /// The prior's two-level layout must be what the stack expects: F_stack(z) equals Flow_4(ξ′ ⊕ g₂) with
     /// ξ′ = Flow_2(ξ ⊕ g₁), each ⊕ the single-flow checkerboard layout, for the same ξ and noises.
     /// </summary>
+    /// <summary>
+    /// LevelGrids splits every level into periodic square grids: together they hold each site of that level once, a step
+    /// along a grid row or column is a fixed lattice translation (with wrap-around), and ξ's grid is its input sites in order.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(4, 3)]
+    public void LevelGridsArePeriodicGridsThatPartitionEachLevel(int inputSize, int levels)
+    {
+        var prior = LatentTestUtil.OverData(inputSize, levels, new double[inputSize * inputSize]);
+        int size = prior.Size;
+        var seen = new int[prior.Sites];
+        for (int k = 0; k <= levels; k++)
+        {
+            var grids = prior.LevelGrids(k);
+            Assert.Equal(k == 0 ? 1 : 3, grids.Count);
+            foreach (var grid in grids)
+            {
+                int m = (int)Math.Round(Math.Sqrt(grid.Length));
+                Assert.Equal(m * m, grid.Length);
+                Assert.Equal(k == 0 ? inputSize : inputSize << (k - 1), m);
+                int step = size / m;
+                for (int r = 0; r < m; r++)
+                    for (int c = 0; c < m; c++)
+                    {
+                        int site = grid[r * m + c];
+                        Assert.Equal(k, prior.LevelOf(site));
+                        seen[site]++;
+                        int right = grid[r * m + (c + 1) % m], down = grid[(r + 1) % m * m + c];
+                        Assert.Equal((site / size) * size + (site % size + step) % size, right);
+                        Assert.Equal((site / size + step) % size * size + site % size, down);
+                    }
+                if (k == 0)
+                    for (int r = 0; r < m; r++)
+                        for (int c = 0; c < m; c++) Assert.True(prior.IsInputSite(grid[r * m + c] / size, grid[r * m + c] % size));
+            }
+        }
+        Assert.All(seen, count => Assert.Equal(1, count));
+        Assert.Throws<ArgumentOutOfRangeException>(() => prior.LevelGrids(levels + 1));
+    }
+
     [Fact]
     public void TwoLevelLayoutFeedsTheStackAsTheFlowsDoOneByOne()
     {

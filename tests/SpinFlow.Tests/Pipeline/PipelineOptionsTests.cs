@@ -81,6 +81,17 @@ public sealed class PipelineOptionsTests
         (paper with { MassPerLevel = false, LevelWarmUp = [100, 30, 3] }).Validate();
     }
 
+    /// <summary>The Fourier mass refines the mass per level: it needs it, and is recorded only when on (older folders still resume).</summary>
+    [Fact]
+    public void TheFourierMassNeedsTheMassPerLevelAndIsRecordedOnlyWhenOn()
+    {
+        var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
+        Assert.False(paper.FourierMass);
+        Assert.False(paper.SettingsJson().ContainsKey("fourier_mass"));
+        Assert.True((paper with { FourierMass = true }).SettingsJson()["fourier_mass"]!.GetValue<bool>());
+        Assert.Throws<ArgumentException>(() => (paper with { FourierMass = true, MassPerLevel = false }).Validate());
+    }
+
     [Fact]
     public void SpinSweepsAreOnInBothPresetsAndRecordedOnlyWhenSet()
     {

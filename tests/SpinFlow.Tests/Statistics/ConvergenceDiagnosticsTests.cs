@@ -26,6 +26,20 @@ public class ConvergenceDiagnosticsTests
         return (obs, chains);
     }
 
+    /// <summary>The R̂ and drift checks of one extra observable: silent on healthy chains, one named reason each when chains disagree or one chain drifts.</summary>
+    [Fact]
+    public void ChecksOfOneMoreObservableNameItWhenChainsDisagreeOrDrift()
+    {
+        Assert.Empty(ConvergenceDiagnostics.Checks("Υ", Chains(8, 2000, 0.5, 11)));
+        var disagree = ConvergenceDiagnostics.Checks("Υ", Chains(8, 2000, 0.5, 11, c => c % 2 == 0 ? 0 : 2)).ToArray();
+        Assert.Contains(disagree, w => w.StartsWith("split-R̂ > 1.1 (split halves of 8 chains): Υ ", StringComparison.Ordinal));
+        var drifting = Chains(1, 4000, 0.5, 13)[0];
+        for (int i = drifting.Length / 2; i < drifting.Length; i++) drifting[i] += 1;
+        var one = ConvergenceDiagnostics.Checks("Υ", [drifting]).ToArray();
+        Assert.Contains(one, w => w.Contains("segments of the one chain): Υ", StringComparison.Ordinal));
+        Assert.Contains(one, w => w.StartsWith("drift (second half − first half) beyond 4σ: Υ +", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void HealthyAr1ChainsPass()
     {

@@ -55,12 +55,12 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
     }
 
     /// <summary>32 chains × (100 + 400) trajectories of latent HMC through an untrained 2 → 4 → 8 stack, and the exact 8×8 energy.</summary>
-    private static (FlowSamplerResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel)
+    private static (FlowSamplerResult Result, double Exact) StackLatentHmc(double temperature, ulong seed, bool massPerLevel, bool fourierMass = false)
     {
         var stack = UntrainedStack(seed, 0.3, 0.2);
         var prior = LatentTestUtil.OverData(2, 2, ExactSamplingTests.InputData(2, temperature, 64, seed));
         var options = new LatentHmcOptions(chains: 32, warmUp: 100, trajectories: 400, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, seed,
-            massPerLevel: massPerLevel);
+            massPerLevel: massPerLevel, fourierMass: fourierMass);
         return (new LatentHmcSampler(stack, prior, temperature, options).Run(), KaufmanSolution.Compute(OutputSize, temperature).Energy);
     }
 
@@ -84,6 +84,35 @@ public class LatentPriorSamplingTests(ITestOutputHelper output)
             Assert.True(double.IsFinite(result.LatentHmc!.LevelCurvature[k]));
             Assert.Equal(Math.Sqrt(result.LatentHmc!.LevelCurvature[^1] / Math.Max(result.LatentHmc!.LevelCurvature[k], result.LatentHmc!.LevelCurvature[^1] / 4)), result.LatentHmc!.LevelScale[k], 12);
         }
+        Assert.InRange(result.Acceptance, 0.3, 1.0);
+        Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
+        Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+    }
+
+    /// <summary>
+    /// The Fourier mass (a scale per level and shell of wave vectors, fixed halfway through the warm-up) keeps the chain
+    /// exact; the scales come out of the measured shell curvatures relative to the finest level's mean curvature.
+    /// </summary>
+    [Theory]
+    [InlineData(2.6, 47UL)]
+    public void LatentHmcWithAFourierMassReproducesTheExactEnergy(double temperature, ulong seed)
+    {
+        var (result, exact) = StackLatentHmc(temperature, seed, massPerLevel: true, fourierMass: true);
+        var e = result.Observables.Energy;
+        var details = result.LatentHmc!;
+        Report("stack latent HMC, Fourier mass", temperature, e, exact, $"acceptance {result.Acceptance:F3}, ε = {details.StepSize:G3}, " +
+            $"shell scales {string.Join("; ", details.ShellScale!.Select(l => string.Join(" ", l.Select(v => v.ToString("F2")))))}, τ_e = {result.TauEnergy.Tau:F2}, {result.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(3, details.ShellCurvature!.Length);
+        // 2 × 2 grids (ξ and level 1) hold q = 0, (0, π), (π, 0) and (π, π) only: shells 0, 3 and 5.
+        foreach (int k in new[] { 0, 1 })
+            for (int shell = 0; shell < LatentHmcSampler.FourierShells; shell++)
+                Assert.Equal(shell is 0 or 3 or 5, double.IsFinite(details.ShellCurvature[k][shell]));
+        // The finest level's 4 × 4 grids: mean curvature over their 16 modes.
+        double finest = 0;
+        for (int ky = 0; ky < 4; ky++)
+            for (int kx = 0; kx < 4; kx++) finest += details.ShellCurvature[2][LatentHmcSampler.ShellOf(4, ky, kx)] / 16;
+        Assert.Equal(finest, details.LevelCurvature[2], 10);
+        Assert.Equal(Math.Sqrt(finest / Math.Max(details.ShellCurvature[0][0], finest / 4)), details.ShellScale![0][0], 12);
         Assert.InRange(result.Acceptance, 0.3, 1.0);
         Assert.True(result.TauEnergy.Reliable, "τ_int window not reached: the error bar is not trustworthy");
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");

@@ -42,6 +42,8 @@ public sealed record SamplingRecord
     public double[]? LevelCurvature { get; init; }
     /// <summary>Scale per latent level (ξ first) with the mass per level; null without.</summary>
     public double[]? LevelScale { get; init; }
+    /// <summary>Scale per latent level (ξ first) and shell of wave vectors with the Fourier mass; null without.</summary>
+    public double[][]? ShellScale { get; init; }
     /// <summary>Metropolis sweeps of the spins after every trajectory; null without the spin move.</summary>
     public int? SpinSweeps { get; init; }
     /// <summary>Acceptance of the spin sweeps.</summary>
@@ -136,6 +138,7 @@ public sealed record SamplingRecord
         ["step_size"] = ResultJson.Number(StepSize),
         ["level_curvature"] = LevelCurvature is null ? null : ResultJson.Numbers(LevelCurvature),
         ["level_scale"] = LevelScale is null ? null : ResultJson.Numbers(LevelScale),
+        ["shell_scale"] = ShellScale is null ? null : new JsonArray([.. ShellScale.Select(level => (JsonNode?)ResultJson.Numbers(level))]),
         ["spin_sweeps"] = SpinSweeps,
         ["spin_acceptance"] = SpinSweeps is null ? null : ResultJson.Number(SpinAcceptance),
         ["spin_move_round_trip"] = SpinSweeps is null ? null : ResultJson.Number(SpinMoveRoundTrip),
@@ -176,6 +179,7 @@ public sealed record SamplingRecord
             StepSize = D(s["step_size"]),
             LevelCurvature = s["level_curvature"] is JsonArray ? Series(s["level_curvature"]) : null,
             LevelScale = s["level_scale"] is JsonArray ? Series(s["level_scale"]) : null,
+            ShellScale = s["shell_scale"] is JsonArray shells ? [.. shells.Select(Series)] : null,
             SpinSweeps = s["spin_sweeps"] is JsonValue v && v.TryGetValue(out int k) ? k : null,
             SpinAcceptance = D(s["spin_acceptance"]),
             SpinMoveRoundTrip = D(s["spin_move_round_trip"]),
@@ -216,7 +220,7 @@ internal static class SamplingStage
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
         var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
-            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps, levelSizeWeighting: o.MassPerLevel ? o.LevelSizeWeighting : 0);
+            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps, levelSizeWeighting: o.MassPerLevel ? o.LevelSizeWeighting : 0, fourierMass: o.FourierMass);
         var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(o.Model, size, t), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
@@ -247,6 +251,7 @@ internal static class SamplingStage
             StepSize = details.StepSize,
             LevelCurvature = o.MassPerLevel ? details.LevelCurvature : null,
             LevelScale = o.MassPerLevel ? details.LevelScale : null,
+            ShellScale = details.ShellScale,
             SpinSweeps = o.SpinSweeps > 0 ? o.SpinSweeps : null,
             SpinAcceptance = o.SpinSweeps > 0 ? r.AcceptanceOf(LatentHmcSampler.SpinMove)!.Rate : double.NaN,
             SpinMoveRoundTrip = o.SpinSweeps > 0 ? details.SpinMoveRoundTrip : double.NaN,
