@@ -32,7 +32,7 @@ public static class PipelineCommand
         };
         var spinSweeps = new Option<int?>("--spin-sweeps")
         {
-            Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 10)",
+            Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 1000)",
         };
         var latentMass = new Option<string?>("--latent-mass")
         {

@@ -242,9 +242,12 @@ public sealed record PipelineOptions
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");
     }
 
+    // Spin sweeps per trajectory in every preset: a checkerboard sweep costs a fraction of a flow pass, and from 128×128
+    // on it is these sweeps, not the latent trajectories, that decorrelate ⟨m²⟩ (docs/BENCHMARKS.md, issue 18).
+    private const int PresetSpinSweeps = 1000;
     // The T_c preset's sampling settings, sized for its time budget on two cores.
-    private const int TcLeapfrogSteps = 8, TcSpinSweeps = 10;
-    private static readonly int[] TcWarmUp = [100, 50, 40, 40], TcTrajectories = [300, 200, 200, 200];
+    private const int TcLeapfrogSteps = 8;
+    private static readonly int[] TcWarmUp = [50, 30, 20, 20], TcTrajectories = [200, 150, 120, 100];
 
     /// <summary>
     /// The settings of <paramref name="preset"/> for <paramref name="model"/> (default Ising); base size, levels and
@@ -269,7 +272,7 @@ public sealed record PipelineOptions
                 Temperatures = temperatures ?? PresetTemperatures(preset, model),
                 InputLadder = true,
                 MassPerLevel = true,
-                SpinSweeps = 10,
+                SpinSweeps = PresetSpinSweeps,
             },
             PipelinePreset.Paper => new PipelineOptions
             {
@@ -290,7 +293,7 @@ public sealed record PipelineOptions
                 ConstantSitesPerBatch = true,
                 InputLadder = true,
                 MassPerLevel = true,
-                SpinSweeps = 10,
+                SpinSweeps = PresetSpinSweeps,
                 Chains = 16,
                 WarmUp = 100,
                 Trajectories = 150,
@@ -305,7 +308,6 @@ public sealed record PipelineOptions
                 Preset = "tc",
                 Levels = levels ?? 4,
                 Temperatures = temperatures ?? [2.25, Exact.Onsager.CriticalTemperature, 2.30],
-                SpinSweeps = TcSpinSweeps,
                 WarmUp = 30,
                 Trajectories = 100,
                 LevelWarmUp = levels is null or 4 ? TcWarmUp : null,

@@ -96,9 +96,9 @@ public sealed class PipelineOptionsTests
     public void SpinSweepsAreOnInBothPresetsAndRecordedOnlyWhenSet()
     {
         var paper = PipelineOptions.ForPreset(PipelinePreset.Paper);
-        Assert.Equal(10, paper.SpinSweeps);
-        Assert.Equal(10, PipelineOptions.ForPreset(PipelinePreset.Quick).SpinSweeps);
-        Assert.Equal(10, paper.SettingsJson()["spin_sweeps"]!.GetValue<int>());
+        Assert.Equal(1000, paper.SpinSweeps);
+        Assert.Equal(1000, PipelineOptions.ForPreset(PipelinePreset.Quick).SpinSweeps);
+        Assert.Equal(1000, paper.SettingsJson()["spin_sweeps"]!.GetValue<int>());
         Assert.False((paper with { SpinSweeps = 0 }).SettingsJson().ContainsKey("spin_sweeps"));
         Assert.Throws<ArgumentOutOfRangeException>(() => (paper with { SpinSweeps = -1 }).Validate());
         var o = CliRunner.Run("pipeline", "--spin-sweeps", "-3", "--out", Path.Combine(Path.GetTempPath(), "spinflow-never-created"));
