@@ -245,8 +245,9 @@ public sealed record PipelineOptions
     // Spin sweeps per trajectory in every preset: a checkerboard sweep costs a fraction of a flow pass, and from 128×128
     // on it is these sweeps, not the latent trajectories, that decorrelate ⟨m²⟩ (docs/BENCHMARKS.md, issue 18).
     private const int PresetSpinSweeps = 1000;
-    // The T_c preset's sampling settings, sized for its time budget on two cores.
-    private const int TcLeapfrogSteps = 8;
+    // The T_c preset's sampling settings, sized for its time budget on two cores; Metropolis τ_int(m²) at T_c grows as
+    // L^z (≈ 3800 sweeps at 256×256), so it sweeps more per trajectory.
+    private const int TcLeapfrogSteps = 8, TcSpinSweeps = 4000;
     private static readonly int[] TcWarmUp = [50, 30, 20, 20], TcTrajectories = [200, 150, 120, 100];
 
     /// <summary>
@@ -308,6 +309,7 @@ public sealed record PipelineOptions
                 Preset = "tc",
                 Levels = levels ?? 4,
                 Temperatures = temperatures ?? [2.25, Exact.Onsager.CriticalTemperature, 2.30],
+                SpinSweeps = TcSpinSweeps,
                 WarmUp = 30,
                 Trajectories = 100,
                 LevelWarmUp = levels is null or 4 ? TcWarmUp : null,
