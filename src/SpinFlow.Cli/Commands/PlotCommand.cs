@@ -13,7 +13,7 @@ public static class PlotCommand
     public static Command Create(CliContext cli)
     {
         var run = new Option<string?>("--run") { Description = "Pipeline run folder: redraws its figures from results.json and stages/rescale.json" };
-        var figure = new Option<string>("--figure") { Description = "With --run: all, fig2, fig4, fig5, helicity (clock and xy runs) or training", DefaultValueFactory = _ => "all" };
+        var figure = new Option<string>("--figure") { Description = "With --run: all, fig2, fig4, fig5, helicity (clock and xy runs), sizes (⟨m²⟩ and U₄ against L; three sizes or more) or training", DefaultValueFactory = _ => "all" };
         var history = new Option<string?>("--history") { Description = "Training histories ('spinflow train --history' files or checkpoints, comma-separated): draws their loss curves with the bounds" };
         var output = new Option<string?>("--out", "-o") { Description = "With --history: the PNG to write (default training-curves.png)" };
         var force = CommonOptions.Force();
@@ -36,7 +36,7 @@ public static class PlotCommand
             }
             if (parse.GetValue(output) is not null) throw new UsageException("--out applies to --history; with --run the figures go into the run folder");
             string which = parse.GetValue(figure)!;
-            if (which is not ("all" or "fig2" or "fig4" or "fig5" or "helicity" or "training")) throw new UsageException($"--figure must be all, fig2, fig4, fig5, helicity or training, not '{which}'");
+            if (which is not ("all" or "fig2" or "fig4" or "fig5" or "helicity" or "sizes" or "training")) throw new UsageException($"--figure must be all, fig2, fig4, fig5, helicity, sizes or training, not '{which}'");
             var folder = RunFolder.Existing(runPath!);
             var results = PipelineResults.FromJson(IO.ResultJson.Load(folder.ResultsPath));
             if (which is "all" or "fig2")
@@ -59,6 +59,14 @@ public static class PlotCommand
             {
                 if (PipelineReport.DrawHelicity(results, folder.HelicityFigurePath)) cli.Out.WriteLine($"wrote {folder.HelicityFigurePath}");
                 else if (which == "helicity") throw new UsageException($"--figure helicity: {runPath} is a run of the Ising model, which has no helicity modulus");
+            }
+            if (which is "all" or "sizes")
+            {
+                bool m2 = PipelineReport.DrawSizeScaling(results, "m2", "⟨m²⟩", folder.SizeM2FigurePath);
+                bool binder = PipelineReport.DrawSizeScaling(results, "binder", "U₄", folder.SizeBinderFigurePath);
+                if (m2) cli.Out.WriteLine($"wrote {folder.SizeM2FigurePath}");
+                if (binder) cli.Out.WriteLine($"wrote {folder.SizeBinderFigurePath}");
+                if (!m2 && which == "sizes") throw new UsageException($"--figure sizes: {runPath} sampled fewer than three lattice sizes");
             }
             if (which is "all" or "training")
             {

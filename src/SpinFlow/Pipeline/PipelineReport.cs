@@ -33,6 +33,28 @@ public static class PipelineReport
         DrawConvergence(results, run.ConvergenceFigurePath);
         DrawTraining(results, run.TrainingFigurePath);
         DrawHelicity(results, run.HelicityFigurePath);
+        DrawSizeScaling(results, "m2", "⟨m²⟩", run.SizeM2FigurePath);
+        DrawSizeScaling(results, "binder", "U₄", run.SizeBinderFigurePath);
+    }
+
+    /// <summary>
+    /// <paramref name="observable"/> against L at every temperature, flow and reference, when at least three sizes were
+    /// sampled (a finite-size trend needs three points); false (nothing drawn) otherwise.
+    /// </summary>
+    public static bool DrawSizeScaling(PipelineResults results, string observable, string label, string path)
+    {
+        var entries = results.Entries.Where(e => e.Observable == observable).ToArray();
+        if (entries.Select(e => e.Size).Distinct().Count() < 3) return false;
+        SizeSeries Series(IGrouping<double, PipelineEntry> g, Func<PipelineEntry, Estimate> pick)
+        {
+            var points = g.OrderBy(e => e.Size).ToArray();
+            return new SizeSeries(g.Key, points.Select(e => e.Size).ToArray(), points.Select(pick).ToArray());
+        }
+        var byTemperature = entries.GroupBy(e => e.Temperature).ToArray();
+        var reference = byTemperature.Select(g => Series(g, e => e.Reference)).ToArray();
+        var flow = byTemperature.Select(g => Series(g, e => e.Flow)).ToArray();
+        SizeScalingFigure.Save(reference, flow, label, $"{label} against L ({results.Model.Name})", ReferenceOf(results), path);
+        return true;
     }
 
     /// <summary>
@@ -190,7 +212,9 @@ public static class PipelineReport
         md.AppendLine("## Files").AppendLine();
         md.AppendLine("- `results.json`: the table above as data (one entry per size, temperature and observable, with `flow`, `reference`, `deviation_sigma`), plus inputs, reference curves, HMC traces, training losses and stage times.");
         md.AppendLine("- `fig2-rescaling.png` (temperature rescaling), `fig4-convergence.png` (⟨m²⟩ against latent-HMC step), `fig5-structure-factor.png` (⟨m²⟩ against T per size), " +
-            (results.Curves.Any(c => c.Helicity is not null) ? "`fig-helicity.png` (Υ against T per size, with 2T/π), " : "") + "`training-curves.png`; redraw any of them with `spinflow plot --run DIR`.");
+            (results.Curves.Any(c => c.Helicity is not null) ? "`fig-helicity.png` (Υ against T per size, with 2T/π), " : "") +
+            (results.Entries.Select(e => e.Size).Distinct().Count() >= 3 ? "`fig-size-m2.png` and `fig-size-binder.png` (⟨m²⟩ and U₄ against L per temperature), " : "") +
+            "`training-curves.png`; redraw any of them with `spinflow plot --run DIR`.");
         md.AppendLine("- `flows/*.ckpt` (trained flows), `data/*.h5` (inputs ξ and generated configurations), `stages/*.json` (one record per finished stage; `--resume` skips those).");
         return md.ToString();
     }

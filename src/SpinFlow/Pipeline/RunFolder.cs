@@ -45,6 +45,10 @@ public sealed class RunFolder : IDisposable
     public string StructureFactorFigurePath => Path.Combine(Root, "fig5-structure-factor.png");
     /// <summary>Clock and XY: the helicity modulus Υ against T for every size, with 2T/π.</summary>
     public string HelicityFigurePath => Path.Combine(Root, "fig-helicity.png");
+    /// <summary>⟨m²⟩ against L at every temperature (runs with three sampled sizes or more).</summary>
+    public string SizeM2FigurePath => Path.Combine(Root, "fig-size-m2.png");
+    /// <summary>The Binder cumulant U₄ against L at every temperature (runs with three sampled sizes or more).</summary>
+    public string SizeBinderFigurePath => Path.Combine(Root, "fig-size-binder.png");
     /// <summary>Training curves of every flow.</summary>
     public string TrainingFigurePath => Path.Combine(Root, "training-curves.png");
 

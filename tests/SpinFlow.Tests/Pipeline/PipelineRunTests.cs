@@ -182,6 +182,10 @@ public sealed class PipelineRunTests : IDisposable
         double exact = KaufmanSolution.Compute(32, tc).Energy;
         Assert.True(Math.Abs(energy.Flow.DeviationSigma(exact)) < 4,
             $"⟨e⟩ at 32×32: {energy.Flow.Mean} ± {energy.Flow.Error} vs exact {exact} ({energy.Flow.DeviationSigma(exact):F2}σ)");
+        // Four sampled sizes: ⟨m²⟩ and U₄ against L are drawn and listed in the report.
+        Assert.True(new FileInfo(summary.Folder.SizeM2FigurePath).Length > 0);
+        Assert.True(new FileInfo(summary.Folder.SizeBinderFigurePath).Length > 0);
+        Assert.Contains("fig-size-binder.png", File.ReadAllText(summary.Folder.ReportPath));
     }
 
     [Fact]
@@ -212,6 +216,8 @@ public sealed class PipelineRunTests : IDisposable
         Assert.Equal(rungs[1], run.Load(PipelineRun.GenerateStage(t, 8))["t_xi"]!.GetValue<double>());
         Assert.Equal([1, 2], summary.Results.Inputs.Select(i => i.Rung));
         Assert.Contains("input ladder", File.ReadAllText(run.ReportPath));
+        // Two sampled sizes are no finite-size trend: no figures against L.
+        Assert.False(File.Exists(run.SizeM2FigurePath));
 
         // The mass per level (on in the presets) is recorded with its scales: ξ, level-1 noises, level-2 noises (finest at 1).
         var sample = run.Load(PipelineRun.SampleStage(t, 16));

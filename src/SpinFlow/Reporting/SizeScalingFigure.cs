@@ -1,0 +1,70 @@
+using ScottPlot;
+using SpinFlow.IO;
+using SpinFlow.Statistics;
+
+namespace SpinFlow.Reporting;
+
+/// <summary>One observable against lattice size L at one temperature.</summary>
+public sealed record SizeSeries(double Temperature, int[] Sizes, Estimate[] Values);
+
+/// <summary>
+/// An observable (⟨m²⟩, U₄, …) against the lattice size L, one colour per temperature: the reference chain as points
+/// joined by lines, the flow's results as crosses, both with error bars; L on a log₂ axis (the paper's Fig. 5 read
+/// across sizes instead of temperatures).
+/// </summary>
+public static class SizeScalingFigure
+{
+    /// <summary>Image width in pixels.</summary>
+    public const int Width = 900;
+    /// <summary>Image height in pixels.</summary>
+    public const int Height = 650;
+
+    /// <summary>Renders the figure and writes it atomically as PNG.</summary>
+    public static void Save(IReadOnlyList<SizeSeries> reference, IReadOnlyList<SizeSeries> flow, string observable, string title, string referenceLabel, string path)
+    {
+        var plot = Build(reference, flow, observable, title, referenceLabel);
+        AtomicFile.Write(path, tmp => plot.SavePng(tmp, Width, Height));
+    }
+
+    /// <summary>The figure; x is log₂ L with ticks labelled L.</summary>
+    public static Plot Build(IReadOnlyList<SizeSeries> reference, IReadOnlyList<SizeSeries> flow, string observable, string title, string referenceLabel)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(flow);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var temperatures = reference.Concat(flow).Select(s => s.Temperature).Distinct().Order().ToList();
+        Color ColorOf(double t) => palette.GetColor(temperatures.IndexOf(t));
+        static double[] X(int[] sizes) => sizes.Select(l => Math.Log2(l)).ToArray();
+        foreach (var s in reference.OrderBy(s => s.Temperature))
+        {
+            double[] y = s.Values.Select(v => v.Mean).ToArray();
+            var line = plot.Add.Scatter(X(s.Sizes), y);
+            line.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"T = {s.Temperature:F4} {referenceLabel}");
+            line.Color = ColorOf(s.Temperature);
+            line.LineWidth = 1.5f;
+            line.MarkerSize = 6;
+            plot.Add.ErrorBar(X(s.Sizes), y, s.Values.Select(v => v.Error).ToArray()).Color = line.Color;
+        }
+        foreach (var s in flow.OrderBy(s => s.Temperature))
+        {
+            double[] y = s.Values.Select(v => v.Mean).ToArray();
+            var marks = plot.Add.Scatter(X(s.Sizes), y);
+            marks.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"T = {s.Temperature:F4} flow + latent HMC");
+            marks.LineWidth = 0;
+            marks.MarkerSize = 11;
+            marks.MarkerShape = MarkerShape.Cross;
+            marks.MarkerLineWidth = 2;
+            marks.Color = ColorOf(s.Temperature);
+            plot.Add.ErrorBar(X(s.Sizes), y, s.Values.Select(v => v.Error).ToArray()).Color = marks.Color;
+        }
+        var sizes = reference.Concat(flow).SelectMany(s => s.Sizes).Distinct().Order().ToArray();
+        if (sizes.Length > 0)
+            plot.Axes.Bottom.SetTicks(X(sizes), sizes.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Title(title);
+        plot.XLabel("L");
+        plot.YLabel(observable);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+}
