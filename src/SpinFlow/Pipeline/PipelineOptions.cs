@@ -242,11 +242,11 @@ public sealed record PipelineOptions
         if (FinalSize > 4096) throw new ArgumentOutOfRangeException(nameof(Levels), Levels, $"final size {FinalSize} is beyond 4096");
     }
 
-    // Spin sweeps per trajectory in every preset: a checkerboard sweep costs a fraction of a flow pass, and from 128×128
-    // on it is these sweeps, not the latent trajectories, that decorrelate ⟨m²⟩ (docs/BENCHMARKS.md, issue 18).
+    // Spin sweeps per trajectory in every preset: a sweep costs a small fraction of a flow pass, and on large lattices it
+    // is the sweeps, not the latent trajectories, that decorrelate ⟨m²⟩.
     private const int PresetSpinSweeps = 1000;
-    // The T_c preset's sampling settings, sized for its time budget on two cores; Metropolis τ_int(m²) at T_c grows as
-    // L^z (≈ 3800 sweeps at 256×256), so it sweeps more per trajectory.
+    // The T_c preset's sampling settings, sized for its time budget on two cores; local dynamics at T_c slow down as
+    // L^z, so it sweeps more per trajectory.
     private const int TcLeapfrogSteps = 8, TcSpinSweeps = 4000;
     private static readonly int[] TcWarmUp = [50, 30, 20, 20], TcTrajectories = [200, 150, 120, 100];
 

@@ -38,14 +38,8 @@ public static class HelicityFigure
         double tMin = double.PositiveInfinity, tMax = double.NegativeInfinity;
         foreach (var series in helicity.OrderBy(s => s.Size))
         {
-            double[] y = series.Values.Select(v => v.Mean).ToArray();
-            var line = plot.Add.Scatter(series.Temperatures, y);
-            line.LegendText = $"{series.Size}×{series.Size}" + (curveLabel is null ? "" : $" {curveLabel}");
-            line.Color = ColorOf(series.Size);
-            line.LineWidth = 1.5f;
-            line.MarkerSize = 6;
-            var bars = plot.Add.ErrorBar(series.Temperatures, y, series.Values.Select(v => v.Error).ToArray());
-            bars.Color = line.Color;
+            EstimateMarks.Line(plot, series.Temperatures, series.Values, ColorOf(series.Size),
+                $"{series.Size}×{series.Size}" + (curveLabel is null ? "" : $" {curveLabel}"), markerSize: 6);
             if (series.Temperatures.Length > 0)
             {
                 tMin = Math.Min(tMin, series.Temperatures.Min());
@@ -53,18 +47,7 @@ public static class HelicityFigure
             }
         }
         foreach (var series in (points ?? []).OrderBy(s => s.Size))
-        {
-            double[] y = series.Values.Select(v => v.Mean).ToArray();
-            var marks = plot.Add.Scatter(series.Temperatures, y);
-            marks.LegendText = $"{series.Size}×{series.Size}" + (pointLabel is null ? "" : $" {pointLabel}");
-            marks.LineWidth = 0;
-            marks.MarkerSize = 11;
-            marks.MarkerShape = MarkerShape.Cross;
-            marks.MarkerLineWidth = 2;
-            marks.Color = ColorOf(series.Size);
-            var bars = plot.Add.ErrorBar(series.Temperatures, y, series.Values.Select(v => v.Error).ToArray());
-            bars.Color = marks.Color;
-        }
+            EstimateMarks.Crosses(plot, series.Temperatures, series.Values, ColorOf(series.Size), $"{series.Size}×{series.Size}" + (pointLabel is null ? "" : $" {pointLabel}"));
         if (double.IsFinite(tMin))
         {
             var bkt = plot.Add.Line(tMin, 2 * tMin / Math.PI, tMax, 2 * tMax / Math.PI);

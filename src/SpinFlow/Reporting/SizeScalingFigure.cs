@@ -36,31 +36,14 @@ public static class SizeScalingFigure
         var temperatures = reference.Concat(flow).Select(s => s.Temperature).Distinct().Order().ToList();
         Color ColorOf(double t) => palette.GetColor(temperatures.IndexOf(t));
         static double[] X(int[] sizes) => sizes.Select(l => Math.Log2(l)).ToArray();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         foreach (var s in reference.OrderBy(s => s.Temperature))
-        {
-            double[] y = s.Values.Select(v => v.Mean).ToArray();
-            var line = plot.Add.Scatter(X(s.Sizes), y);
-            line.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"T = {s.Temperature:F4} {referenceLabel}");
-            line.Color = ColorOf(s.Temperature);
-            line.LineWidth = 1.5f;
-            line.MarkerSize = 6;
-            plot.Add.ErrorBar(X(s.Sizes), y, s.Values.Select(v => v.Error).ToArray()).Color = line.Color;
-        }
+            EstimateMarks.Line(plot, X(s.Sizes), s.Values, ColorOf(s.Temperature), string.Create(inv, $"T = {s.Temperature:F4} {referenceLabel}"), markerSize: 6);
         foreach (var s in flow.OrderBy(s => s.Temperature))
-        {
-            double[] y = s.Values.Select(v => v.Mean).ToArray();
-            var marks = plot.Add.Scatter(X(s.Sizes), y);
-            marks.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"T = {s.Temperature:F4} flow + latent HMC");
-            marks.LineWidth = 0;
-            marks.MarkerSize = 11;
-            marks.MarkerShape = MarkerShape.Cross;
-            marks.MarkerLineWidth = 2;
-            marks.Color = ColorOf(s.Temperature);
-            plot.Add.ErrorBar(X(s.Sizes), y, s.Values.Select(v => v.Error).ToArray()).Color = marks.Color;
-        }
+            EstimateMarks.Crosses(plot, X(s.Sizes), s.Values, ColorOf(s.Temperature), string.Create(inv, $"T = {s.Temperature:F4} flow + latent HMC"));
         var sizes = reference.Concat(flow).SelectMany(s => s.Sizes).Distinct().Order().ToArray();
         if (sizes.Length > 0)
-            plot.Axes.Bottom.SetTicks(X(sizes), sizes.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            plot.Axes.Bottom.SetTicks(X(sizes), sizes.Select(l => l.ToString(inv)).ToArray());
         plot.Title(title);
         plot.XLabel("L");
         plot.YLabel(observable);

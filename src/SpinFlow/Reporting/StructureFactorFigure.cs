@@ -41,16 +41,7 @@ public static class StructureFactorFigure
         Color ColorOf(int size) => palette.GetColor(sizes.IndexOf(size));
 
         foreach (var curve in references)
-        {
-            double[] m = curve.Values.Select(v => v.Mean).ToArray();
-            var line = plot.Add.Scatter(curve.Temperatures, m);
-            line.LegendText = $"{curve.Size}×{curve.Size} {reference}";
-            line.Color = ColorOf(curve.Size);
-            line.LineWidth = 1.5f;
-            line.MarkerSize = 0;
-            var band = plot.Add.ErrorBar(curve.Temperatures, m, curve.Values.Select(v => v.Error).ToArray());
-            band.Color = line.Color;
-        }
+            EstimateMarks.Line(plot, curve.Temperatures, curve.Values, ColorOf(curve.Size), $"{curve.Size}×{curve.Size} {reference}", markerSize: 0);
         if (inputs is { Temperatures.Length: > 0 })
         {
             double[] m = inputs.Values.Select(v => v.Mean).ToArray();
@@ -64,18 +55,7 @@ public static class StructureFactorFigure
             bars.Color = Colors.Gray;
         }
         foreach (var series in flow.OrderBy(s => s.Size))
-        {
-            double[] m = series.Values.Select(v => v.Mean).ToArray();
-            var points = plot.Add.Scatter(series.Temperatures, m);
-            points.LegendText = $"{series.Size}×{series.Size} flow + latent HMC";
-            points.LineWidth = 0;
-            points.MarkerSize = 11;
-            points.MarkerShape = MarkerShape.Cross;
-            points.MarkerLineWidth = 2;
-            points.Color = ColorOf(series.Size);
-            var bars = plot.Add.ErrorBar(series.Temperatures, m, series.Values.Select(v => v.Error).ToArray());
-            bars.Color = points.Color;
-        }
+            EstimateMarks.Crosses(plot, series.Temperatures, series.Values, ColorOf(series.Size), $"{series.Size}×{series.Size} flow + latent HMC");
         plot.Title($"Structure factor ⟨m²⟩: super-resolution against {reference}");
         plot.XLabel("T");
         plot.YLabel("⟨m²⟩");

@@ -348,17 +348,12 @@ public sealed class LatentHmcSampler
     internal double[] LevelCurvatures(ReadOnlySpan<double> z, int chains, LatticeDistribution prior)
     {
         const int Directions = 2;
-        const double H = 0.02;
         int n = Target.Dimension, levels = prior.Levels;
         var level = new int[n];
         for (int i = 0; i < n; i++) level[i] = prior.LevelOf(i / prior.Channels);
         var rng = Xoshiro256.ForStream(Options.Seed, CurvatureStream);
         var v = new double[chains * n];
-        var plus = new double[chains * n];
-        var minus = new double[chains * n];
-        var gPlus = new double[chains * n];
-        var gMinus = new double[chains * n];
-        var energy = new double[chains];
+        var probe = new CurvatureProbe(Target, chains);
         var result = new double[levels + 1];
         for (int k = 0; k <= levels; k++)
         {
@@ -377,12 +372,7 @@ public sealed class LatentHmcSampler
                     }
                     System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1 / Math.Sqrt(norm), row);
                 }
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, H, z, plus);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -H, z, minus);
-                Target.EnergyAndGradient(plus, energy, gPlus);
-                Target.EnergyAndGradient(minus, energy, gMinus);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(gPlus, gMinus, gPlus);
-                sum += System.Numerics.Tensors.TensorPrimitives.Dot<double>(gPlus, v) / (2 * H);
+                sum += probe.Sum(z, v);
             }
             result[k] = sum / (chains * Directions);
         }
@@ -437,15 +427,10 @@ public sealed class LatentHmcSampler
     /// </summary>
     internal double[][] ShellCurvatures(ReadOnlySpan<double> z, int chains, LatticeDistribution prior)
     {
-        const double H = 0.02;
         int n = Target.Dimension, levels = prior.Levels, channels = prior.Channels;
         var rng = Xoshiro256.ForStream(Options.Seed, CurvatureStream);
         var v = new double[chains * n];
-        var plus = new double[chains * n];
-        var minus = new double[chains * n];
-        var gPlus = new double[chains * n];
-        var gMinus = new double[chains * n];
-        var energy = new double[chains];
+        var probe = new CurvatureProbe(Target, chains);
         var result = new double[levels + 1][];
         for (int k = 0; k <= levels; k++)
         {
@@ -484,12 +469,7 @@ public sealed class LatentHmcSampler
                     double norm = System.Numerics.Tensors.TensorPrimitives.Norm<double>(row);
                     System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1 / norm, row);
                 }
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, H, z, plus);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -H, z, minus);
-                Target.EnergyAndGradient(plus, energy, gPlus);
-                Target.EnergyAndGradient(minus, energy, gMinus);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(gPlus, gMinus, gPlus);
-                result[k][shell] = System.Numerics.Tensors.TensorPrimitives.Dot<double>(gPlus, v) / (2 * H) / chains;
+                result[k][shell] = probe.Sum(z, v) / chains;
             }
         }
         return result;
@@ -601,4 +581,22 @@ public sealed class LatentHmcSampler
     /// </summary>
     public static double[] StartingPoints(ReadOnlySpan<double> inputs, int inputSize, int chains, ulong seed) =>
         new SuperResolutionLatent(new DataSetDistribution(inputs, inputSize)).Draw(chains, seed);
+
+    /// <summary>Σ over chains of vᵀ∇²U v at z (chains × N), by central differences of ∇U at z ± h v; buffers kept between calls.</summary>
+    private sealed class CurvatureProbe(LatentTarget target, int chains)
+    {
+        private const double H = 0.02;
+        private readonly double[] _plus = new double[chains * target.Dimension], _minus = new double[chains * target.Dimension],
+            _gPlus = new double[chains * target.Dimension], _gMinus = new double[chains * target.Dimension], _energy = new double[chains];
+
+        public double Sum(ReadOnlySpan<double> z, double[] v)
+        {
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, H, z, _plus);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -H, z, _minus);
+            target.EnergyAndGradient(_plus, _energy, _gPlus);
+            target.EnergyAndGradient(_minus, _energy, _gMinus);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(_gPlus, _gMinus, _gPlus);
+            return System.Numerics.Tensors.TensorPrimitives.Dot<double>(_gPlus, v) / (2 * H);
+        }
+    }
 }
