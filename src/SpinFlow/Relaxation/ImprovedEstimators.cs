@@ -7,7 +7,7 @@ namespace SpinFlow.Relaxation;
 /// s | x where they have closed forms, and a sampled spin configuration for |m|.
 /// </summary>
 /// <param name="Energy">E[e | x], e = H/N.</param>
-/// <param name="Energy2">E[e² | x].</param>
+/// <param name="Energy2">E[e² | x], or an estimate unbiased for it.</param>
 /// <param name="M2">E[m² | x].</param>
 /// <param name="AbsM">|m| of one spin configuration drawn from s | x (unbiased, not conditioned).</param>
 /// <param name="M4">E[m⁴ | x].</param>

@@ -5,14 +5,15 @@ namespace SpinFlow.Relaxation;
 
 /// <summary>
 /// Measurements of the clock and XY models on a relaxed configuration x. Given x the spins are independent with means
-/// μ_i = E[s_i | x], so e and m² have closed-form conditional expectations (improved estimators); e², |m| and m⁴ come
-/// from one spin configuration drawn from s | x (unbiased, not conditioned).
+/// μ_i = E[s_i | x], so e and m² have closed-form conditional expectations (improved estimators); |m| and m⁴ come
+/// from one spin configuration drawn from s | x (unbiased, not conditioned), e² from E[e | x]² and two such draws.
 /// </summary>
 public static class RelaxedAngleEstimators
 {
     /// <summary>
-    /// E[e | x] = −(1/N) Σ_⟨ij⟩ μ_i·μ_j and E[m² | x] = (|Σ μ_i|² − Σ |μ_i|² + N)/N² (|s_i| = 1), with e², |m| and m⁴ of
-    /// one drawn spin configuration. <paramref name="scratch"/> needs 3N entries.
+    /// E[e | x] = −(1/N) Σ_⟨ij⟩ μ_i·μ_j and E[m² | x] = (|Σ μ_i|² − Σ |μ_i|² + N)/N² (|s_i| = 1), with |m| and m⁴ of
+    /// one drawn spin configuration and e² = E[e | x]² + ½(e₁ − e₂)² of two (unbiased for E[e² | x]).
+    /// <paramref name="scratch"/> needs 3N entries.
     /// </summary>
     public static RelaxedMeasurement Measure(RelaxedAngleModel model, ReadOnlySpan<double> x, Span<double> scratch, Xoshiro256 rng) =>
         Measure(model, x, scratch, rng, out _, vortices: false);
@@ -44,7 +45,15 @@ public static class RelaxedAngleEstimators
         var sampled = AngleConfiguration.Measure(cos, sin, l, vortexDensity);
         drawn = sampled;
         double sm2 = sampled.Mx * sampled.Mx + sampled.My * sampled.My;
-        return new RelaxedMeasurement(e, sampled.Energy * sampled.Energy, m2, Math.Sqrt(sm2), sm2 * sm2);
+
+        // A second independent draw gives Var(e | x) = E[½(e₁ − e₂)² | x] without bias, so e² is E[e | x]² + Var(e | x):
+        // the variance of e then splits into its x part (measured on the improved e) and a small conditional part, which
+        // keeps c as precise as ⟨e⟩ instead of the difference of two noisy moments.
+        model.SampleAngles(x, angles, rng);
+        model.SpinsFromAngles(angles, mean);
+        double second = Improved(mean, l).Energy; // unit spins: their "mean" is the configuration itself
+        double half = sampled.Energy - second;
+        return new RelaxedMeasurement(e, e * e + 0.5 * half * half, m2, Math.Sqrt(sm2), sm2 * sm2);
     }
 
     /// <summary>E[e | x] and E[m² | x] from the mean spins μ (2N values, site by site) of an L×L configuration.</summary>
