@@ -36,7 +36,7 @@ public static class PipelineCommand
         };
         var latentMass = new Option<string?>("--latent-mass")
         {
-            Description = "Mass of the latent HMC: none, level (one scale per latent level from its measured curvature) or fourier (one per level and shell of wave vectors; the soft long-wavelength modes of ξ move farther) (preset: level; tc: fourier)",
+            Description = "Mass of the latent HMC: none, level (one scale per latent level from its measured curvature) or fourier (one per level and shell of wave vectors; the soft long-wavelength modes of ξ move farther) (preset: level)",
         };
         var seed = CommonOptions.Seed("Seed of the whole run (every stage derives its own stream)");
         var threads = CommonOptions.Threads("Threads of the flows");
