@@ -15,7 +15,7 @@ public sealed record SizeSeries(double Temperature, int[] Sizes, Estimate[] Valu
 public static class SizeScalingFigure
 {
     /// <summary>Image width in pixels.</summary>
-    public const int Width = 900;
+    public const int Width = 1100;
     /// <summary>Image height in pixels.</summary>
     public const int Height = 650;
 
@@ -47,7 +47,8 @@ public static class SizeScalingFigure
         plot.Title(title);
         plot.XLabel("L");
         plot.YLabel(observable);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the axes: the curves start high at small L and end anywhere, so no corner inside stays free.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 }
