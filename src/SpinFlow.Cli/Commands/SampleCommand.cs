@@ -55,6 +55,11 @@ public static class SampleCommand
             Description = "latent-hmc: Metropolis sweeps of the output lattice's spins after every trajectory (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x); exact; default 0)",
             DefaultValueFactory = _ => 0,
         };
+        var spinClusters = new Option<int>("--spin-clusters")
+        {
+            Description = "latent-hmc with --spin-sweeps, clock and xy: Wolff cluster reflections of the spins after the sweeps of every spin move; they change the winding of the angle field, which local sweeps keep (exact; default 0)",
+            DefaultValueFactory = _ => 0,
+        };
         var inputTemperature = new Option<double?>("--input-temperature") { Description = "T_ξ of the base chain (flow-mh; default: the data set's temperature)" };
         var clusterMove = new Option<double?>("--cluster-move-probability")
         {
@@ -75,7 +80,7 @@ public static class SampleCommand
 
         var command = new Command("sample", "Exact samples of a relaxed spin model through flows: latent HMC or flow Metropolis (Ising), with the observables of the output lattice")
         {
-            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, fourierMass, levelWeighting, spinSweeps, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
+            flowOption, input, temperature, method, samples, chains, warmup, hmcSteps, hmcStepSize, massPerLevel, fourierMass, levelWeighting, spinSweeps, spinClusters, inputTemperature, clusterMove, inputMove, pcnRho, model, seed, threads, trace, output, json, force,
         };
         command.SetAction(parse =>
         {
@@ -96,6 +101,8 @@ public static class SampleCommand
             if (kind == LatentHmc && txi is not null) throw new UsageException("--input-temperature applies to --method flow-mh only");
             if (kind == FlowMh && parse.GetValue(massPerLevel)) throw new UsageException("--mass-per-level applies to --method latent-hmc only (flow-mh has no latent momenta)");
             if (kind == FlowMh && parse.GetValue(spinSweeps) != 0) throw new UsageException("--spin-sweeps applies to --method latent-hmc only");
+            if (parse.GetValue(spinClusters) < 0) throw new UsageException("--spin-clusters must be non-negative");
+            if (parse.GetValue(spinClusters) > 0 && parse.GetValue(spinSweeps) == 0) throw new UsageException("--spin-clusters needs --spin-sweeps (the clusters are part of the spin move)");
             if (parse.GetValue(fourierMass) && !parse.GetValue(massPerLevel)) throw new UsageException("--fourier-mass needs --mass-per-level");
             double? weighting = parse.GetValue(levelWeighting);
             if (weighting is not null && !parse.GetValue(massPerLevel)) throw new UsageException("--level-size-weighting needs --mass-per-level");
@@ -142,7 +149,7 @@ public static class SampleCommand
                 };
                 var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(setup.Model, size, tx),
                     new LatentHmcOptions(c, w, n, hmc, parse.GetValue(seed), massPerLevel: parse.GetValue(massPerLevel), spinSweeps: parse.GetValue(spinSweeps),
-                        levelSizeWeighting: weighting ?? 0, fourierMass: parse.GetValue(fourierMass)));
+                        levelSizeWeighting: weighting ?? 0, fourierMass: parse.GetValue(fourierMass), spinClusters: parse.GetValue(spinClusters)));
                 r = cli.WithProgress(description, progress => sampler.Run(progress));
             }
             else

@@ -80,6 +80,15 @@ public sealed class ClockWolff : IAngleSampler
     /// <summary>Current states k_i ∈ {0 … Q − 1}, row-major.</summary>
     public ReadOnlySpan<byte> States => _states;
 
+    /// <summary>Replaces the configuration by <paramref name="states"/> (L×L, row-major, each below Q).</summary>
+    public void SetStates(ReadOnlySpan<byte> states)
+    {
+        if (states.Length != _sites) throw new ArgumentException($"configuration has {states.Length} sites, expected L² = {_sites}", nameof(states));
+        foreach (byte k in states)
+            if (k >= _q) throw new ArgumentException($"clock state {k} is not below Q = {_q}", nameof(states));
+        states.CopyTo(_states);
+    }
+
     /// <inheritdoc />
     public void Sweep() => _calibration.Sweep(_flip);
 

@@ -71,6 +71,14 @@ public sealed class XyWolff : IAngleSampler
     /// <summary>The spins' y components sin θ_i.</summary>
     public ReadOnlySpan<double> Sin => _sin;
 
+    /// <summary>Replaces the configuration by the unit spins (<paramref name="cos"/>, <paramref name="sin"/>) (L×L, row-major).</summary>
+    public void SetSpins(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin)
+    {
+        SamplerGuards.CheckSpinBuffers(cos, sin, _sites);
+        cos.CopyTo(_cos);
+        sin.CopyTo(_sin);
+    }
+
     /// <inheritdoc />
     public void Sweep() => _calibration.Sweep(_flip);
 

@@ -191,7 +191,8 @@ public sealed class RelaxedAngleModel : IRelaxedModel
     }
 
     /// <inheritdoc />
-    public IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed) => new RelaxedAngleSpinMove(this, chains, sweeps, seed);
+    public IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed, int clusters = 0) =>
+        new RelaxedAngleSpinMove(this, chains, sweeps, seed, clusters: clusters);
 
     /// <summary>
     /// Exact draw of x | s: per component x_a ~ N(K's_a, K'), for each configuration of the batch of unit spins

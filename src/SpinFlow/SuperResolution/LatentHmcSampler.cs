@@ -37,6 +37,12 @@ public sealed record LatentHmcOptions
     /// </summary>
     public int SpinSweeps { get; }
     /// <summary>
+    /// With <see cref="SpinSweeps"/>: Wolff cluster reflections of the spins after the sweeps of every spin move (clock and
+    /// XY models). Local sweeps keep the winding of the angle field around the torus; a flow can start a chain in a
+    /// twisted sector that they never leave. Exact for any value.
+    /// </summary>
+    public int SpinClusters { get; }
+    /// <summary>
     /// When all chains' starting draws z ~ p_z share the sign of their input magnetisation, negate every other chain's z so
     /// that both signs start (<see cref="Latent.DispersedStarts"/>); false keeps the draws as they are.
     /// </summary>
@@ -61,8 +67,10 @@ public sealed record LatentHmcOptions
 
     /// <summary>Validates and stores the settings; bad values throw <see cref="ArgumentException"/> with a one-line message.</summary>
     public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
-        bool dispersedStarts = true, double levelSizeWeighting = 0, bool fourierMass = false)
+        bool dispersedStarts = true, double levelSizeWeighting = 0, bool fourierMass = false, int spinClusters = 0)
     {
+        if (spinClusters < 0) throw new ArgumentOutOfRangeException(nameof(spinClusters), spinClusters, "cluster flips per spin move must be non-negative");
+        if (spinClusters > 0 && spinSweeps == 0) throw new ArgumentException("cluster flips are part of the spin move: they need spin sweeps", nameof(spinClusters));
         if (fourierMass && !massPerLevel) throw new ArgumentException("a Fourier mass is a mass per level: it needs massPerLevel", nameof(fourierMass));
         if (!(levelSizeWeighting >= 0 && levelSizeWeighting <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(levelSizeWeighting), levelSizeWeighting, "the level size weighting must lie in [0, 0.5]");
@@ -81,6 +89,7 @@ public sealed record LatentHmcOptions
         RecordChains = recordChains;
         MassPerLevel = massPerLevel;
         SpinSweeps = spinSweeps;
+        SpinClusters = spinClusters;
         DispersedStarts = dispersedStarts;
         LevelSizeWeighting = levelSizeWeighting;
         FourierMass = fourierMass;
@@ -209,7 +218,7 @@ public sealed class LatentHmcSampler
         var chainEnergy = Options.RecordChains ? new List<double>((Options.WarmUp + Options.Trajectories + 1) * chains) : null;
         var warmUpMeasure = ChainMeasurement.For(Target.Model, chains, Options.Seed ^ MeasureStream ^ 1, chainM2, chainEnergy);
         var measure = ChainMeasurement.For(Target.Model, chains, Options.Seed ^ MeasureStream, chainM2, chainEnergy);
-        var spinMove = Options.SpinSweeps > 0 ? new LatentSpinMove(Target, chains, Options.SpinSweeps, Options.Seed ^ SpinStream) : null;
+        var spinMove = Options.SpinSweeps > 0 ? new LatentSpinMove(Target, chains, Options.SpinSweeps, Options.Seed ^ SpinStream, Options.SpinClusters) : null;
         var moved = new double[spinMove is null ? 0 : chains * n];
         bool justMoved = false;
         void Observe(ChainMeasurement into)

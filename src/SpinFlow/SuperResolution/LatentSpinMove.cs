@@ -52,14 +52,17 @@ public sealed class LatentSpinMove
     /// <summary>Mean Metropolis acceptance of the spin sweeps so far.</summary>
     public double SpinAcceptance => Moves > 0 ? _move.SpinAcceptance : double.NaN;
 
-    /// <summary>Move for <paramref name="chains"/> chains of <paramref name="target"/>, <paramref name="sweeps"/> Metropolis sweeps each time.</summary>
-    public LatentSpinMove(LatentTarget target, int chains, int sweeps, ulong seed)
+    /// <summary>
+    /// Move for <paramref name="chains"/> chains of <paramref name="target"/>, <paramref name="sweeps"/> Metropolis sweeps
+    /// and <paramref name="clusters"/> Wolff cluster flips (clock and XY) each time.
+    /// </summary>
+    public LatentSpinMove(LatentTarget target, int chains, int sweeps, ulong seed, int clusters = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (chains < 1) throw new ArgumentOutOfRangeException(nameof(chains), chains, "need at least one chain");
         if (sweeps < 1) throw new ArgumentOutOfRangeException(nameof(sweeps), sweeps, "a spin move needs at least one sweep");
         _target = target;
-        _move = target.Model.CreateSpinMove(chains, sweeps, seed);
+        _move = target.Model.CreateSpinMove(chains, sweeps, seed, clusters);
         int n = target.Dimension;
         _x = new float[chains * n];
         _zFloat = new float[chains * n];

@@ -46,15 +46,18 @@ public class AngleExactSamplingTests(ITestOutputHelper output)
         Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
     }
 
-    [Fact]
-    public void XyLatentHmcWithSpinMovesAgreesWithWolff()
+    // With and without Wolff reflections in the spin move: either way the move must leave π_x invariant.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void XyLatentHmcWithSpinMovesAgreesWithWolff(int clusters)
     {
         const double T = 1.1;
         const ulong Seed = 51;
         var model = SpinModel.Xy;
         var flow = UntrainedFlow(8, Seed);
         var latent = new SuperResolutionLatent(new DataSetDistribution(InputData(model, 4, T, 32, Seed), 32, 4, channels: 2));
-        var options = new LatentHmcOptions(chains: 16, warmUp: 100, trajectories: 300, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, Seed, spinSweeps: 1);
+        var options = new LatentHmcOptions(chains: 16, warmUp: 100, trajectories: 300, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, Seed, spinSweeps: 1, spinClusters: clusters);
         var result = new LatentHmcSampler(flow, latent, new RelaxedAngleModel(model, 8, T), options).Run();
         var wolff = AngleChainRun.Run(model, new McmcOptions(8, T, SpinAlgorithm.Wolff, 40_000, 1000, 1, Seed ^ 0x776F6C66));
         var hmc = result.Angle!;
@@ -65,6 +68,33 @@ public class AngleExactSamplingTests(ITestOutputHelper output)
         AssertAgree("⟨m²⟩", hmc.Base.M2, wolff.Observables.Base.M2);
         AssertAgree("Υ", hmc.Helicity, wolff.Observables.Helicity);
         AssertAgree("vortex density", hmc.VortexDensity, wolff.Observables.VortexDensity);
+    }
+
+    [Fact]
+    public void Clock4LatentHmcWithClusterSpinMovesGivesTheExactEnergy()
+    {
+        const double T = 1.6;
+        const ulong Seed = 61;
+        var model = SpinModel.Clock(4);
+        var flow = UntrainedFlow(8, Seed);
+        var latent = new SuperResolutionLatent(new DataSetDistribution(InputData(model, 4, T, 32, Seed), 32, 4, channels: 2));
+        var options = new LatentHmcOptions(chains: 16, warmUp: 50, trajectories: 200, new HmcOptions { LeapfrogSteps = 8, StepSize = 0.1 }, Seed,
+            spinSweeps: 1, spinClusters: 3);
+        var result = new LatentHmcSampler(flow, latent, new RelaxedAngleModel(model, 8, T), options).Run();
+        double exact = ClockExact.Compute(model, 8, T).Energy;
+        var e = result.Observables.Energy;
+        output.WriteLine($"clock:4 T = {T} with cluster spin moves: ⟨e⟩ = {e}, exact {exact:F6}, {e.DeviationSigma(exact):F2}σ, c = {result.Observables.SpecificHeat}, " +
+            $"exact {ClockExact.Compute(model, 8, T).SpecificHeat:F4}; {result.Elapsed.TotalSeconds:F1} s");
+        Assert.True(Math.Abs(e.DeviationSigma(exact)) < 4, $"⟨e⟩ = {e} vs exact {exact}");
+        Assert.True(Math.Abs(result.Observables.SpecificHeat.DeviationSigma(ClockExact.Compute(model, 8, T).SpecificHeat)) < 4, $"c = {result.Observables.SpecificHeat}");
+    }
+
+    [Fact]
+    public void ClusterFlipsInTheSpinMoveAreRefusedWithoutSweepsAndForIsing()
+    {
+        Assert.Throws<ArgumentException>(() => new LatentHmcOptions(4, 10, 10, spinSweeps: 0, spinClusters: 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatentHmcOptions(4, 10, 10, spinSweeps: 1, spinClusters: -1));
+        Assert.Throws<ArgumentException>(() => new RelaxedIsing(4, 2.0).CreateSpinMove(2, 1, 1, clusters: 1));
     }
 
     private static void AssertAgree(string name, Estimate a, Estimate b)
