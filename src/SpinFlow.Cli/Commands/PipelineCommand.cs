@@ -30,6 +30,10 @@ public static class PipelineCommand
             Description = "What the stack is fed at level k ≥ 2: ladder (ξ at the k-fold rescaled temperature R^k(T), also for generating the next level's training data; preset), " +
                 "paper (ξ at R(T) at every level, chains from z ~ p_z), or warm (as paper, but chains start from the level below's final latents)",
         };
+        var spinClusters = new Option<int?>("--spin-clusters")
+        {
+            Description = "Clock and xy: Wolff cluster reflections of the spins after the sweeps of every spin move; they change the winding of the angle field, which local sweeps keep (exact; preset: 0)",
+        };
         var spinSweeps = new Option<int?>("--spin-sweeps")
         {
             Description = "Metropolis sweeps of the generated lattice's spins after every latent-HMC trajectory (exact; 0: pure latent HMC; preset: 1000)",
@@ -43,7 +47,7 @@ public static class PipelineCommand
 
         var command = new Command("pipeline", "The whole method: rescaling, input data, flow training with transfer per level, exact latent HMC at every level, Swendsen–Wang (Ising) or Wolff (clock, xy) references; writes report.md, results.json and figures")
         {
-            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, hmcSteps, referenceSweeps, inputs, spinSweeps, latentMass, seed, threads,
+            preset, model, baseSize, levels, temperature, output, resume, trainSteps, transferSteps, chains, warmUp, trajectories, hmcSteps, referenceSweeps, inputs, spinSweeps, spinClusters, latentMass, seed, threads,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -95,6 +99,7 @@ public static class PipelineCommand
                 LeapfrogSteps = parse.GetValue(hmcSteps) ?? options.LeapfrogSteps,
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
                 SpinSweeps = parse.GetValue(spinSweeps) ?? options.SpinSweeps,
+                SpinClusters = parse.GetValue(spinClusters) ?? options.SpinClusters,
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             };
@@ -127,7 +132,7 @@ public static class PipelineCommand
     private static readonly (string Property, string Option)[] OptionNames =
     [
         ("LevelTrajectories", "--trajectories"), ("LevelWarmUp", "--warmup"), ("TrainSteps", "--train-steps"), ("TransferSteps", "--transfer-steps"),
-        ("ReferenceSweeps", "--reference-sweeps"), ("SpinSweeps", "--spin-sweeps"), ("Trajectories", "--trajectories"), ("WarmUp", "--warmup"),
+        ("ReferenceSweeps", "--reference-sweeps"), ("SpinSweeps", "--spin-sweeps"), ("SpinClusters", "--spin-clusters"), ("Trajectories", "--trajectories"), ("WarmUp", "--warmup"),
         ("WarmStart", "--inputs"), ("BaseSize", "--base-size"), ("Levels", "--levels"), ("Temperatures", "--temperature"), ("Chains", "--chains"),
         ("Threads", "--threads"), ("LeapfrogSteps", "--hmc-steps"),
     ];

@@ -148,6 +148,12 @@ public sealed record PipelineOptions
     /// and local dynamics fast; the move is exact.
     /// </summary>
     public int SpinSweeps { get; init; }
+    /// <summary>
+    /// Clock and XY: Wolff cluster reflections after the sweeps of every spin move
+    /// (<see cref="SuperResolution.LatentHmcOptions.SpinClusters"/>; 0: none, the presets). They change the winding of the
+    /// angle field, which the sweeps keep; exact.
+    /// </summary>
+    public int SpinClusters { get; init; }
 
     /// <summary>
     /// With <see cref="MassPerLevel"/>: the size weighting w of the level scales (<see cref="SuperResolution.LatentHmcOptions.LevelSizeWeighting"/>;
@@ -231,6 +237,9 @@ public sealed record PipelineOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be positive and finite");
         if (!(Gamma >= 0) || !double.IsFinite(Gamma)) throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "γ must be non-negative and finite");
         AtLeast(SpinSweeps, 0, nameof(SpinSweeps));
+        AtLeast(SpinClusters, 0, nameof(SpinClusters));
+        if (SpinClusters > 0 && SpinSweeps == 0) throw new ArgumentException("SpinClusters are part of the spin move: they need SpinSweeps", nameof(SpinClusters));
+        if (SpinClusters > 0 && Model is IsingModel) throw new ArgumentException("SpinClusters are for the clock and XY models (their winding)", nameof(SpinClusters));
         if (!(LevelSizeWeighting >= 0 && LevelSizeWeighting <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(LevelSizeWeighting), LevelSizeWeighting, "LevelSizeWeighting must lie in [0, 0.5]");
         if (FourierMass && !MassPerLevel) throw new ArgumentException("FourierMass is a mass per level: it needs MassPerLevel", nameof(FourierMass));
@@ -394,6 +403,7 @@ public sealed record PipelineOptions
         if (InputLadder) settings["input_ladder"] = true;
         if (MassPerLevel) settings["mass_per_level"] = true;
         if (SpinSweeps > 0) settings["spin_sweeps"] = SpinSweeps;
+        if (SpinClusters > 0) settings["spin_clusters"] = SpinClusters;
         if (LevelSizeWeighting > 0) settings["level_size_weighting"] = LevelSizeWeighting;
         if (FourierMass) settings["fourier_mass"] = true;
         return settings;

@@ -148,7 +148,7 @@ public static class PipelineReport
                 (o.FourierMass ? $" — one per shell of wave vectors on the level's grids ({SuperResolution.LatentHmcSampler.FourierShells} shells of λ(q) = 4 − 2 cos q_x − 2 cos q_y), so that the soft long-wavelength modes of ξ move farther than its stiff staggered ones" : "") +
                 (o.LevelSizeWeighting > 0 ? string.Create(Inv, $", times (n_finest / n_k)^{o.LevelSizeWeighting:G3} for a level of n_k latent values") : "") +
                 ", then ε is tuned again" : "") +
-            (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +
+            (o.SpinSweeps > 0 ? $"; after every trajectory {o.SpinSweeps} Metropolis sweep{(o.SpinSweeps == 1 ? "" : "s")} of the generated lattice's spins{(o.SpinClusters > 0 ? $" and {o.SpinClusters} Wolff cluster reflection{(o.SpinClusters == 1 ? "" : "s")}" : "")} (x = F(z), s | x, sweeps, x | s, z = F⁻¹(x): exact, it leaves π_x invariant)" : "") +
             ") with observables from the improved estimators; " +
             $"{refName} references with {o.ReferenceSweeps} sweeps at every size.").AppendLine();
         md.AppendLine("Latent HMC is exact for any flow (its target is π_x pulled back through the flow), so every row should agree with " +

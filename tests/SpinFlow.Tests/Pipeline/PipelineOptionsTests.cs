@@ -92,6 +92,21 @@ public sealed class PipelineOptionsTests
         Assert.Throws<ArgumentException>(() => (paper with { FourierMass = true, MassPerLevel = false }).Validate());
     }
 
+    /// <summary>Cluster reflections belong to the clock and XY spin move: they need sweeps, refuse Ising, and are recorded only when on.</summary>
+    [Fact]
+    public void SpinClustersNeedSweepsAnAngleModelAndAreRecordedOnlyWhenOn()
+    {
+        var xy = PipelineOptions.ForPreset(PipelinePreset.Paper, SpinFlow.Lattice.SpinModel.Xy);
+        Assert.Equal(0, xy.SpinClusters);
+        Assert.False(xy.SettingsJson().ContainsKey("spin_clusters"));
+        var withClusters = xy with { SpinClusters = 10 };
+        withClusters.Validate();
+        Assert.Equal(10, withClusters.SettingsJson()["spin_clusters"]!.GetValue<int>());
+        Assert.Throws<ArgumentException>(() => (withClusters with { SpinSweeps = 0 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (xy with { SpinClusters = -1 }).Validate());
+        Assert.Throws<ArgumentException>(() => (PipelineOptions.ForPreset(PipelinePreset.Paper) with { SpinClusters = 1 }).Validate());
+    }
+
     [Fact]
     public void SpinSweepsAreOnInBothPresetsAndRecordedOnlyWhenSet()
     {

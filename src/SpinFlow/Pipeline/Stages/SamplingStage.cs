@@ -220,7 +220,8 @@ internal static class SamplingStage
         var hmc = new HmcOptions { LeapfrogSteps = o.LeapfrogSteps, StepSize = 0.05, StepSizeJitter = 0.1 };
         int warmUp = o.WarmUpAt(level), trajectories = o.TrajectoriesAt(level);
         var options = new LatentHmcOptions(o.Chains, warmUp, trajectories, hmc, c.SeedOf(StageContext.SampleStream, t, level), recordChains: true,
-            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps, levelSizeWeighting: o.MassPerLevel ? o.LevelSizeWeighting : 0, fourierMass: o.FourierMass);
+            massPerLevel: o.MassPerLevel, spinSweeps: o.SpinSweeps, levelSizeWeighting: o.MassPerLevel ? o.LevelSizeWeighting : 0, fourierMass: o.FourierMass,
+            spinClusters: o.SpinClusters);
         var sampler = new LatentHmcSampler(setup.Flow, setup.Latent, RelaxedModels.Create(o.Model, size, t), options);
         bool warm = o.WarmStart && level >= 2;
         var r = sampler.Run(progress, ct, warm ? WarmStartOf(c, t, level, options.Seed) : null);
