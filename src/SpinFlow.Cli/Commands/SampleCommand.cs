@@ -163,17 +163,17 @@ public static class SampleCommand
 
             double samplesTaken = (double)n * c;
             double costPerEffective = EffectiveSampleCost.Seconds(r.Elapsed.TotalSeconds, EffectiveSampleCost.Tau(r.TauM2.Tau, r.Convergence.Observables.M2.Ess, samplesTaken), samplesTaken);
-            Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, setup);
+            Print(cli, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), parse.GetValue(spinClusters), r, costPerEffective, setup);
             if (tracePath is not null) ResultJson.Save(tracePath, TraceJson(kind, size, tx, w, r.M2Trace));
             if (outPath is not null)
                 RelaxedConfigurationFile.Write(outPath, r.FinalConfigurations, c, new RelaxedConfigurationMetadata(size, tx, r.Shift, kind, parse.GetValue(seed), c, setup.Model.Name));
-            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(setup.Model, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), r, costPerEffective, paths));
+            if (jsonPath is not null) ResultJson.Save(jsonPath, ResultNode(setup.Model, size, tx, n, c, w, parse.GetValue(seed), parse.GetValue(spinSweeps), parse.GetValue(spinClusters), r, costPerEffective, paths));
             return 0;
         });
         return command;
     }
 
-    private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, FlowStackSetup setup)
+    private static void Print(CliContext cli, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, int spinClusters, FlowSamplerResult r, double cost, FlowStackSetup setup)
     {
         string unit = r.LatentHmc is not null ? "trajectories" : "steps";
         cli.Out.WriteLine($"flows: {setup.Description}");
@@ -191,7 +191,7 @@ public static class SampleCommand
             if (hmc.ShellScale is { } shells)
                 cli.Out.WriteLine($"scale per shell of wave vectors (q = 0 first), per level: {string.Join("; ", shells.Select(level => string.Join(" ", level.Select(v => Format.Number(v, "F2")))))}");
             if (r.AcceptanceOf(LatentHmcSampler.SpinMove) is { } spin)
-                cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
+                cli.Out.WriteLine($"spin moves: {spinSweeps} Metropolis sweeps{(spinClusters > 0 ? $" and {spinClusters} Wolff cluster reflections" : "")} after every trajectory, acceptance {Format.Number(spin.Rate, "F3")}, " +
                     $"largest |F(F⁻¹(x)) − x| {Format.Number(hmc.SpinMoveRoundTrip, "G3")}");
             if (hmc.Times is { } times) cli.Out.WriteLine(TimeLine(times));
             cli.Out.WriteLine(double.IsNaN(r.WeightEss)
@@ -252,7 +252,7 @@ public static class SampleCommand
         };
     }
 
-    private static JsonObject ResultNode(SpinModel model, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, FlowSamplerResult r, double cost, string[] paths)
+    private static JsonObject ResultNode(SpinModel model, int size, double tx, int n, int c, int w, ulong seed, int spinSweeps, int spinClusters, FlowSamplerResult r, double cost, string[] paths)
     {
         var hmc = r.LatentHmc;
         var mh = r.FlowMetropolis;
@@ -280,6 +280,7 @@ public static class SampleCommand
             ["shell_scale"] = hmc?.ShellScale is { } shellScale ? new JsonArray([.. shellScale.Select(level => (JsonNode?)ResultJson.Numbers(level))]) : null,
             ["shell_curvature"] = hmc?.ShellCurvature is { } shellCurvature ? new JsonArray([.. shellCurvature.Select(level => (JsonNode?)ResultJson.Numbers(level))]) : null,
             ["spin_sweeps"] = spin is null ? null : spinSweeps,
+            ["spin_clusters"] = spin is null || spinClusters == 0 ? null : spinClusters,
             ["spin_acceptance"] = spin is null ? null : ResultJson.Number(spin.Rate),
             ["spin_move_round_trip"] = spin is null ? null : ResultJson.Number(hmc!.SpinMoveRoundTrip),
             ["input_temperature"] = mh is null ? null : ResultJson.Number(mh.InputTemperature),

@@ -120,6 +120,12 @@ public sealed class SampleCommandTests : IDisposable
         Assert.InRange((double)r["spin_acceptance"]!, 0.01, 0.99);
         Assert.InRange((double)r["spin_move_round_trip"]!, 0.0, 1e-4);
         AssertBad(CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--spin-sweeps", "-1"));
+        Assert.Null(r["spin_clusters"]);
+        // Cluster reflections are for the clock and XY models, and part of the spin move.
+        AssertBad(CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--spin-clusters", "2"));
+        AssertBad(CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--spin-sweeps", "2", "--spin-clusters", "-1"));
+        AssertBad(CliRunner.Run("sample", "--flow", flow, "--input", xi, "-T", "3", "--samples", "10", "--chains", "2",
+            "--warmup", "4", "--spin-sweeps", "2", "--spin-clusters", "2"));
     }
 
     [Fact]
