@@ -43,7 +43,7 @@ public sealed class SampleCommandTests : IDisposable
     private static readonly string[] SampleKeys =
     [
         "size", "temperature", "method", "samples", "chains", "warmup", "seed", "measurements", "observables", "acceptance", "step_size",
-        "level_scale", "shell_scale", "shell_curvature", "spin_sweeps", "spin_acceptance", "spin_move_round_trip", "input_temperature", "weight_ess", "moves", "tau_int",
+        "level_scale", "shell_scale", "shell_curvature", "spin_sweeps", "spin_clusters", "spin_acceptance", "spin_move_round_trip", "input_temperature", "weight_ess", "moves", "tau_int",
         "seconds_per_effective_sample", "time_breakdown", "wall_seconds", "flows", "converged", "warnings", "r_hat_basis",
     ];
 
