@@ -83,9 +83,7 @@ public sealed class ClockWolff : IAngleSampler
     /// <summary>Replaces the configuration by <paramref name="states"/> (L×L, row-major, each below Q).</summary>
     public void SetStates(ReadOnlySpan<byte> states)
     {
-        if (states.Length != _sites) throw new ArgumentException($"configuration has {states.Length} sites, expected L² = {_sites}", nameof(states));
-        foreach (byte k in states)
-            if (k >= _q) throw new ArgumentException($"clock state {k} is not below Q = {_q}", nameof(states));
+        SamplerGuards.CheckClockStates(states, _q, _sites);
         states.CopyTo(_states);
     }
 

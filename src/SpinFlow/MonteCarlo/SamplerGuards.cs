@@ -28,6 +28,14 @@ internal static class SamplerGuards
                 throw new ArgumentException($"spin {i} is {spins[i]}; spins must be +1 or −1", nameof(spins));
     }
 
+    /// <summary>Checks that <paramref name="states"/> is a configuration of N clock states, each below Q.</summary>
+    public static void CheckClockStates(ReadOnlySpan<byte> states, int q, int sites)
+    {
+        if (states.Length != sites) throw new ArgumentException($"configuration has {states.Length} sites, expected L² = {sites}", nameof(states));
+        foreach (byte k in states)
+            if (k >= q) throw new ArgumentException($"clock state {k} is not below Q = {q}", nameof(states));
+    }
+
     /// <summary>Checks that the two component buffers of a unit-spin configuration have N entries each.</summary>
     public static void CheckSpinBuffers(ReadOnlySpan<double> cos, ReadOnlySpan<double> sin, int sites)
     {

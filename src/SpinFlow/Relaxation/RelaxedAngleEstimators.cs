@@ -46,9 +46,8 @@ public static class RelaxedAngleEstimators
         drawn = sampled;
         double sm2 = sampled.Mx * sampled.Mx + sampled.My * sampled.My;
 
-        // A second independent draw gives Var(e | x) = E[½(e₁ − e₂)² | x] without bias, so e² is E[e | x]² + Var(e | x):
-        // the variance of e then splits into its x part (measured on the improved e) and a small conditional part, which
-        // keeps c as precise as ⟨e⟩ instead of the difference of two noisy moments.
+        // E[e² | x] = E[e | x]² + Var(e | x), and ½(e₁ − e₂)² of a second draw is unbiased for Var(e | x): c then rests on
+        // the improved e and only its small conditional part is sampled.
         model.SampleAngles(x, angles, rng);
         model.SpinsFromAngles(angles, mean);
         double second = Improved(mean, l).Energy; // unit spins: their "mean" is the configuration itself

@@ -123,13 +123,11 @@ public class RelaxedAngleSamplerTests
         model.MeanSpins(x, mean);
         var (e, m2) = RelaxedAngleEstimators.Improved(mean, l);
         var rng = new Xoshiro256(13);
-        var (angles, cos, sin) = (new double[n], new double[n], new double[n]);
+        var buffers = new DrawBuffers(n);
         double se = 0, se2 = 0, sm = 0, sm2 = 0;
         for (int k = 0; k < m; k++)
         {
-            model.SampleAngles(x, angles, rng);
-            for (int i = 0; i < n; i++) (cos[i], sin[i]) = (Math.Cos(angles[i]), Math.Sin(angles[i]));
-            var a = AngleConfiguration.Measure(cos, sin, l, 0);
+            var a = buffers.Draw(model, x, rng);
             double mm = a.Mx * a.Mx + a.My * a.My;
             (se, se2, sm, sm2) = (se + a.Energy, se2 + a.Energy * a.Energy, sm + mm, sm2 + mm * mm);
         }
@@ -151,13 +149,11 @@ public class RelaxedAngleSamplerTests
         var x = RelaxedIsingTests.RandomConfigurations(1, 2 * n, 0.5, 14);
         for (int i = 0; i < n; i++) x[2 * i] += 1.5;
         var rng = new Xoshiro256(15);
-        var (angles, cos, sin, scratch) = (new double[n], new double[n], new double[n], new double[3 * n]);
+        var (buffers, scratch) = (new DrawBuffers(n), new double[3 * n]);
         double drawn = 0, drawn2 = 0, est = 0, est2 = 0;
         for (int k = 0; k < m; k++)
         {
-            model.SampleAngles(x, angles, rng);
-            for (int i = 0; i < n; i++) (cos[i], sin[i]) = (Math.Cos(angles[i]), Math.Sin(angles[i]));
-            double e2 = Math.Pow(AngleConfiguration.Measure(cos, sin, l, 0).Energy, 2);
+            double e2 = Math.Pow(buffers.Draw(model, x, rng).Energy, 2);
             (drawn, drawn2) = (drawn + e2, drawn2 + e2 * e2);
             double r = RelaxedAngleEstimators.Measure(model, x, scratch, rng).Energy2;
             (est, est2) = (est + r, est2 + r * r);
@@ -214,5 +210,18 @@ public class RelaxedAngleSamplerTests
         var b = RelaxedAngleRun.Run(o with { Threads = 3 }, SpinModel.Xy);
         Assert.Equal(a.Energy, b.Energy);
         Assert.Equal(a.M2, b.M2);
+    }
+
+    // One spin configuration drawn from s | x, measured (no vortices).
+    private sealed class DrawBuffers(int sites)
+    {
+        private readonly double[] _angles = new double[sites], _cos = new double[sites], _sin = new double[sites];
+
+        public AngleMeasurement Draw(RelaxedAngleModel model, double[] x, Xoshiro256 rng)
+        {
+            model.SampleAngles(x, _angles, rng);
+            for (int i = 0; i < _angles.Length; i++) (_cos[i], _sin[i]) = (Math.Cos(_angles[i]), Math.Sin(_angles[i]));
+            return AngleConfiguration.Measure(_cos, _sin, model.Size, 0);
+        }
     }
 }
