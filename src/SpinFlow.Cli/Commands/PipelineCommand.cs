@@ -32,7 +32,7 @@ public static class PipelineCommand
         };
         var spinClusters = new Option<int?>("--spin-clusters")
         {
-            Description = "Clock and xy: Wolff cluster reflections of the spins after the sweeps of every spin move; they change the winding of the angle field, which local sweeps keep (exact; preset: 0)",
+            Description = "Clock and xy: Wolff cluster reflections of the spins after the sweeps of every spin move; they change the winding of the angle field, which local sweeps keep (exact; clock and xy presets: 10, 0 turns them off)",
         };
         var spinSweeps = new Option<int?>("--spin-sweeps")
         {

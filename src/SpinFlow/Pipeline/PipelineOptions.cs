@@ -150,7 +150,7 @@ public sealed record PipelineOptions
     public int SpinSweeps { get; init; }
     /// <summary>
     /// Clock and XY: Wolff cluster reflections after the sweeps of every spin move
-    /// (<see cref="SuperResolution.LatentHmcOptions.SpinClusters"/>; 0: none, the presets). They change the winding of the
+    /// (<see cref="SuperResolution.LatentHmcOptions.SpinClusters"/>; 0: none; the clock and XY presets use 10). They change the winding of the
     /// angle field, which the sweeps keep; exact.
     /// </summary>
     public int SpinClusters { get; init; }
@@ -254,6 +254,9 @@ public sealed record PipelineOptions
     // Spin sweeps per trajectory in every preset: a sweep costs a small fraction of a flow pass, and on large lattices it
     // is the sweeps, not the latent trajectories, that decorrelate ⟨m²⟩.
     private const int PresetSpinSweeps = 1000;
+    // Wolff reflections per spin move in the clock and XY presets: the sweeps cannot unwind a chain that a flow started
+    // in a twisted sector, a few clusters can, and they cost little beside the sweeps.
+    private const int PresetSpinClusters = 10;
     // The T_c preset's sampling settings, sized for its time budget on two cores; local dynamics at T_c slow down as
     // L^z, so it sweeps more per trajectory.
     private const int TcLeapfrogSteps = 8, TcSpinSweeps = 4000;
@@ -262,8 +265,8 @@ public sealed record PipelineOptions
     /// <summary>
     /// The settings of <paramref name="preset"/> for <paramref name="model"/> (default Ising); base size, levels and
     /// temperatures default to the preset's (quick: 8, 2, three temperatures; paper: 16, 3, seven; tc (Ising only): 16, 4, 2.25/T_c/2.30; see
-    /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' settings, except that the paper
-    /// preset trains and samples less for the costlier two-channel flows.
+    /// <see cref="PresetTemperatures"/>). Clock and XY presets keep the Ising presets' settings, except that their spin
+    /// moves add Wolff cluster reflections and the paper preset trains and samples less for the costlier two-channel flows.
     /// </summary>
     public static PipelineOptions ForPreset(PipelinePreset preset, SpinModel? model = null, int? baseSize = null, int? levels = null, IReadOnlyList<double>? temperatures = null)
     {
@@ -327,6 +330,7 @@ public sealed record PipelineOptions
             },
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
         };
+        if (angle) options = options with { SpinClusters = PresetSpinClusters };
         if (angle && preset == PipelinePreset.Paper)
         {
             // Two-channel flow steps cost about twice an Ising one: train and measure less to keep the same time budget.

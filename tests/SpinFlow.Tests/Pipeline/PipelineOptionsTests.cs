@@ -92,17 +92,22 @@ public sealed class PipelineOptionsTests
         Assert.Throws<ArgumentException>(() => (paper with { FourierMass = true, MassPerLevel = false }).Validate());
     }
 
-    /// <summary>Cluster reflections belong to the clock and XY spin move: they need sweeps, refuse Ising, and are recorded only when on.</summary>
+    /// <summary>
+    /// Cluster reflections belong to the clock and XY spin move: on in their presets, they need sweeps, refuse Ising,
+    /// and are recorded only when on (older folders without them still resume).
+    /// </summary>
     [Fact]
-    public void SpinClustersNeedSweepsAnAngleModelAndAreRecordedOnlyWhenOn()
+    public void SpinClustersAreOnInTheAnglePresetsNeedSweepsRefuseIsingAndAreRecordedOnlyWhenOn()
     {
         var xy = PipelineOptions.ForPreset(PipelinePreset.Paper, SpinFlow.Lattice.SpinModel.Xy);
-        Assert.Equal(0, xy.SpinClusters);
-        Assert.False(xy.SettingsJson().ContainsKey("spin_clusters"));
-        var withClusters = xy with { SpinClusters = 10 };
-        withClusters.Validate();
-        Assert.Equal(10, withClusters.SettingsJson()["spin_clusters"]!.GetValue<int>());
-        Assert.Throws<ArgumentException>(() => (withClusters with { SpinSweeps = 0 }).Validate());
+        Assert.Equal(10, xy.SpinClusters);
+        Assert.Equal(10, xy.SettingsJson()["spin_clusters"]!.GetValue<int>());
+        Assert.Equal(10, PipelineOptions.ForPreset(PipelinePreset.Quick, SpinFlow.Lattice.SpinModel.Clock(6)).SpinClusters);
+        Assert.Equal(0, PipelineOptions.ForPreset(PipelinePreset.Paper).SpinClusters);
+        var without = xy with { SpinClusters = 0 };
+        without.Validate();
+        Assert.False(without.SettingsJson().ContainsKey("spin_clusters"));
+        Assert.Throws<ArgumentException>(() => (xy with { SpinSweeps = 0 }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => (xy with { SpinClusters = -1 }).Validate());
         Assert.Throws<ArgumentException>(() => (PipelineOptions.ForPreset(PipelinePreset.Paper) with { SpinClusters = 1 }).Validate());
     }
