@@ -111,7 +111,7 @@ public sealed class RunFolder : IDisposable
                 if (ModelOf(stored) != ModelOf(settings))
                     throw new InvalidDataException($"{root} holds a run of the {ModelOf(stored)} model, not of {ModelOf(settings)}: resume it with --model {ModelOf(stored)}, or choose another --out");
                 if (!JsonNode.DeepEquals(stored, settings))
-                    throw new InvalidDataException($"{root} was started with other settings (see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
+                    throw new InvalidDataException($"{root} was started with other settings ({Differences(stored, settings)}; see {folder.SettingsPath}); resume with the same preset and options, or choose another --out");
             }
             else
             {
@@ -124,6 +124,15 @@ public sealed class RunFolder : IDisposable
             folder.Dispose();
             throw;
         }
+    }
+
+    // Names each setting that differs, so that a user sees which option to pass (a preset default may have changed since).
+    private static string Differences(JsonNode? stored, JsonNode settings)
+    {
+        if (stored is not JsonObject was || settings is not JsonObject now) return "not a settings object";
+        string Text(JsonNode? v) => v?.ToJsonString() ?? "absent";
+        var keys = was.Select(p => p.Key).Union(now.Select(p => p.Key));
+        return string.Join(", ", keys.Where(k => !JsonNode.DeepEquals(was[k], now[k])).Select(k => $"{k}: {Text(was[k])} in the folder, {Text(now[k])} now"));
     }
 
     private void Lock(string root)

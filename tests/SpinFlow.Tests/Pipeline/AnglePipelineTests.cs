@@ -122,6 +122,19 @@ public sealed class AnglePipelineTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(xy, "stages")));
     }
 
+    /// <summary>A run started before the presets had cluster reflections is refused with the setting named, and resumes with --spin-clusters 0.</summary>
+    [Fact]
+    public void AFolderWithoutClusterReflectionsNamesTheSettingAndResumesWithThemOff()
+    {
+        string xy = Path.Combine(_dir, "xy-without-clusters");
+        var without = PipelineOptions.ForPreset(PipelinePreset.Quick, SpinModel.Xy) with { SpinClusters = 0 };
+        RunFolder.Open(xy, without.SettingsJson(), resume: false).Dispose();
+
+        var refused = Assert.Throws<InvalidDataException>(() => RunFolder.Open(xy, PipelineOptions.ForPreset(PipelinePreset.Quick, SpinModel.Xy).SettingsJson(), resume: true));
+        Assert.Contains("spin_clusters: absent in the folder, 10 now", refused.Message);
+        RunFolder.Open(xy, without.SettingsJson(), resume: true).Dispose();
+    }
+
     [Fact]
     public void PresetsFollowTheModel()
     {

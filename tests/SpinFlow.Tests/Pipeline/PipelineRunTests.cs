@@ -57,7 +57,8 @@ public sealed class PipelineRunTests : IDisposable
 
         // Without --resume an existing run is refused; with other settings too.
         Assert.Throws<IOException>(() => PipelineRun.Run(options, folder));
-        Assert.Throws<InvalidDataException>(() => PipelineRun.Run(options with { Seed = 99 }, folder, resume: true));
+        var other = Assert.Throws<InvalidDataException>(() => PipelineRun.Run(options with { Seed = 99 }, folder, resume: true));
+        Assert.Contains($"seed: {options.Seed} in the folder, 99 now", other.Message);
 
         var summary = PipelineRun.Run(options, folder, resume: true);
         Assert.Equal(firstSession.Order(), summary.Skipped.Order());
