@@ -178,7 +178,9 @@ public sealed class MpiRunTests : IDisposable
         // Once the first flows are trained (a middle wave), kill rank 1 outright.
         string marker = Path.Combine(cut, "stages", "train-T2.6000-L4.json");
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(marker) && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(20);
+        // Poll on this thread: an awaited delay resumes on the thread pool, which the tests running beside this one can
+        // starve for seconds, long enough for the tiny run to finish before the kill.
+        while (!File.Exists(marker) && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
         Assert.False(File.Exists(Path.Combine(cut, "results.json")), "the run ended before a rank could be killed");
         int rank1 = RankPid(p.Id, 1) ?? throw new InvalidOperationException("rank 1 not found among mpirun's processes");
         Process.GetProcessById(rank1).Kill();
