@@ -99,7 +99,8 @@ public static class PipelineCommand
                 LeapfrogSteps = parse.GetValue(hmcSteps) ?? options.LeapfrogSteps,
                 ReferenceSweeps = parse.GetValue(referenceSweeps) ?? options.ReferenceSweeps,
                 SpinSweeps = parse.GetValue(spinSweeps) ?? options.SpinSweeps,
-                SpinClusters = parse.GetValue(spinClusters) ?? options.SpinClusters,
+                // The preset's reflections are part of its spin move: --spin-sweeps 0 (pure latent HMC) drops them too.
+                SpinClusters = parse.GetValue(spinClusters) ?? (parse.GetValue(spinSweeps) == 0 ? 0 : options.SpinClusters),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             };

@@ -133,6 +133,14 @@ public sealed class AnglePipelineTests : IDisposable
         var refused = Assert.Throws<InvalidDataException>(() => RunFolder.Open(xy, PipelineOptions.ForPreset(PipelinePreset.Quick, SpinModel.Xy).SettingsJson(), resume: true));
         Assert.Contains("spin_clusters: absent in the folder, 10 now", refused.Message);
         RunFolder.Open(xy, without.SettingsJson(), resume: true).Dispose();
+
+        // --spin-sweeps 0 (pure latent HMC) drops the preset's reflections with the sweeps: the CLI's settings differ from
+        // a folder of exactly that run in the seed alone.
+        string pure = Path.Combine(_dir, "xy-pure-latent-hmc");
+        RunFolder.Open(pure, (without with { SpinSweeps = 0, Seed = 99 }).SettingsJson(), resume: false).Dispose();
+        var o = CliRunner.Run("pipeline", "--model", "xy", "--spin-sweeps", "0", "--resume", "--out", pure);
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("(seed: 99 in the folder, 1 now;", o.Stderr);
     }
 
     [Fact]
