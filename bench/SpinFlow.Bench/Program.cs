@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "samplers")
     SamplerTiming.Run(args.AsSpan(1));
     return;
 }
+if (args.Length > 0 && args[0] == "spin-move")
+{
+    SpinMoveTiming.Run(args.AsSpan(1));
+    return;
+}
 if (args.Length > 0 && args[0] == "angle-samplers")
 {
     AngleSamplerTiming.Run(args.AsSpan(1));

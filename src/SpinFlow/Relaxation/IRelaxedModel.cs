@@ -27,7 +27,7 @@ public interface IRelaxedModel : IDifferentiableTarget, Training.ILatticeEnergy
 
     /// <summary>
     /// The move s ~ p(s | x), <paramref name="sweeps"/> Metropolis sweeps of s at T, <paramref name="clusters"/> Wolff cluster
-    /// flips (clock and XY models only), x ~ p(x | s) for <paramref name="chains"/> chains, each with its own streams derived
+    /// reflections (clock and XY models only), x ~ p(x | s) for <paramref name="chains"/> chains, each with its own streams derived
     /// from <paramref name="seed"/>; it leaves π_x invariant.
     /// </summary>
     IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed, int clusters = 0);

@@ -215,7 +215,7 @@ public sealed class RelaxedIsing : IRelaxedModel
     /// <inheritdoc />
     public IRelaxedSpinMove CreateSpinMove(int chains, int sweeps, ulong seed, int clusters = 0) => clusters == 0
         ? new RelaxedIsingSpinMove(this, chains, sweeps, seed)
-        : throw new ArgumentException("cluster flips in the spin move are for the clock and XY models (their winding); Ising has none", nameof(clusters));
+        : throw new ArgumentException("cluster reflections in the spin move are for the clock and XY models (their winding); Ising has none", nameof(clusters));
 
     /// <summary>y = K'⁻¹x for each configuration of the batch (in place allowed).</summary>
     public void ApplyInverseCoupling(ReadOnlySpan<double> x, Span<double> y) => ApplySpectral(x, y, _inverseEigenvalues);

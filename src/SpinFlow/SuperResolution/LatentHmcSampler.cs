@@ -69,8 +69,8 @@ public sealed record LatentHmcOptions
     public LatentHmcOptions(int chains, int warmUp, int trajectories, HmcOptions? hmc = null, ulong seed = 1, bool recordChains = false, bool massPerLevel = false, int spinSweeps = 0,
         bool dispersedStarts = true, double levelSizeWeighting = 0, bool fourierMass = false, int spinClusters = 0)
     {
-        if (spinClusters < 0) throw new ArgumentOutOfRangeException(nameof(spinClusters), spinClusters, "cluster flips per spin move must be non-negative");
-        if (spinClusters > 0 && spinSweeps == 0) throw new ArgumentException("cluster flips are part of the spin move: they need spin sweeps", nameof(spinClusters));
+        if (spinClusters < 0) throw new ArgumentOutOfRangeException(nameof(spinClusters), spinClusters, "cluster reflections per spin move must be non-negative");
+        if (spinClusters > 0 && spinSweeps == 0) throw new ArgumentException("cluster reflections are part of the spin move: they need spin sweeps", nameof(spinClusters));
         if (fourierMass && !massPerLevel) throw new ArgumentException("a Fourier mass is a mass per level: it needs massPerLevel", nameof(fourierMass));
         if (!(levelSizeWeighting >= 0 && levelSizeWeighting <= 0.5))
             throw new ArgumentOutOfRangeException(nameof(levelSizeWeighting), levelSizeWeighting, "the level size weighting must lie in [0, 0.5]");

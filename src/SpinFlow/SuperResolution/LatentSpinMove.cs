@@ -54,7 +54,7 @@ public sealed class LatentSpinMove
 
     /// <summary>
     /// Move for <paramref name="chains"/> chains of <paramref name="target"/>, <paramref name="sweeps"/> Metropolis sweeps
-    /// and <paramref name="clusters"/> Wolff cluster flips (clock and XY) each time.
+    /// and <paramref name="clusters"/> Wolff cluster reflections (clock and XY) each time.
     /// </summary>
     public LatentSpinMove(LatentTarget target, int chains, int sweeps, ulong seed, int clusters = 0)
     {
